@@ -1,0 +1,37 @@
+use thiserror::Error;
+
+use crate::config::ConfigError;
+use crate::mlflow::MlflowError;
+
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Mlflow(#[from] MlflowError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write output: {0}")]
+    Io(#[from] std::io::Error),
+    /// A check failed and has already been reported on stdout (e.g. `doctor`).
+    #[error("{0}")]
+    Reported(String),
+}
+
+/// Exit codes, documented in the README: scripts branch on them.
+pub fn exit_code(error: &CliError) -> i32 {
+    match error {
+        CliError::Usage(_) | CliError::Config(_) => 2,
+        CliError::Mlflow(e) => match e {
+            MlflowError::NotFound { .. } => 3,
+            MlflowError::Connect { .. }
+            | MlflowError::Timeout { .. }
+            | MlflowError::Tls { .. }
+            | MlflowError::InvalidHost { .. }
+            | MlflowError::InvalidUri { .. } => 4,
+            MlflowError::Unauthenticated { .. } | MlflowError::PermissionDenied { .. } => 5,
+            _ => 1,
+        },
+        CliError::Io(_) | CliError::Reported(_) => 1,
+    }
+}

@@ -1,0 +1,129 @@
+//! The command line: global connection flags and one module per headless command. Every command
+//! runs the same `registry` code as the cockpit and prints a table, or JSON with `--json`.
+
+mod doctor;
+mod error;
+mod models;
+mod output;
+mod show;
+mod versions;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use error::{exit_code, CliError};
+
+use crate::config::{self, Overrides, Resolved};
+use crate::mlflow::MlflowClient;
+use crate::registry::Registry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tollgate",
+    version,
+    about = "A terminal governance cockpit for MLflow model registries",
+    long_about = "Without a command, opens the interactive cockpit. With one, answers headless \
+                  (tables, or JSON with --json) for scripts and CI."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// MLflow tracking server URL (default: MLFLOW_TRACKING_URI, then http://127.0.0.1:5000).
+    #[arg(long, global = true, value_name = "URL")]
+    pub tracking_uri: Option<String>,
+    /// Named profile from the config file (also TOLLGATE_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file (default: the user's config directory; also TOLLGATE_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Models per page when listing (1-1000; also TOLLGATE_PAGE_SIZE or `page_size` in the config).
+    #[arg(long, global = true, value_name = "N")]
+    pub page_size: Option<usize>,
+    /// Refuse every action that writes to the registry.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every registered model with its version count, stages, aliases and tags.
+    Models {
+        /// Only models whose name contains TEXT (case-insensitive).
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every version of a model with its stage, aliases, run and the run's metrics.
+    Versions {
+        model: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one version: tags, description, and its run's metrics, params, tags and datasets.
+    Show {
+        model: String,
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the connection: resolved URL and profile, paths, reachability, version, auth.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl GlobalArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            tracking_uri: self.tracking_uri.clone(),
+            profile: self.profile.clone(),
+            config_path: self.config.clone(),
+            page_size: self.page_size,
+            read_only: self.read_only,
+        }
+    }
+}
+
+pub fn resolve(global: &GlobalArgs) -> Result<Resolved, CliError> {
+    Ok(config::resolve(&global.overrides())?)
+}
+
+pub fn connect(resolved: &Resolved) -> Result<Registry, CliError> {
+    let client = MlflowClient::new(resolved.connection.clone())?;
+    Ok(Registry::new(client, resolved.page_size))
+}
+
+/// Run one headless command to completion, writing to stdout.
+pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError> {
+    let resolved = resolve(global)?;
+    let out = &mut std::io::stdout().lock();
+    match command {
+        Command::Doctor { json } => doctor::run(&resolved, *json, out).await,
+        Command::Models { filter, json } => {
+            let registry = connect(&resolved)?;
+            models::run(&registry, filter.as_deref(), *json, out).await
+        }
+        Command::Versions { model, json } => {
+            let registry = connect(&resolved)?;
+            versions::run(&registry, model, *json, out).await
+        }
+        Command::Show {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            show::run(&registry, model, version, *json, out).await
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Where tollgate's settings come from: flags, `MLFLOW_TRACKING_*` variables (the ones MLflow
+//! users already have), and named profiles in a TOML file found with `directories`.
+//!
+//! Precedence, highest first: command-line flags; the profile named by `--profile` or
+//! `TOLLGATE_PROFILE`; `MLFLOW_TRACKING_*` variables; the file's `default_profile`; built-in defaults.
+
+mod file;
+mod paths;
+mod secret_command;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use file::{ConfigFile, Profile};
+pub use paths::Paths;
+use thiserror::Error;
+
+use crate::mlflow::{Auth, ConnectionSettings, CredentialSource, Secret};
+use crate::registry::DEFAULT_PAGE_SIZE;
+
+pub const DEFAULT_TRACKING_URI: &str = "http://127.0.0.1:5000";
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("config file {} is not valid: {reason}", path.display())]
+    Parse { path: PathBuf, reason: String },
+    #[error("no profile named '{name}' in {}; profiles there: {}", path.display(), if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    UnknownProfile {
+        name: String,
+        path: PathBuf,
+        available: Vec<String>,
+    },
+    #[error("the {what} of profile '{profile}' failed: {reason}")]
+    SecretCommand {
+        profile: String,
+        what: &'static str,
+        reason: String,
+    },
+    #[error("invalid setting: {0}")]
+    Invalid(String),
+}
+
+/// What the command line says about the connection.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub tracking_uri: Option<String>,
+    pub profile: Option<String>,
+    pub config_path: Option<PathBuf>,
+    pub page_size: Option<usize>,
+    pub read_only: bool,
+}
+
+/// Everything resolved, ready to connect, and the story of where each part came from.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub connection: ConnectionSettings,
+    pub profile: Option<String>,
+    pub uri_source: String,
+    pub config_path: PathBuf,
+    pub config_found: bool,
+    pub config: ConfigFile,
+    pub page_size: usize,
+    pub read_only: bool,
+    pub paths: Paths,
+}
+
+/// Resolve settings from the process environment.
+pub fn resolve(overrides: &Overrides) -> Result<Resolved, ConfigError> {
+    resolve_with(overrides, &|key| std::env::var(key).ok())
+}
+
+/// Resolve with an injected environment, so precedence is testable without touching the process.
+pub fn resolve_with(
+    overrides: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved, ConfigError> {
+    let paths = Paths::discover(env);
+    let config_path = overrides
+        .config_path
+        .clone()
+        .or_else(|| env("TOLLGATE_CONFIG").map(PathBuf::from))
+        .unwrap_or_else(|| paths.config_file.clone());
+    let (config, config_found) = ConfigFile::load(&config_path)?;
+
+    let explicit_name = overrides
+        .profile
+        .clone()
+        .or_else(|| env("TOLLGATE_PROFILE").filter(|p| !p.is_empty()));
+    let lookup = |name: &str| -> Result<Profile, ConfigError> {
+        config
+            .profiles
+            .get(name)
+            .cloned()
+            .ok_or_else(|| ConfigError::UnknownProfile {
+                name: name.to_string(),
+                path: config_path.clone(),
+                available: config.profiles.keys().cloned().collect(),
+            })
+    };
+    let explicit = explicit_name.as_deref().map(lookup).transpose()?;
+    let default_name = config.default_profile.clone();
+    let fallback = match (&explicit, &default_name) {
+        (None, Some(name)) => Some(lookup(name)?),
+        _ => None,
+    };
+    let active_name = explicit_name.clone().or_else(|| {
+        fallback.as_ref().and(default_name.clone())
+    });
+
+    let env_uri = env("MLFLOW_TRACKING_URI").filter(|u| !u.is_empty());
+    let (tracking_uri, uri_source) = if let Some(uri) = &overrides.tracking_uri {
+        (uri.clone(), "--tracking-uri".to_string())
+    } else if let Some(uri) = explicit.as_ref().and_then(|p| p.tracking_uri.clone()) {
+        (uri, format!("profile '{}'", explicit_name.clone().unwrap_or_default()))
+    } else if let Some(uri) = env_uri {
+        (uri, "MLFLOW_TRACKING_URI".to_string())
+    } else if let Some(uri) = fallback.as_ref().and_then(|p| p.tracking_uri.clone()) {
+        (uri, format!("default profile '{}'", default_name.clone().unwrap_or_default()))
+    } else {
+        (DEFAULT_TRACKING_URI.to_string(), "built-in default".to_string())
+    };
+
+    let auth = match (&explicit, &explicit_name) {
+        (Some(p), Some(name)) if profile_has_auth(p) => profile_auth(p, name)?,
+        _ => match env_auth(env) {
+            Some(a) => a,
+            None => match (&fallback, &default_name) {
+                (Some(p), Some(name)) => profile_auth(p, name)?,
+                _ => Auth::None,
+            },
+        },
+    };
+
+    let layered = |get: &dyn Fn(&Profile) -> Option<bool>, env_key: &str| -> bool {
+        explicit
+            .as_ref()
+            .and_then(get)
+            .or_else(|| env(env_key).map(|v| truthy(&v)))
+            .or_else(|| fallback.as_ref().and_then(get))
+            .unwrap_or(false)
+    };
+    let path_setting = |get: &dyn Fn(&Profile) -> Option<PathBuf>, env_key: &str| {
+        explicit
+            .as_ref()
+            .and_then(get)
+            .or_else(|| env(env_key).filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| fallback.as_ref().and_then(get))
+    };
+    let profile = explicit.as_ref().or(fallback.as_ref());
+
+    let mut connection = ConnectionSettings::new(tracking_uri);
+    connection.auth = auth;
+    connection.insecure_tls = layered(&|p| p.insecure_tls, "MLFLOW_TRACKING_INSECURE_TLS");
+    connection.server_cert_path =
+        path_setting(&|p| p.server_cert_path.clone(), "MLFLOW_TRACKING_SERVER_CERT_PATH");
+    connection.client_cert_path =
+        path_setting(&|p| p.client_cert_path.clone(), "MLFLOW_TRACKING_CLIENT_CERT_PATH");
+    if let Some(secs) = profile.and_then(|p| p.timeout_secs) {
+        connection.timeout = Duration::from_secs(secs.max(1));
+    }
+
+    let env_page_size = match env("TOLLGATE_PAGE_SIZE") {
+        Some(v) => Some(v.trim().parse::<usize>().map_err(|_| {
+            ConfigError::Invalid(format!("TOLLGATE_PAGE_SIZE must be a number, got '{v}'"))
+        })?),
+        None => None,
+    };
+    let page_size = overrides
+        .page_size
+        .or(profile.and_then(|p| p.page_size))
+        .or(env_page_size)
+        .or(config.page_size)
+        .unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=crate::mlflow::MAX_MODELS_PAGE).contains(&page_size) {
+        return Err(ConfigError::Invalid(format!(
+            "page size must be between 1 and {}, got {page_size}",
+            crate::mlflow::MAX_MODELS_PAGE
+        )));
+    }
+    let read_only = overrides.read_only || profile.and_then(|p| p.read_only).unwrap_or(false);
+
+    Ok(Resolved {
+        connection,
+        profile: active_name,
+        uri_source,
+        config_path,
+        config_found,
+        config,
+        page_size,
+        read_only,
+        paths,
+    })
+}
+
+fn profile_has_auth(p: &Profile) -> bool {
+    p.username.is_some() || p.token_command.is_some()
+}
+
+fn profile_auth(p: &Profile, name: &str) -> Result<Auth, ConfigError> {
+    if let Some(username) = &p.username {
+        let (password, source) = match &p.password_command {
+            Some(cmd) => (
+                secret_command::run(cmd).map_err(|reason| ConfigError::SecretCommand {
+                    profile: name.to_string(),
+                    what: "password_command",
+                    reason,
+                })?,
+                CredentialSource::PasswordCommand(name.to_string()),
+            ),
+            None => (String::new(), CredentialSource::Profile(name.to_string())),
+        };
+        return Ok(Auth::Basic {
+            username: username.clone(),
+            password: Secret::new(password),
+            source,
+        });
+    }
+    if let Some(cmd) = &p.token_command {
+        let token = secret_command::run(cmd).map_err(|reason| ConfigError::SecretCommand {
+            profile: name.to_string(),
+            what: "token_command",
+            reason,
+        })?;
+        return Ok(Auth::Bearer {
+            token: Secret::new(token),
+            source: CredentialSource::PasswordCommand(name.to_string()),
+        });
+    }
+    Ok(Auth::None)
+}
+
+/// MLflow's own order: basic auth first, then a bearer token.
+fn env_auth(env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
+    let user = env("MLFLOW_TRACKING_USERNAME").filter(|v| !v.is_empty());
+    let password = env("MLFLOW_TRACKING_PASSWORD");
+    if let (Some(username), Some(password)) = (user, password) {
+        return Some(Auth::Basic {
+            username,
+            password: Secret::new(password),
+            source: CredentialSource::Environment,
+        });
+    }
+    env("MLFLOW_TRACKING_TOKEN")
+        .filter(|t| !t.is_empty())
+        .map(|token| Auth::Bearer {
+            token: Secret::new(token),
+            source: CredentialSource::Environment,
+        })
+}
+
+fn truthy(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,160 @@
+use std::collections::HashMap;
+use std::io::Write;
+
+use super::*;
+
+fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+fn config_file(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+fn overrides(path: &std::path::Path) -> Overrides {
+    Overrides {
+        config_path: Some(path.to_path_buf()),
+        ..Overrides::default()
+    }
+}
+
+const FILE: &str = r#"
+default_profile = "local"
+[profiles.local]
+tracking_uri = "http://localhost:6000"
+[profiles.prod]
+tracking_uri = "https://mlflow.example.com"
+username = "alice"
+password_command = "printf s3cret; echo -from-command"
+read_only = true
+"#;
+
+#[test]
+fn defaults_without_anything() {
+    let f = config_file("");
+    let r = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap();
+    assert_eq!(r.connection.tracking_uri, DEFAULT_TRACKING_URI);
+    assert_eq!(r.connection.auth, Auth::None);
+    assert_eq!(r.uri_source, "built-in default");
+    assert!(!r.read_only);
+}
+
+#[test]
+fn environment_beats_the_default_profile() {
+    let f = config_file(FILE);
+    let env = env_of(&[
+        ("MLFLOW_TRACKING_URI", "http://env:5000"),
+        ("MLFLOW_TRACKING_TOKEN", "tok"),
+    ]);
+    let r = resolve_with(&overrides(f.path()), &env).unwrap();
+    assert_eq!(r.connection.tracking_uri, "http://env:5000");
+    assert!(matches!(r.connection.auth, Auth::Bearer { .. }));
+}
+
+#[test]
+fn default_profile_applies_when_environment_is_silent() {
+    let f = config_file(FILE);
+    let r = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap();
+    assert_eq!(r.connection.tracking_uri, "http://localhost:6000");
+    assert_eq!(r.profile.as_deref(), Some("local"));
+}
+
+#[test]
+fn explicit_profile_beats_environment_and_runs_its_password_command() {
+    let f = config_file(FILE);
+    let env = env_of(&[
+        ("MLFLOW_TRACKING_URI", "http://env:5000"),
+        ("MLFLOW_TRACKING_USERNAME", "envuser"),
+        ("MLFLOW_TRACKING_PASSWORD", "envpass"),
+    ]);
+    let mut o = overrides(f.path());
+    o.profile = Some("prod".into());
+    let r = resolve_with(&o, &env).unwrap();
+    assert_eq!(r.connection.tracking_uri, "https://mlflow.example.com");
+    match &r.connection.auth {
+        Auth::Basic {
+            username, password, ..
+        } => {
+            assert_eq!(username, "alice");
+            assert_eq!(password.expose(), "s3cret-from-command");
+        }
+        other => panic!("expected basic auth, got {other:?}"),
+    }
+    assert!(r.read_only);
+    assert!(!format!("{r:?}").contains("s3cret-from-command"));
+}
+
+#[test]
+fn flag_beats_everything() {
+    let f = config_file(FILE);
+    let mut o = overrides(f.path());
+    o.profile = Some("prod".into());
+    o.tracking_uri = Some("http://flag:1".into());
+    let r = resolve_with(&o, &env_of(&[("MLFLOW_TRACKING_URI", "http://env:5000")])).unwrap();
+    assert_eq!(r.connection.tracking_uri, "http://flag:1");
+}
+
+#[test]
+fn unknown_profile_lists_the_known_ones() {
+    let f = config_file(FILE);
+    let mut o = overrides(f.path());
+    o.profile = Some("staging".into());
+    let err = resolve_with(&o, &env_of(&[])).unwrap_err().to_string();
+    assert!(err.contains("no profile named 'staging'"), "{err}");
+    assert!(err.contains("local, prod"), "{err}");
+}
+
+#[test]
+fn secrets_in_the_file_are_refused() {
+    let f = config_file("[profiles.x]\ntracking_uri = \"http://a\"\npassword = \"hunter2\"\n");
+    let err = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap_err().to_string();
+    assert!(err.contains("password_command"), "{err}");
+    assert!(!err.contains("hunter2"));
+}
+
+#[test]
+fn failing_password_command_is_reported_without_output() {
+    let f = config_file("[profiles.x]\nusername = \"a\"\npassword_command = \"echo leaked; exit 3\"\n");
+    let mut o = overrides(f.path());
+    o.profile = Some("x".into());
+    let err = resolve_with(&o, &env_of(&[])).unwrap_err().to_string();
+    assert!(err.contains("password_command"), "{err}");
+    assert!(!err.contains("leaked"), "{err}");
+}
+
+#[test]
+fn insecure_tls_only_when_asked() {
+    let f = config_file("");
+    let r = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap();
+    assert!(!r.connection.insecure_tls);
+    let r = resolve_with(
+        &overrides(f.path()),
+        &env_of(&[("MLFLOW_TRACKING_INSECURE_TLS", "true")]),
+    )
+    .unwrap();
+    assert!(r.connection.insecure_tls);
+}
+
+#[test]
+fn page_size_is_validated() {
+    let f = config_file("page_size = 5000\n");
+    assert!(resolve_with(&overrides(f.path()), &env_of(&[])).is_err());
+    let f = config_file("page_size = 50\n");
+    assert_eq!(
+        resolve_with(&overrides(f.path()), &env_of(&[])).unwrap().page_size,
+        50
+    );
+}
+
+#[test]
+fn malformed_file_names_the_path() {
+    let f = config_file("this is = = not toml");
+    let err = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap_err().to_string();
+    assert!(err.contains(&f.path().display().to_string()), "{err}");
+}

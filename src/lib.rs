@@ -1,0 +1,13 @@
+//! tollgate: a terminal governance cockpit for MLflow-compatible model registries.
+//!
+//! Layers, bottom up: `mlflow` (the wire), `registry` (what tollgate asks of a registry),
+//! `config` (profiles and settings), `text` (making server text safe to show), `cli` (headless
+//! commands). The cockpit's `app` and `ui` build on the same layers.
+
+pub mod cli;
+pub mod config;
+pub mod mlflow;
+pub mod registry;
+pub mod text;
+pub mod cockpit;
+pub mod logging;

@@ -1,0 +1,34 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use tollgate::cli::{self, exit_code, Cli};
+use tollgate::text::sanitize_line;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tollgate: error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let _log_guard = tollgate::logging::init(&cli.global);
+    let result = match &cli.command {
+        Some(command) => runtime.block_on(cli::run(&cli.global, command)),
+        None => runtime.block_on(tollgate::cockpit::run(&cli.global)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Error text can quote the server; it goes through the same sanitizer as tables.
+            eprintln!("tollgate: error: {}", sanitize_line(&e.to_string()));
+            ExitCode::from(exit_code(&e) as u8)
+        }
+    }
+}

@@ -1,0 +1,472 @@
+//! Typed calls, one per MLflow route tollgate uses. Every list follows `next_page_token` to the end.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::error::MlflowError;
+use super::http::{Idempotency, Subject, Transport};
+use super::settings::ConnectionSettings;
+use super::types::*;
+
+/// MLflow's own upper bound for `registered-models/search` pages.
+pub const MAX_MODELS_PAGE: usize = 1000;
+/// `runs/search` accepts up to 50,000 per page.
+pub const MAX_RUNS_PAGE: usize = 50_000;
+/// `model-versions/search` accepts very large pages on the SQL store.
+pub const MAX_VERSIONS_PAGE: usize = 10_000;
+
+#[derive(Clone)]
+pub struct MlflowClient {
+    transport: Transport,
+}
+
+/// The parameters of one `runs/search`.
+#[derive(Debug, Clone, Default)]
+pub struct RunSearch {
+    pub experiment_ids: Vec<String>,
+    pub filter: Option<String>,
+    pub order_by: Vec<String>,
+    pub max_results: Option<usize>,
+    /// Include deleted runs, so a version whose run was deleted still shows its evidence.
+    pub include_deleted: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ServerInfo {
+    pub health: String,
+    pub version: Option<String>,
+}
+
+impl MlflowClient {
+    pub fn new(settings: ConnectionSettings) -> Result<Self, MlflowError> {
+        Ok(MlflowClient {
+            transport: Transport::new(settings)?,
+        })
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+
+    pub fn request_count(&self) -> u64 {
+        self.transport.request_count()
+    }
+
+    // ---- server ----
+
+    pub async fn health(&self) -> Result<String, MlflowError> {
+        let bytes = self
+            .transport
+            .get_bytes("health", &[], &Subject::new("check health", "the server"))
+            .await?;
+        Ok(String::from_utf8_lossy(&bytes).trim().to_string())
+    }
+
+    pub async fn server_version(&self) -> Result<String, MlflowError> {
+        let bytes = self
+            .transport
+            .get_bytes("version", &[], &Subject::new("read version", "the server's version"))
+            .await?;
+        Ok(String::from_utf8_lossy(&bytes).trim().to_string())
+    }
+
+    // ---- registered models ----
+
+    /// One page of models, for views that show the first rows while the rest load.
+    pub async fn search_registered_models_page(
+        &self,
+        filter: Option<&str>,
+        page_size: usize,
+        page_token: Option<&str>,
+    ) -> Result<(Vec<RegisteredModel>, Option<String>), MlflowError> {
+        let mut query = vec![("max_results", page_size.clamp(1, MAX_MODELS_PAGE).to_string())];
+        if let Some(f) = filter {
+            query.push(("filter", f.to_string()));
+        }
+        query.push(("order_by", "name ASC".to_string()));
+        if let Some(t) = page_token {
+            query.push(("page_token", t.to_string()));
+        }
+        let page: RegisteredModelsPage = self
+            .transport
+            .get_json(
+                "registered-models/search",
+                &query,
+                &Subject::new("list models", "registered models"),
+            )
+            .await?;
+        Ok((page.registered_models, non_empty(page.next_page_token)))
+    }
+
+    /// Every registered model matching `filter`, all pages.
+    pub async fn search_registered_models(
+        &self,
+        filter: Option<&str>,
+        page_size: usize,
+    ) -> Result<Vec<RegisteredModel>, MlflowError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let (page, next) = self
+                .search_registered_models_page(filter, page_size, token.as_deref())
+                .await?;
+            all.extend(page);
+            match next {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    pub async fn get_registered_model(&self, name: &str) -> Result<RegisteredModel, MlflowError> {
+        let envelope: RegisteredModelEnvelope = self
+            .transport
+            .get_json(
+                "registered-models/get",
+                &[("name", name.to_string())],
+                &Subject::new("read model", format!("registered model '{name}'")),
+            )
+            .await?;
+        Ok(envelope.registered_model)
+    }
+
+    // ---- model versions ----
+
+    /// Every model version matching `filter`, all pages. Search results carry no aliases.
+    pub async fn search_model_versions(
+        &self,
+        filter: Option<&str>,
+        page_size: usize,
+    ) -> Result<Vec<ModelVersion>, MlflowError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![(
+                "max_results",
+                page_size.clamp(1, MAX_VERSIONS_PAGE).to_string(),
+            )];
+            if let Some(f) = filter {
+                query.push(("filter", f.to_string()));
+            }
+            if let Some(t) = &token {
+                query.push(("page_token", t.clone()));
+            }
+            let page: ModelVersionsPage = self
+                .transport
+                .get_json(
+                    "model-versions/search",
+                    &query,
+                    &Subject::new("list versions", "model versions"),
+                )
+                .await?;
+            all.extend(page.model_versions);
+            match non_empty(page.next_page_token) {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    pub async fn get_model_version(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<ModelVersion, MlflowError> {
+        let envelope: ModelVersionEnvelope = self
+            .transport
+            .get_json(
+                "model-versions/get",
+                &[("name", name.to_string()), ("version", version.to_string())],
+                &Subject::new(
+                    "read version",
+                    format!("version {version} of model '{name}'"),
+                ),
+            )
+            .await?;
+        Ok(envelope.model_version)
+    }
+
+    // ---- runs ----
+
+    pub async fn get_run(&self, run_id: &str) -> Result<Run, MlflowError> {
+        let envelope: RunEnvelope = self
+            .transport
+            .get_json(
+                "runs/get",
+                &[("run_id", run_id.to_string())],
+                &Subject::new("read run", format!("run {run_id}")),
+            )
+            .await?;
+        Ok(envelope.run)
+    }
+
+    /// Every run matching the search, all pages.
+    pub async fn search_runs(&self, search: &RunSearch) -> Result<Vec<Run>, MlflowError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut body = json!({
+                "experiment_ids": search.experiment_ids,
+                "max_results": search.max_results.unwrap_or(MAX_RUNS_PAGE).clamp(1, MAX_RUNS_PAGE),
+                "run_view_type": if search.include_deleted { "ALL" } else { "ACTIVE_ONLY" },
+            });
+            if let Some(f) = &search.filter {
+                body["filter"] = json!(f);
+            }
+            if !search.order_by.is_empty() {
+                body["order_by"] = json!(search.order_by);
+            }
+            if let Some(t) = &token {
+                body["page_token"] = json!(t);
+            }
+            let page: RunsPage = self
+                .transport
+                .post_json(
+                    "runs/search",
+                    &body,
+                    Idempotency::Read,
+                    &Subject::new("search runs", "runs"),
+                )
+                .await?;
+            all.extend(page.runs);
+            match non_empty(page.next_page_token) {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    pub async fn get_metric_history(
+        &self,
+        run_id: &str,
+        metric_key: &str,
+    ) -> Result<Vec<Metric>, MlflowError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![
+                ("run_id", run_id.to_string()),
+                ("metric_key", metric_key.to_string()),
+                ("max_results", "25000".to_string()),
+            ];
+            if let Some(t) = &token {
+                query.push(("page_token", t.clone()));
+            }
+            let page: MetricHistoryPage = self
+                .transport
+                .get_json(
+                    "metrics/get-history",
+                    &query,
+                    &Subject::new(
+                        "read metric history",
+                        format!("metric '{metric_key}' of run {run_id}"),
+                    ),
+                )
+                .await?;
+            all.extend(page.metrics);
+            match non_empty(page.next_page_token) {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    // ---- experiments ----
+
+    /// Every experiment, active and deleted (a deleted experiment may still hold registered runs).
+    pub async fn search_experiments(&self) -> Result<Vec<Experiment>, MlflowError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut body = json!({"max_results": 1000, "view_type": "ALL"});
+            if let Some(t) = &token {
+                body["page_token"] = json!(t);
+            }
+            let page: ExperimentsPage = self
+                .transport
+                .post_json(
+                    "experiments/search",
+                    &body,
+                    Idempotency::Read,
+                    &Subject::new("list experiments", "experiments"),
+                )
+                .await?;
+            all.extend(page.experiments);
+            match non_empty(page.next_page_token) {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    pub async fn get_experiment_by_name(&self, name: &str) -> Result<Experiment, MlflowError> {
+        let envelope: ExperimentEnvelope = self
+            .transport
+            .get_json(
+                "experiments/get-by-name",
+                &[("experiment_name", name.to_string())],
+                &Subject::new("read experiment", format!("experiment '{name}'")),
+            )
+            .await?;
+        Ok(envelope.experiment)
+    }
+
+    // ---- artifacts ----
+
+    pub async fn list_artifacts(
+        &self,
+        run_id: &str,
+        path: Option<&str>,
+    ) -> Result<Vec<FileInfo>, MlflowError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![("run_id", run_id.to_string())];
+            if let Some(p) = path {
+                query.push(("path", p.to_string()));
+            }
+            if let Some(t) = &token {
+                query.push(("page_token", t.clone()));
+            }
+            let page: ArtifactsPage = self
+                .transport
+                .get_json(
+                    "artifacts/list",
+                    &query,
+                    &Subject::new("list artifacts", format!("artifacts of run {run_id}")),
+                )
+                .await?;
+            all.extend(page.files);
+            match non_empty(page.next_page_token) {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    pub async fn get_artifact(&self, run_id: &str, path: &str) -> Result<Vec<u8>, MlflowError> {
+        self.transport
+            .get_bytes(
+                "get-artifact",
+                &[("run_id", run_id.to_string()), ("path", path.to_string())],
+                &Subject::new(
+                    "read artifact",
+                    format!("artifact '{path}' of run {run_id}"),
+                ),
+            )
+            .await
+    }
+
+    // ---- MLflow 3 logged models ----
+
+    /// The logged model, or `None` when the server has no such route (MLflow 2.x) or no such model.
+    pub async fn get_logged_model(
+        &self,
+        model_id: &str,
+    ) -> Result<Option<LoggedModel>, MlflowError> {
+        let route = format!(
+            "logged-models/{}",
+            percent_encoding::utf8_percent_encode(model_id, percent_encoding::NON_ALPHANUMERIC)
+        );
+        let result: Result<LoggedModelEnvelope, _> = self
+            .transport
+            .get_json(
+                &route,
+                &[],
+                &Subject::new("read logged model", format!("logged model {model_id}")),
+            )
+            .await;
+        match result {
+            Ok(envelope) => Ok(Some(envelope.model)),
+            Err(MlflowError::NotFound { .. }) | Err(MlflowError::Http { status: 404, .. }) => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- writes (never retried) ----
+
+    pub async fn transition_stage(
+        &self,
+        name: &str,
+        version: &str,
+        stage: &str,
+        archive_existing_versions: bool,
+    ) -> Result<ModelVersion, MlflowError> {
+        let envelope: ModelVersionEnvelope = self
+            .transport
+            .post_json(
+                "model-versions/transition-stage",
+                &json!({
+                    "name": name,
+                    "version": version,
+                    "stage": stage,
+                    "archive_existing_versions": archive_existing_versions,
+                }),
+                Idempotency::Write,
+                &Subject::new(
+                    "transition stage",
+                    format!("version {version} of model '{name}'"),
+                ),
+            )
+            .await?;
+        Ok(envelope.model_version)
+    }
+
+    pub async fn set_alias(&self, name: &str, alias: &str, version: &str) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "registered-models/alias",
+                &json!({"name": name, "alias": alias, "version": version}),
+                Idempotency::Write,
+                &Subject::new("set alias", format!("model '{name}'")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_alias(&self, name: &str, alias: &str) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .write_json(
+                Method::DELETE,
+                "registered-models/alias",
+                &json!({"name": name, "alias": alias}),
+                &Subject::new("delete alias", format!("model '{name}'")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "model-versions/set-tag",
+                &json!({"name": name, "version": version, "key": key, "value": value}),
+                Idempotency::Write,
+                &Subject::new(
+                    "set tag",
+                    format!("version {version} of model '{name}'"),
+                ),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+fn non_empty(token: Option<String>) -> Option<String> {
+    token.filter(|t| !t.is_empty())
+}

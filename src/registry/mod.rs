@@ -1,0 +1,48 @@
+//! What tollgate asks of a registry, built on `mlflow/`: models with their version counts,
+//! versions with their runs (batched), one version in full. Shared by the CLI and the cockpit.
+
+mod cache;
+mod models;
+mod versions;
+
+pub use cache::SessionCache;
+pub use models::ModelSummary;
+pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};
+
+use crate::mlflow::MlflowClient;
+
+/// Default page size for listing models; MLflow allows up to 1000.
+pub const DEFAULT_PAGE_SIZE: usize = 1000;
+
+#[derive(Clone)]
+pub struct Registry {
+    client: MlflowClient,
+    cache: SessionCache,
+    page_size: usize,
+    concurrency: usize,
+}
+
+impl Registry {
+    pub fn new(client: MlflowClient, page_size: usize) -> Self {
+        let concurrency = client.transport().settings().concurrency.max(1);
+        Registry {
+            client,
+            cache: SessionCache::default(),
+            page_size: page_size.max(1),
+            concurrency,
+        }
+    }
+
+    pub fn client(&self) -> &MlflowClient {
+        &self.client
+    }
+
+    pub fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    /// Forget cached runs and experiments (the user asked for fresh data).
+    pub fn invalidate(&self) {
+        self.cache.clear();
+    }
+}

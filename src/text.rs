@@ -1,0 +1,132 @@
+//! Making server-provided text safe to show. Names, descriptions and tags may hold terminal
+//! escape sequences; sent raw they could recolour, retitle or corrupt the user's terminal.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// One line, every control character made visible: ESC as `\e`, other C0 controls in caret
+/// notation (`^G`), newlines as `↵`, C1 controls and bidirectional overrides as `\u{..}`.
+pub fn sanitize_line(text: &str) -> Cow<'_, str> {
+    sanitize(text, false)
+}
+
+/// Like [`sanitize_line`] but keeps line breaks (`\n`), for descriptions.
+pub fn sanitize_multiline(text: &str) -> Cow<'_, str> {
+    sanitize(text, true)
+}
+
+fn sanitize(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| needs_escape(c, keep_newlines)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !needs_escape(c, keep_newlines) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\t' => out.push(' '),
+            '\n' => out.push('↵'),
+            '\u{1b}' => out.push_str("\\e"),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push((b'@' + c as u8) as char);
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char, keep_newlines: bool) -> bool {
+    match c {
+        '\n' => !keep_newlines,
+        c if c.is_control() => true,
+        // Bidirectional overrides and isolates reorder what follows them (the "Trojan Source"
+        // trick); zero-width characters hide text.
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{feff}' => true,
+        _ => false,
+    }
+}
+
+/// Display width in terminal columns (CJK characters take two).
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cut `text` to at most `max` columns, marking the cut with `…`.
+pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Pad with spaces to exactly `cols` columns (after truncating if needed).
+pub fn pad(text: &str, cols: usize) -> String {
+    let cut = truncate(text, cols);
+    let fill = cols.saturating_sub(width(&cut));
+    format!("{cut}{}", " ".repeat(fill))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(sanitize_line("credit-risk 信用评分"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        assert_eq!(sanitize_line("\u{1b}[31mRED\u{1b}[0m"), "\\e[31mRED\\e[0m");
+        assert_eq!(sanitize_line("\u{1b}]0;pwned\u{7}"), "\\e]0;pwned^G");
+        assert_eq!(sanitize_line("line\rover"), "line^Mover");
+        assert_eq!(sanitize_line("a\nb\tc"), "a↵b c");
+        assert_eq!(sanitize_line("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(sanitize_line("abc\u{202e}def"), "abc\\u{202e}def");
+        assert_eq!(sanitize_line("del\u{7f}"), "del^?");
+    }
+
+    #[test]
+    fn multiline_keeps_newlines_only() {
+        assert_eq!(sanitize_multiline("a\nb\u{1b}c"), "a\nb\\ec");
+    }
+
+    #[test]
+    fn sanitized_text_has_no_control_characters() {
+        let nasty: String = (0u32..0x300).filter_map(char::from_u32).collect();
+        assert!(!sanitize_line(&nasty).chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn truncation_counts_columns() {
+        assert_eq!(truncate("信用评分", 5), "信用…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "ab…");
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(width(&pad("信用评分", 5)), 5);
+    }
+}

@@ -4,10 +4,12 @@
 //! `config` (profiles and settings), `text` (making server text safe to show), `cli` (headless
 //! commands). The cockpit's `app` and `ui` build on the same layers.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod mlflow;
 pub mod registry;
 pub mod text;
+pub mod ui;
 pub mod cockpit;
 pub mod logging;

@@ -1,0 +1,49 @@
+//! The levels of the breadcrumb: the models list, one model's versions, one version's detail.
+//! Each holds its own data, filter and cursor, so going back shows the list as it was left.
+
+mod detail;
+mod models;
+mod versions;
+
+pub use detail::{DetailScreen, DetailTab, MetricEntry};
+pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
+pub use versions::{VersionsScreen, MAX_METRIC_COLUMNS};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Models(ModelsScreen),
+    Versions(VersionsScreen),
+    Detail(DetailScreen),
+}
+
+impl Screen {
+    /// The breadcrumb segment naming this level (server text: sanitize before drawing).
+    pub fn crumb(&self) -> String {
+        match self {
+            Screen::Models(_) => "Models".to_string(),
+            Screen::Versions(v) => v.model.clone(),
+            Screen::Detail(d) => format!("version {}", d.version),
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        match self {
+            Screen::Models(m) => m.is_loading(),
+            Screen::Versions(v) => v.data.is_loading(),
+            Screen::Detail(d) => d.data.is_loading(),
+        }
+    }
+
+    pub fn filter(&self) -> &str {
+        match self {
+            Screen::Models(m) => &m.filter,
+            Screen::Versions(v) => &v.filter,
+            Screen::Detail(d) => &d.filter,
+        }
+    }
+}
+
+/// Case-insensitive "contains", the one rule every filter uses.
+pub(crate) fn matches(haystack: &str, needle_lower: &str) -> bool {
+    needle_lower.is_empty() || haystack.to_lowercase().contains(needle_lower)
+}

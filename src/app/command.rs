@@ -88,8 +88,9 @@ pub fn candidates(line: &str, sources: &CompletionSources) -> Vec<String> {
             contains.push(name);
         }
     }
-    starts.sort_unstable();
-    contains.sort_unstable();
+    let by_lowercase = |a: &&str, b: &&str| a.to_lowercase().cmp(&b.to_lowercase()).then(a.cmp(b));
+    starts.sort_by(by_lowercase);
+    contains.sort_by(by_lowercase);
     starts
         .into_iter()
         .chain(contains)

@@ -142,6 +142,30 @@ impl DetailScreen {
         out
     }
 
+    /// Keep the Metrics tab's selection off section headings: step on in `direction`
+    /// (+1 down, -1 up), or the other way at the ends.
+    pub fn settle_on_entry(&mut self, direction: isize, rows: usize) {
+        if self.tab != DetailTab::Metrics {
+            return;
+        }
+        let entries = self.metric_entries();
+        let is_heading = |i: usize| matches!(entries.get(i), Some(MetricEntry::Section { .. }));
+        if !is_heading(self.cursor.selected) {
+            return;
+        }
+        let len = entries.len();
+        for dir in [direction, -direction] {
+            let mut i = self.cursor.selected as isize + dir;
+            while i >= 0 && (i as usize) < len {
+                if !is_heading(i as usize) {
+                    self.cursor.select(i as usize, len, rows);
+                    return;
+                }
+                i += dir;
+            }
+        }
+    }
+
     /// Lines the current tab can scroll through (the Overview's count is an upper bound;
     /// drawing clamps to what it laid out).
     pub fn scroll_len(&self) -> usize {

@@ -97,6 +97,7 @@ pub(super) fn detail_loaded(
     screen.data.resolve(request, result);
     let len = screen.scroll_len();
     screen.cursor.follow(len, rows);
+    screen.settle_on_entry(1, rows);
     let what = format!("loading version {} of '{}'", screen.version, screen.model);
     let kept = screen.data.stale;
     if let Some(e) = error {

@@ -53,11 +53,19 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
             (&mut d.cursor, len, window)
         }
     };
+    let direction = match how {
+        Move::By(n) | Move::Page(n) => n.signum(),
+        Move::First => 1,
+        Move::Last => -1,
+    };
     match how {
         Move::By(n) => cursor.move_by(n, len, window),
         Move::Page(n) => cursor.move_by(n * rows.max(1) as isize, len, window),
         Move::First => cursor.first(),
         Move::Last => cursor.last(len, window),
+    }
+    if let Screen::Detail(d) = state.top_mut() {
+        d.settle_on_entry(direction, rows);
     }
 }
 
@@ -164,6 +172,7 @@ fn sort(state: &mut State, cycle: bool) {
 }
 
 fn tab(state: &mut State, action: Action) {
+    let rows = state.list_rows();
     if let Screen::Detail(d) = state.top_mut() {
         let next = match action {
             Action::NextTab => d.tab.next(),
@@ -177,6 +186,7 @@ fn tab(state: &mut State, action: Action) {
         if next != d.tab {
             d.tab = next;
             d.cursor = Default::default();
+            d.settle_on_entry(1, rows);
         }
     }
 }

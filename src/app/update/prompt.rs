@@ -77,6 +77,7 @@ pub(super) fn set_filter(state: &mut State, text: String) -> Option<Effect> {
             d.filter = text;
             let len = d.scroll_len();
             d.cursor.follow(len, rows);
+            d.settle_on_entry(1, rows);
             None
         }
     }

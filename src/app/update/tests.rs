@@ -177,6 +177,18 @@ fn detail_tabs_switch_by_number_and_wrap() {
     assert_eq!(tab(&s), DetailTab::Overview);
     update(&mut s, Action::SelectTab(2));
     assert_eq!(tab(&s), DetailTab::Metrics);
+    let selected = |s: &State| match s.top() {
+        Screen::Detail(d) => d.cursor.selected,
+        _ => panic!(),
+    };
+    assert_eq!(selected(&s), 1, "the Metrics heading is skipped");
+    update(&mut s, Action::MoveUp);
+    assert_eq!(selected(&s), 1, "and cannot be selected going up");
+    update(&mut s, Action::Last);
+    assert_eq!(selected(&s), 10);
+    update(&mut s, Action::MoveUp);
+    update(&mut s, Action::MoveUp);
+    assert_eq!(selected(&s), 7, "the Params heading (8) is stepped over");
     update(&mut s, Action::NextTab);
     assert_eq!(tab(&s), DetailTab::Fairness);
     update(&mut s, Action::SelectTab(7));

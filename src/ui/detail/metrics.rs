@@ -1,0 +1,60 @@
+//! Tab 2 (for now): the run's metrics and params as a table. Curves arrive with the evidence
+//! views; this tab keeps the selection so they can hang off it.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use crate::app::screens::{DetailScreen, MetricEntry};
+use crate::registry::VersionDetail;
+use crate::ui::format::{date, metric, span};
+use crate::ui::theme::Theme;
+use crate::ui::{panel, scrollbar_area, table};
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    block_area: Rect,
+    d: &DetailScreen,
+    detail: &VersionDetail,
+    theme: &Theme,
+) {
+    if detail.run.run().is_none() {
+        panel::empty(frame, area, "This version has no readable source run, so no metrics.", "", theme);
+        return;
+    }
+    let entries = d.metric_entries();
+    let wide = area.width >= 100;
+    let mut columns = vec![
+        table::Column::new("NAME", Constraint::Fill(2)),
+        table::Column::new("VALUE", Constraint::Fill(1)),
+        table::Column::new("STEP", Constraint::Length(8)).right(),
+    ];
+    if wide {
+        columns.push(table::Column::new("LOGGED", Constraint::Length(16)));
+    }
+    table::draw(frame, area, scrollbar_area(block_area), &columns, entries.len(), &d.cursor, theme, &|i, w| {
+        match entries.get(i) {
+            Some(MetricEntry::Section { title, count }) => vec![Line::from(Span::styled(
+                format!("{title} ({count})"),
+                theme.title(),
+            ))],
+            Some(MetricEntry::Metric(m)) => {
+                let mut cells = vec![
+                    Line::from(span(&m.key, w[0] as usize, theme.base())),
+                    Line::from(span(&metric(m.value), w[1] as usize, theme.accent())),
+                    Line::from(Span::styled(m.step.to_string(), theme.muted())),
+                ];
+                if wide {
+                    cells.push(Line::from(Span::styled(date(Some(m.timestamp), true), theme.muted())));
+                }
+                cells
+            }
+            Some(MetricEntry::Param(p)) => vec![
+                Line::from(span(&p.key, w[0] as usize, theme.base())),
+                Line::from(span(&p.value, w[1] as usize, theme.base())),
+            ],
+            None => Vec::new(),
+        }
+    });
+}

@@ -13,7 +13,9 @@ use futures::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
-use crate::app::{update, Action, Effect, KeyMap, ServerContext, StartAt, State, Tasks, UiSettings};
+use crate::app::{
+    update, Action, Effect, KeyMap, ServerContext, StartAt, State, Tasks, UiSettings,
+};
 use crate::cli::{CliError, GlobalArgs};
 use crate::ui::{self, ColorMode, Theme};
 
@@ -84,10 +86,19 @@ async fn event_loop(
     started: Instant,
 ) -> Result<(), CliError> {
     let size = guard.terminal.size()?;
-    update(&mut state, Action::Resize { width: size.width, height: size.height });
+    update(
+        &mut state,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
     let initial = state.start(start);
     guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
-    tracing::info!(elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "first frame drawn");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "first frame drawn"
+    );
     let run = |effects: Vec<Effect>, state: &mut State, theme: &mut Theme| {
         for effect in effects {
             match effect {
@@ -97,7 +108,10 @@ async fn event_loop(
                             *theme = t;
                             Action::ThemeApplied(name)
                         }
-                        Err(e) => Action::ThemeFailed { name, error: e.to_string() },
+                        Err(e) => Action::ThemeFailed {
+                            name,
+                            error: e.to_string(),
+                        },
                     };
                     update(state, action);
                 }

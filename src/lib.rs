@@ -6,10 +6,10 @@
 
 pub mod app;
 pub mod cli;
+pub mod cockpit;
 pub mod config;
+pub mod logging;
 pub mod mlflow;
 pub mod registry;
 pub mod text;
 pub mod ui;
-pub mod cockpit;
-pub mod logging;

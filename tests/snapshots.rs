@@ -8,9 +8,7 @@ use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 
 use tollgate::app::fixtures;
-use tollgate::app::{
-    update, Action, Edit, KeyMap, ServerContext, StartAt, State, UiSettings,
-};
+use tollgate::app::{update, Action, Edit, KeyMap, ServerContext, StartAt, State, UiSettings};
 use tollgate::app::{Effect, RequestId};
 use tollgate::ui::{self, ColorMode, Theme};
 
@@ -80,14 +78,26 @@ fn versions_state(kind: Kind, w: u16, h: u16) -> State {
     let mut s = new_state(w, h);
     let fx = s.start(StartAt::Model("credit-risk-scorer".into()));
     let (models, versions, _) = requests(&fx);
-    update(&mut s, Action::ModelsLoaded { request: models, result: Ok(fixtures::models(40)) });
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request: models,
+            result: Ok(fixtures::models(40)),
+        },
+    );
     let result = match kind {
         Kind::Data => Ok(fixtures::versions("credit-risk-scorer", 30)),
         Kind::Loading => return s,
         Kind::Error => Err("credit-risk-scorer not found: RESOURCE_DOES_NOT_EXIST".to_string()),
         Kind::Empty => Ok(fixtures::versions("credit-risk-scorer", 0)),
     };
-    update(&mut s, Action::VersionsLoaded { request: versions.unwrap(), result });
+    update(
+        &mut s,
+        Action::VersionsLoaded {
+            request: versions.unwrap(),
+            result,
+        },
+    );
     s
 }
 
@@ -109,7 +119,13 @@ fn detail_state(kind: Kind, tab: u8, w: u16, h: u16) -> State {
         }
     };
     if !matches!(kind, Kind::Loading) {
-        update(&mut s, Action::DetailLoaded { request: detail.unwrap(), result });
+        update(
+            &mut s,
+            Action::DetailLoaded {
+                request: detail.unwrap(),
+                result,
+            },
+        );
     }
     update(&mut s, Action::SelectTab(tab));
     s
@@ -156,11 +172,19 @@ fn snapshot(name: &str, state: &State) -> String {
 fn models_view() {
     for (w, h) in SIZES {
         for kind in KINDS {
-            let screen = snapshot(&format!("models_{}_{w}x{h}", kind_name(kind)), &models_state(kind, w, h));
+            let screen = snapshot(
+                &format!("models_{}_{w}x{h}", kind_name(kind)),
+                &models_state(kind, w, h),
+            );
             match kind {
-                Kind::Data => assert!(screen.contains("▶ churn-predictor") && screen.contains("credit-risk-scorer")),
+                Kind::Data => assert!(
+                    screen.contains("▶ churn-predictor") && screen.contains("credit-risk-scorer")
+                ),
                 Kind::Loading => assert!(screen.contains("Loading models…")),
-                Kind::Error => assert!(screen.contains("Could not load the models") && screen.contains("Press r to retry")),
+                Kind::Error => assert!(
+                    screen.contains("Could not load the models")
+                        && screen.contains("Press r to retry")
+                ),
                 Kind::Empty => assert!(screen.contains("No registered models")),
             }
         }
@@ -171,8 +195,14 @@ fn models_view() {
 fn versions_view() {
     for (w, h) in SIZES {
         for kind in KINDS {
-            let screen = snapshot(&format!("versions_{}_{w}x{h}", kind_name(kind)), &versions_state(kind, w, h));
-            assert!(screen.contains("Models › credit-risk-scorer"), "breadcrumb:\n{screen}");
+            let screen = snapshot(
+                &format!("versions_{}_{w}x{h}", kind_name(kind)),
+                &versions_state(kind, w, h),
+            );
+            assert!(
+                screen.contains("Models › credit-risk-scorer"),
+                "breadcrumb:\n{screen}"
+            );
             if let Kind::Data = kind {
                 assert!(screen.contains("★") && screen.contains("@champion"));
                 assert!(screen.contains("accuracy"), "key metrics as columns");
@@ -185,11 +215,25 @@ fn versions_view() {
 fn wide_screens_show_more_metric_columns() {
     let narrow = text(&draw_with(&versions_state(Kind::Data, 80, 24), &theme()));
     let wide = text(&draw_with(&versions_state(Kind::Data, 160, 48), &theme()));
-    let count = |s: &str| ["accuracy", "auc", "f1", "precision", "recall", "latency_p95_ms"]
+    let count = |s: &str| {
+        [
+            "accuracy",
+            "auc",
+            "f1",
+            "precision",
+            "recall",
+            "latency_p95_ms",
+        ]
         .iter()
         .filter(|m| s.lines().nth(3).unwrap().contains(*m))
-        .count();
-    assert!(count(&wide) > count(&narrow), "narrow {} wide {}", count(&narrow), count(&wide));
+        .count()
+    };
+    assert!(
+        count(&wide) > count(&narrow),
+        "narrow {} wide {}",
+        count(&narrow),
+        count(&wide)
+    );
     assert!(count(&narrow) >= 1);
 }
 
@@ -209,8 +253,17 @@ fn detail_overview_and_metrics_tabs() {
 #[test]
 fn tabs_not_built_yet_say_so() {
     for (w, h) in SIZES {
-        for (tab, name) in [(3, "fairness"), (4, "drift"), (5, "lineage"), (6, "gate"), (7, "audit")] {
-            let screen = snapshot(&format!("detail_{name}_{w}x{h}"), &detail_state(Kind::Data, tab, w, h));
+        for (tab, name) in [
+            (3, "fairness"),
+            (4, "drift"),
+            (5, "lineage"),
+            (6, "gate"),
+            (7, "audit"),
+        ] {
+            let screen = snapshot(
+                &format!("detail_{name}_{w}x{h}"),
+                &detail_state(Kind::Data, tab, w, h),
+            );
             assert!(screen.contains("not built yet: arrives with"), "{screen}");
         }
     }
@@ -238,21 +291,33 @@ fn escape_sequences_in_server_text_are_shown_harmlessly() {
     let mut models = fixtures::models(5);
     models[0].name = "escape-test-model\u{1b}[31m\u{1b}]0;pwned\u{7}".into();
     models[0].description = Some("desc \u{1b}[2J\u{1b}[H cleared? \u{9b}31m".into());
-    update(&mut s, Action::ModelsLoaded { request, result: Ok(models) });
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(models),
+        },
+    );
     let buffer = draw_with(&s, &theme());
     let screen = text(&buffer);
     insta::assert_snapshot!("models_escape_sequences_160x48", screen);
     assert!(screen.contains("escape-test-model\\e[31m\\e]0;pwned"));
     assert!(screen.contains("desc \\e[2J\\e[H cleared? \\u{9b}31m"));
     for cell in buffer.content() {
-        assert!(!cell.symbol().chars().any(|c| c.is_control()), "raw control {:?}", cell.symbol());
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "raw control {:?}",
+            cell.symbol()
+        );
     }
 
     let mut s = detail_state(Kind::Data, 1, 80, 24);
     let mut d = fixtures::detail("evil\u{1b}[5m", 1);
     d.version.description = Some("line one\n\u{1b}[31mred\u{1b}[0m line two".into());
     d.version.tags[0].value = "\u{1b}]52;c;Y3VybCBldmlsCg==\u{7}".into();
-    let tollgate::app::screens::Screen::Detail(screen) = s.screens.last_mut().unwrap() else { panic!() };
+    let tollgate::app::screens::Screen::Detail(screen) = s.screens.last_mut().unwrap() else {
+        panic!()
+    };
     screen.data = tollgate::app::Remote::loaded(d);
     let buffer = draw_with(&s, &theme());
     let screen = text(&buffer);
@@ -286,7 +351,10 @@ fn selection_stays_visible_without_colour() {
         }
         let y = selected_row(&buffer);
         for x in 1..79 {
-            assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED), "{name}: cell {x} not reversed");
+            assert!(
+                buffer[(x, y)].modifier.contains(Modifier::REVERSED),
+                "{name}: cell {x} not reversed"
+            );
         }
         let other = y + 1;
         assert!(!buffer[(5, other)].modifier.contains(Modifier::REVERSED));
@@ -298,8 +366,14 @@ fn sixteen_colour_terminals_get_no_rgb() {
     let theme = Theme::load("dark", ColorMode::Ansi16, None).unwrap();
     let buffer = draw_with(&versions_state(Kind::Data, 160, 48), &theme);
     for cell in buffer.content() {
-        assert!(!matches!(cell.fg, Color::Rgb(..) | Color::Indexed(_)), "{cell:?}");
-        assert!(!matches!(cell.bg, Color::Rgb(..) | Color::Indexed(_)), "{cell:?}");
+        assert!(
+            !matches!(cell.fg, Color::Rgb(..) | Color::Indexed(_)),
+            "{cell:?}"
+        );
+        assert!(
+            !matches!(cell.bg, Color::Rgb(..) | Color::Indexed(_)),
+            "{cell:?}"
+        );
     }
 }
 
@@ -331,7 +405,13 @@ fn filter_prompt_stale_data_and_read_only() {
     });
     let screen = snapshot("models_refreshing_80x24", &s);
     assert!(screen.contains("refreshing"));
-    update(&mut s, Action::ModelsLoaded { request: request.unwrap(), result: Err("timeout after 30s".into()) });
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request: request.unwrap(),
+            result: Err("timeout after 30s".into()),
+        },
+    );
     let screen = snapshot("models_stale_80x24", &s);
     assert!(screen.contains("STALE") && screen.contains("churn-predictor"));
     assert!(screen.contains("timeout after 30s"));
@@ -347,5 +427,8 @@ fn command_line_completion() {
     update(&mut s, Action::PromptComplete);
     let screen = snapshot("command_completion_80x24", &s);
     assert!(screen.contains(":model Fraud Detection (EU)"));
-    assert!(screen.contains(" :model fraud-detector"), "the other candidate is listed");
+    assert!(
+        screen.contains(" :model fraud-detector"),
+        "the other candidate is listed"
+    );
 }

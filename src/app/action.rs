@@ -47,7 +47,10 @@ pub enum Action {
 
     // ---- internal: input ----
     #[serde(skip)]
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Spinner frame; sent only while something is loading.
     #[serde(skip)]
     Tick,
@@ -85,15 +88,23 @@ pub enum Action {
     },
     /// The filter text has been still for the debounce delay: search the server for it.
     #[serde(skip)]
-    SearchDue { text: String },
+    SearchDue {
+        text: String,
+    },
     #[serde(skip)]
     ProfileSwitched(crate::app::ServerContext),
     #[serde(skip)]
-    ProfileFailed { name: String, error: String },
+    ProfileFailed {
+        name: String,
+        error: String,
+    },
     #[serde(skip)]
     ThemeApplied(String),
     #[serde(skip)]
-    ThemeFailed { name: String, error: String },
+    ThemeFailed {
+        name: String,
+        error: String,
+    },
     /// A message for the status line (e.g. a warning about the config file).
     #[serde(skip)]
     Notify(String),

@@ -28,7 +28,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
     };
     let needs_arg = |what: &str, make: fn(String) -> Command| {
         if rest.is_empty() {
-            Err(format!(":{word} needs a {what}, e.g. :{word} <{what}> (Tab completes)"))
+            Err(format!(
+                ":{word} needs a {what}, e.g. :{word} <{what}> (Tab completes)"
+            ))
         } else {
             Ok(make(rest.to_string()))
         }
@@ -105,7 +107,10 @@ mod tests {
     #[test]
     fn commands_parse_with_names_holding_spaces() {
         assert_eq!(parse("models"), Ok(Command::Models));
-        assert_eq!(parse(" model O'Brien churn "), Ok(Command::Model("O'Brien churn".into())));
+        assert_eq!(
+            parse(" model O'Brien churn "),
+            Ok(Command::Model("O'Brien churn".into()))
+        );
         assert_eq!(parse("profile prod"), Ok(Command::Profile("prod".into())));
         assert_eq!(parse("theme light"), Ok(Command::Theme("light".into())));
         assert_eq!(parse("q"), Ok(Command::Quit));
@@ -129,7 +134,10 @@ mod tests {
             ["model Fraud Detection (EU)", "model fraud-detector"]
         );
         assert_eq!(candidates("model pred", &src), ["model churn-predictor"]);
-        assert_eq!(candidates("profile ", &src), ["profile local", "profile prod"]);
+        assert_eq!(
+            candidates("profile ", &src),
+            ["profile local", "profile prod"]
+        );
         assert_eq!(candidates("theme l", &src), ["theme light"]);
         assert!(candidates("quit x", &src).is_empty());
     }

@@ -68,7 +68,11 @@ mod tests {
         c.move_by(15, 100, 10);
         assert_eq!((c.selected, c.offset), (15, 6));
         c.move_by(-1, 100, 10);
-        assert_eq!((c.selected, c.offset), (14, 6), "moving up inside the window keeps the page");
+        assert_eq!(
+            (c.selected, c.offset),
+            (14, 6),
+            "moving up inside the window keeps the page"
+        );
         c.move_by(-100, 100, 10);
         assert_eq!((c.selected, c.offset), (0, 0));
         c.last(100, 10);
@@ -79,7 +83,10 @@ mod tests {
 
     #[test]
     fn empty_lists_reset() {
-        let mut c = ListCursor { selected: 3, offset: 2 };
+        let mut c = ListCursor {
+            selected: 3,
+            offset: 2,
+        };
         c.move_by(1, 0, 10);
         assert_eq!(c, ListCursor::default());
     }

@@ -15,8 +15,14 @@ pub fn model(name: &str, versions: usize, days_ago: i64) -> ModelSummary {
     let mut latest = BTreeMap::new();
     let mut aliases = BTreeMap::new();
     if versions >= 1 {
-        latest.insert("Production".to_string(), versions.saturating_sub(1).max(1).to_string());
-        aliases.insert("champion".to_string(), versions.saturating_sub(1).max(1).to_string());
+        latest.insert(
+            "Production".to_string(),
+            versions.saturating_sub(1).max(1).to_string(),
+        );
+        aliases.insert(
+            "champion".to_string(),
+            versions.saturating_sub(1).max(1).to_string(),
+        );
     }
     if versions >= 2 {
         latest.insert("Staging".to_string(), versions.to_string());
@@ -48,7 +54,10 @@ pub fn models(n: usize) -> Vec<ModelSummary> {
         .enumerate()
         .map(|(i, (name, v))| model(name, *v, i as i64))
         .collect();
-    out.extend((0..n.saturating_sub(named.len())).map(|i| model(&format!("filler-model-{i:04}"), i % 5, (i % 30) as i64)));
+    out.extend(
+        (0..n.saturating_sub(named.len()))
+            .map(|i| model(&format!("filler-model-{i:04}"), i % 5, (i % 30) as i64)),
+    );
     out.truncate(n);
     out
 }
@@ -78,10 +87,19 @@ fn run(run_id: &str, version: u64) -> Run {
                 metric("fairness.disparate_impact", 0.91),
             ],
             params: vec![
-                Param { key: "max_depth".into(), value: "6".into() },
-                Param { key: "n_estimators".into(), value: "300".into() },
+                Param {
+                    key: "max_depth".into(),
+                    value: "6".into(),
+                },
+                Param {
+                    key: "n_estimators".into(),
+                    value: "300".into(),
+                },
             ],
-            tags: vec![Tag { key: "mlflow.user".into(), value: "ana".into() }],
+            tags: vec![Tag {
+                key: "mlflow.user".into(),
+                value: "ana".into(),
+            }],
         },
         inputs: Default::default(),
     }
@@ -109,7 +127,10 @@ pub fn version(model: &str, number: u64, stage: &str, aliases: &[&str]) -> Model
         run_id: Some(format!("run{number:05}")),
         status: Some("READY".into()),
         status_message: None,
-        tags: vec![Tag { key: "owner".into(), value: "risk-team".into() }],
+        tags: vec![Tag {
+            key: "owner".into(),
+            value: "risk-team".into(),
+        }],
         run_link: None,
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         model_id: Some(format!("m-{number:08x}")),

@@ -138,8 +138,11 @@ impl State {
 
     pub(crate) fn push_detail(&mut self, model: &str, version: &str) -> Effect {
         let request = self.new_request();
-        self.screens
-            .push(Screen::Detail(DetailScreen::new(model, version, Remote::loading(request))));
+        self.screens.push(Screen::Detail(DetailScreen::new(
+            model,
+            version,
+            Remote::loading(request),
+        )));
         Effect::LoadDetail {
             request,
             model: model.to_string(),
@@ -148,11 +151,15 @@ impl State {
     }
 
     pub fn top(&self) -> &Screen {
-        self.screens.last().expect("the models screen is never popped")
+        self.screens
+            .last()
+            .expect("the models screen is never popped")
     }
 
     pub fn top_mut(&mut self) -> &mut Screen {
-        self.screens.last_mut().expect("the models screen is never popped")
+        self.screens
+            .last_mut()
+            .expect("the models screen is never popped")
     }
 
     pub fn models(&self) -> &ModelsScreen {

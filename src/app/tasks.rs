@@ -31,7 +31,10 @@ impl Tasks {
     }
 
     fn registry(&self) -> Registry {
-        self.registry.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.registry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Start the work for one effect. `SetTheme` is the runtime's (it owns the theme).
@@ -47,7 +50,10 @@ impl Tasks {
             }
             Effect::SearchModels { request, text } => {
                 tokio::spawn(async move {
-                    let result = registry.models(Some(&text)).await.map_err(|e| e.to_string());
+                    let result = registry
+                        .models(Some(&text))
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::ModelSearchLoaded { request, result });
                 });
             }

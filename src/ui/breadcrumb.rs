@@ -23,8 +23,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         if i > 0 {
             spans.push(Span::styled(" › ", theme.muted()));
         }
-        let style = if i == last { theme.accent() } else { theme.base() };
+        let style = if i == last {
+            theme.accent()
+        } else {
+            theme.base()
+        };
         spans.push(Span::styled(clip(crumb, share), style));
     }
-    frame.render_widget(Paragraph::new(super::format::fit(spans, area.width as usize)), area);
+    frame.render_widget(
+        Paragraph::new(super::format::fit(spans, area.width as usize)),
+        area,
+    );
 }

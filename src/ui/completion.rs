@@ -46,11 +46,13 @@ pub fn draw(frame: &mut Frame, status_row: Rect, state: &State, theme: &Theme) {
     let title = format!(" {}/{} · Tab next ", completion.index + 1, n);
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .border_style(theme.border(true))
-                .title(Line::styled(title, theme.muted())),
-        ).style(theme.base()),
+        Paragraph::new(lines)
+            .block(
+                Block::bordered()
+                    .border_style(theme.border(true))
+                    .title(Line::styled(title, theme.muted())),
+            )
+            .style(theme.base()),
         area,
     );
 }

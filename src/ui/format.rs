@@ -30,7 +30,10 @@ pub fn fit(spans: Vec<Span<'static>>, max: usize) -> Line<'static> {
         } else {
             let room = max - used;
             if room > 0 {
-                out.push(Span::styled(truncate(&s.content, room).into_owned(), s.style));
+                out.push(Span::styled(
+                    truncate(&s.content, room).into_owned(),
+                    s.style,
+                ));
             }
             break;
         }
@@ -40,7 +43,11 @@ pub fn fit(spans: Vec<Span<'static>>, max: usize) -> Line<'static> {
 
 /// `YYYY-MM-DD` when narrow, `YYYY-MM-DD HH:MM` when there is room (UTC, as the CLI prints).
 pub fn date(ms: Option<i64>, with_time: bool) -> String {
-    let fmt = if with_time { "%Y-%m-%d %H:%M" } else { "%Y-%m-%d" };
+    let fmt = if with_time {
+        "%Y-%m-%d %H:%M"
+    } else {
+        "%Y-%m-%d"
+    };
     ms.and_then(chrono::DateTime::from_timestamp_millis)
         .map(|t| t.format(fmt).to_string())
         .unwrap_or_else(|| "-".to_string())

@@ -18,7 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Some(name) => format!("connecting to {} ", clip(name, 24)),
             None => "loading ".to_string(),
         };
-        right.push(Span::styled(format!("{} {what}", spinner(state.spinner)), bar));
+        right.push(Span::styled(
+            format!("{} {what}", spinner(state.spinner)),
+            bar,
+        ));
     }
     if state.server.read_only {
         right.push(Span::styled(" READ-ONLY ", theme.badge(theme.palette.warn)));
@@ -29,7 +32,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let room = (area.width as usize).saturating_sub(right_width + 1);
     let profile = state.server.profile.as_deref().unwrap_or("(no profile)");
     let mut left = vec![
-        Span::styled(" tollgate ", bar.add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(
+            " tollgate ",
+            bar.add_modifier(ratatui::style::Modifier::BOLD),
+        ),
         Span::styled("│ ", bar),
         Span::styled(format!("{} ", clip(profile, 20)), bar),
         Span::styled("│ ", bar),

@@ -33,11 +33,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize, theme: 
     }
     let width = (area.width.saturating_sub(8)).clamp(40, 90);
     let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(4));
-    let [_, h, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(width), Constraint::Fill(1)]).areas(area);
-    let [_, popup, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(h);
+    let [_, h, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(h);
     let visible = popup.height.saturating_sub(2) as usize;
     let scroll = scroll.min(lines.len().saturating_sub(visible));
-    let more = if scroll + visible < lines.len() { " ↓ more " } else { "" };
+    let more = if scroll + visible < lines.len() {
+        " ↓ more "
+    } else {
+        ""
+    };
     // The close/scroll keys, as bound (the help never names a key the map does not hold).
     let key = |a: Action| {
         state
@@ -59,7 +73,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize, theme: 
         .title_bottom(Line::styled(hint, theme.muted()).right_aligned());
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(block).scroll((scroll as u16, 0)).style(theme.base()),
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll as u16, 0))
+            .style(theme.base()),
         popup,
     );
 }

@@ -83,5 +83,10 @@ fn block_title(
 
 /// The block's right border, between its corners: where a list's scrollbar goes.
 fn scrollbar_area(block: Rect) -> Rect {
-    Rect::new(block.x, block.y + 1, block.width, block.height.saturating_sub(2))
+    Rect::new(
+        block.x,
+        block.y + 1,
+        block.width,
+        block.height.saturating_sub(2),
+    )
 }

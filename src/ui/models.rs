@@ -19,7 +19,8 @@ const WIDE: u16 = 120;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Models ", theme.title())];
     if m.has_data() {
-        let total = m.base().len();
+        // Out of the whole registry, also when the rows came from a server-side search.
+        let total = m.all.data.as_ref().map_or(m.base().len(), Vec::len);
         if m.filter.is_empty() {
             title.push(Span::styled(format!("{total} "), theme.muted()));
         } else {
@@ -34,7 +35,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
     }
     let block = Block::bordered()
         .border_style(theme.border(true))
-        .title(block_title(title, m.has_data() && m.is_loading(), m.is_stale(), state, theme))
+        .title(block_title(
+            title,
+            m.has_data() && m.is_loading(),
+            m.is_stale(),
+            state,
+            theme,
+        ))
         .title(sort_title(m, theme).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -48,7 +55,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
     }
     if m.visible.is_empty() {
         if m.filter.is_empty() {
-            panel::empty(frame, inner, "No registered models on this server yet.", "Register one with MLflow, then press r.", theme);
+            panel::empty(
+                frame,
+                inner,
+                "No registered models on this server yet.",
+                "Register one with MLflow, then press r.",
+                theme,
+            );
         } else {
             let text = format!("No model name contains '{}'.", m.filter);
             panel::empty(frame, inner, &text, "Esc clears the filter.", theme);
@@ -57,10 +70,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
     }
 
     let wide = inner.width >= WIDE;
+    // Stages and aliases get a share of extra width: they are what approvers scan for.
+    let stages_width = if wide {
+        40
+    } else {
+        (inner.width * 3 / 10).clamp(26, 36)
+    };
     let mut columns = vec![
-        table::Column::new("NAME", if wide { Constraint::Fill(2) } else { Constraint::Min(16) }),
+        table::Column::new(
+            "NAME",
+            if wide {
+                Constraint::Fill(2)
+            } else {
+                Constraint::Min(16)
+            },
+        ),
         table::Column::new("VERSIONS", Constraint::Length(8)).right(),
-        table::Column::new("STAGES · ALIASES", Constraint::Length(if wide { 40 } else { 26 })),
+        table::Column::new("STAGES · ALIASES", Constraint::Length(stages_width)),
         table::Column::new("UPDATED", Constraint::Length(if wide { 16 } else { 10 })),
     ];
     if wide {
@@ -70,28 +96,40 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
     columns.push(table::Column::new("", Constraint::Length(1)));
 
     let scrollbar = scrollbar_area(area);
-    table::draw(frame, inner, scrollbar, &columns, m.visible.len(), &m.cursor, theme, &|i, w| {
-        let Some(model) = m.row(i) else {
-            return Vec::new();
-        };
-        let mut cells = vec![
-            Line::from(span(&model.name, w[0] as usize, theme.base())),
-            Line::from(Span::styled(
-                model.version_count.map_or("?".into(), |n| n.to_string()),
-                theme.base(),
-            )),
-            stages_and_aliases(model, w[2] as usize, wide, theme),
-            Line::from(Span::styled(date(model.last_updated_timestamp, wide), theme.muted())),
-        ];
-        if wide {
-            let description = model.description.as_deref().unwrap_or("");
-            // One line of it: the first, sanitized.
-            let first = description.lines().next().unwrap_or("");
-            cells.push(Line::from(span(first, w[4] as usize, theme.muted())));
-        }
-        cells.push(Line::from(""));
-        cells
-    });
+    table::draw(
+        frame,
+        inner,
+        scrollbar,
+        &columns,
+        m.visible.len(),
+        &m.cursor,
+        theme,
+        &|i, w| {
+            let Some(model) = m.row(i) else {
+                return Vec::new();
+            };
+            let mut cells = vec![
+                Line::from(span(&model.name, w[0] as usize, theme.base())),
+                Line::from(Span::styled(
+                    model.version_count.map_or("?".into(), |n| n.to_string()),
+                    theme.base(),
+                )),
+                stages_and_aliases(model, w[2] as usize, wide, theme),
+                Line::from(Span::styled(
+                    date(model.last_updated_timestamp, wide),
+                    theme.muted(),
+                )),
+            ];
+            if wide {
+                let description = model.description.as_deref().unwrap_or("");
+                // One line of it: the first, sanitized.
+                let first = description.lines().next().unwrap_or("");
+                cells.push(Line::from(span(first, w[4] as usize, theme.muted())));
+            }
+            cells.push(Line::from(""));
+            cells
+        },
+    );
 }
 
 fn sort_title(m: &ModelsScreen, theme: &Theme) -> Line<'static> {
@@ -108,12 +146,20 @@ fn sort_title(m: &ModelsScreen, theme: &Theme) -> Line<'static> {
 }
 
 /// `Prod v5 Stag v6 @champion`: stages first (None and Archived are noise here), then aliases.
-fn stages_and_aliases(model: &ModelSummary, max: usize, wide: bool, theme: &Theme) -> Line<'static> {
+fn stages_and_aliases(
+    model: &ModelSummary,
+    max: usize,
+    wide: bool,
+    theme: &Theme,
+) -> Line<'static> {
     let mut spans = Vec::new();
     for stage in ["Production", "Staging"] {
         if let Some(v) = model.latest_versions.get(stage) {
             let name = if wide { stage } else { short_stage(stage) };
-            spans.push(Span::styled(format!("{name} v{} ", clip(v, 8)), theme.stage(stage)));
+            spans.push(Span::styled(
+                format!("{name} v{} ", clip(v, 8)),
+                theme.stage(stage),
+            ));
         }
     }
     for (alias, version) in &model.aliases {

@@ -35,9 +35,15 @@ pub fn loading(frame: &mut Frame, area: Rect, what: &str, frame_no: usize, theme
 /// A failure with nothing to show: what failed, why (server text, sanitized), how to retry.
 pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &str, theme: &Theme) {
     let lines = vec![
-        Line::from(Span::styled(format!("✗ Could not load {what}"), theme.error())),
+        Line::from(Span::styled(
+            format!("✗ Could not load {what}"),
+            theme.error(),
+        )),
         Line::from(""),
-        Line::from(Span::styled(sanitize_line(error).into_owned(), theme.base())),
+        Line::from(Span::styled(
+            sanitize_line(error).into_owned(),
+            theme.base(),
+        )),
         Line::from(""),
         Line::from(Span::styled("Press r to retry.", theme.muted())),
     ];
@@ -45,7 +51,10 @@ pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &str, theme: &The
 }
 
 pub fn empty(frame: &mut Frame, area: Rect, text: &str, hint: &str, theme: &Theme) {
-    let mut lines = vec![Line::from(Span::styled(sanitize_line(text).into_owned(), theme.base()))];
+    let mut lines = vec![Line::from(Span::styled(
+        sanitize_line(text).into_owned(),
+        theme.base(),
+    ))];
     if !hint.is_empty() {
         lines.push(Line::from(Span::styled(hint.to_string(), theme.muted())));
     }

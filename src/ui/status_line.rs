@@ -24,7 +24,9 @@ fn position(state: &State) -> Option<(usize, usize)> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let right = position(state).map(|(p, n)| format!(" {p}/{n} ")).unwrap_or_default();
+    let right = position(state)
+        .map(|(p, n)| format!(" {p}/{n} "))
+        .unwrap_or_default();
     let right_width = width(&right) as u16;
     let left_area = Rect::new(area.x, area.y, area.width.saturating_sub(right_width), 1);
     if let Some(prompt) = &state.prompt {
@@ -33,7 +35,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             PromptKind::Command => ":",
         };
         let text = sanitize_line(&prompt.input.text).into_owned();
-        let before: String = prompt.input.text.chars().take(prompt.input.cursor).collect();
+        let before: String = prompt
+            .input
+            .text
+            .chars()
+            .take(prompt.input.cursor)
+            .collect();
         let cursor_x = 1 + width(symbol) + width(&sanitize_line(&before));
         // Long input scrolls left so the cursor stays on screen.
         let room = left_area.width as usize;
@@ -44,10 +51,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             left_area,
         );
         let x = left_area.x + (cursor_x - skip) as u16;
-        frame.set_cursor_position(Position::new(x.min(left_area.right().saturating_sub(1)), area.y));
+        frame.set_cursor_position(Position::new(
+            x.min(left_area.right().saturating_sub(1)),
+            area.y,
+        ));
     } else if let Some(status) = &state.status {
         let line = fit(
-            vec![Span::styled(format!(" {}", clip(&status.text, 4000)), theme.status(status.level))],
+            vec![Span::styled(
+                format!(" {}", clip(&status.text, 4000)),
+                theme.status(status.level),
+            )],
             left_area.width as usize,
         );
         frame.render_widget(Paragraph::new(line), left_area);
@@ -55,7 +68,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let line = fit(
             vec![
                 Span::styled(" filter ", theme.muted()),
-                Span::styled(format!("/{}", clip(state.top().filter(), 60)), theme.accent()),
+                Span::styled(
+                    format!("/{}", clip(state.top().filter(), 60)),
+                    theme.accent(),
+                ),
                 Span::styled("  (Esc clears)", theme.muted()),
             ],
             left_area.width as usize,
@@ -63,7 +79,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(line), left_area);
     }
     if right_width > 0 {
-        let r = Rect::new(area.right().saturating_sub(right_width), area.y, right_width, 1);
+        let r = Rect::new(
+            area.right().saturating_sub(right_width),
+            area.y,
+            right_width,
+            1,
+        );
         frame.render_widget(Paragraph::new(Span::styled(right, theme.muted())), r);
     }
 }

@@ -70,11 +70,10 @@ pub fn draw(
     let align = |line: Line<'static>, right: bool| if right { line.right_aligned() } else { line };
 
     let header = Row::new(
-        std::iter::once(Cell::from(""))
-            .chain(columns.iter().zip(&widths).map(|(c, w)| {
-                let title = crate::text::truncate(&c.title, *w as usize).into_owned();
-                Cell::from(align(Line::from(title), c.right))
-            })),
+        std::iter::once(Cell::from("")).chain(columns.iter().zip(&widths).map(|(c, w)| {
+            let title = crate::text::truncate(&c.title, *w as usize).into_owned();
+            Cell::from(align(Line::from(title), c.right))
+        })),
     )
     .style(theme.table_header());
 

@@ -18,12 +18,18 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = vec![
         Line::styled("Terminal too small", theme.error()),
         Line::styled(
-            format!("{}x{} here; tollgate needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height),
+            format!(
+                "{}x{} here; tollgate needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+                area.width, area.height
+            ),
             theme.base(),
         ),
         Line::styled("Enlarge the window (Ctrl-C quits).", theme.muted()),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
     let r = Rect::new(area.x, area.y + top, area.width, area.height - top);
-    frame.render_widget(Paragraph::new(lines).centered().wrap(Wrap { trim: true }), r);
+    frame.render_widget(
+        Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        r,
+    );
 }

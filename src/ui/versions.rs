@@ -19,7 +19,10 @@ const CHAMPION: &str = "★";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, theme: &Theme) {
     let has_data = v.data.data.is_some();
-    let mut title = vec![Span::styled(format!(" {} ", clip(&v.model, 50)), theme.title())];
+    let mut title = vec![Span::styled(
+        format!(" {} ", clip(&v.model, 50)),
+        theme.title(),
+    )];
     if let Some(data) = &v.data.data {
         let total = data.versions.len();
         if v.filter.is_empty() {
@@ -33,7 +36,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
     }
     let mut block = Block::bordered()
         .border_style(theme.border(true))
-        .title(block_title(title, has_data && v.data.is_loading(), v.data.stale, state, theme));
+        .title(block_title(
+            title,
+            has_data && v.data.is_loading(),
+            v.data.stale,
+            state,
+            theme,
+        ));
     if let Some(champion) = &v.champion {
         block = block.title(
             Line::from(vec![
@@ -48,16 +57,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
 
     let Some(data) = &v.data.data else {
         match &v.data.error {
-            Some(e) if !v.data.is_loading() => {
-                panel::error(frame, inner, &format!("the versions of '{}'", v.model), e, theme)
-            }
+            Some(e) if !v.data.is_loading() => panel::error(
+                frame,
+                inner,
+                &format!("the versions of '{}'", v.model),
+                e,
+                theme,
+            ),
             _ => panel::loading(frame, inner, "versions", state.spinner, theme),
         }
         return;
     };
     if v.visible.is_empty() {
         if data.versions.is_empty() {
-            panel::empty(frame, inner, &format!("'{}' has no versions yet.", v.model), "", theme);
+            panel::empty(
+                frame,
+                inner,
+                &format!("'{}' has no versions yet.", v.model),
+                "",
+                theme,
+            );
         } else {
             let text = format!("No version matches '{}'.", v.filter);
             panel::empty(frame, inner, &text, "Esc clears the filter.", theme);
@@ -75,7 +94,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
         table::Column::new("CREATED", Constraint::Length(if wide { 16 } else { 10 })),
         table::Column::new("CREATOR", Constraint::Length(if wide { 16 } else { 8 })),
     ];
-    let fixed: u16 = columns.iter().map(|c| constraint_len(c.width) + 1).sum::<u16>() + 2;
+    let fixed: u16 = columns
+        .iter()
+        .map(|c| constraint_len(c.width) + 1)
+        .sum::<u16>()
+        + 2;
     let mut room = inner.width.saturating_sub(fixed);
     let mut shown_metrics = Vec::new();
     for name in &v.metric_columns {
@@ -93,52 +116,91 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
         columns.push(table::Column::new("RUN", Constraint::Fill(1)));
     }
 
-    table::draw(frame, inner, scrollbar_area(area), &columns, v.visible.len(), &v.cursor, theme, &|i, w| {
-        let Some(row) = v.row(i) else {
-            return Vec::new();
-        };
-        let ver = &row.version;
-        let champion = v.is_champion(row);
-        let stage = ver.stage().unwrap_or("-");
-        let aliases = ver.aliases.iter().map(|a| format!("@{a}")).collect::<Vec<_>>().join(" ");
-        let (status, status_style) = match ver.status.as_deref() {
-            Some("READY") | None => ("READY", theme.ok()),
-            Some("PENDING_REGISTRATION") => ("PENDING", theme.warn()),
-            Some("FAILED_REGISTRATION") => ("FAILED", theme.error()),
-            Some(other) => (other, theme.muted()),
-        };
-        let number_style = if champion { theme.accent() } else { theme.base() };
-        let mut cells = vec![
-            Line::from(Span::styled(if champion { CHAMPION } else { "" }, theme.accent())),
-            Line::from(span(&ver.version, w[1] as usize, number_style)),
-            Line::from(span(stage, w[2] as usize, theme.stage(stage))),
-            Line::from(span(&aliases, w[3] as usize, theme.alias())),
-            Line::from(span(status, w[4] as usize, status_style)),
-            Line::from(Span::styled(date(ver.creation_timestamp, wide), theme.muted())),
-            Line::from(span(ver.user_id.as_deref().unwrap_or("-"), w[6] as usize, theme.base())),
-        ];
-        let run = row.run.run();
-        for (k, name) in shown_metrics.iter().enumerate() {
-            let value = run.and_then(|r| r.metric(name));
-            cells.push(match value {
-                Some(x) => Line::from(span(&metric(x), w[7 + k] as usize, theme.base())),
-                None => Line::from(Span::styled("-", theme.muted())),
-            });
-        }
-        if show_run {
-            let text = match (&row.run, run) {
-                (RunState::NoRun, _) => "no run".to_string(),
-                (RunState::Missing, _) => "run missing".to_string(),
-                (RunState::Deleted(_), Some(r)) => {
-                    format!("{} (deleted)", r.info.run_name.as_deref().unwrap_or(&r.info.run_id))
-                }
-                (_, Some(r)) => r.info.run_name.clone().unwrap_or_else(|| r.info.run_id.clone()),
-                (_, None) => "-".to_string(),
+    table::draw(
+        frame,
+        inner,
+        scrollbar_area(area),
+        &columns,
+        v.visible.len(),
+        &v.cursor,
+        theme,
+        &|i, w| {
+            let Some(row) = v.row(i) else {
+                return Vec::new();
             };
-            cells.push(Line::from(span(&text, w[7 + shown_metrics.len()] as usize, theme.muted())));
-        }
-        cells
-    });
+            let ver = &row.version;
+            let champion = v.is_champion(row);
+            let stage = ver.stage().unwrap_or("-");
+            let aliases = ver
+                .aliases
+                .iter()
+                .map(|a| format!("@{a}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let (status, status_style) = match ver.status.as_deref() {
+                Some("READY") | None => ("READY", theme.ok()),
+                Some("PENDING_REGISTRATION") => ("PENDING", theme.warn()),
+                Some("FAILED_REGISTRATION") => ("FAILED", theme.error()),
+                Some(other) => (other, theme.muted()),
+            };
+            let number_style = if champion {
+                theme.accent()
+            } else {
+                theme.base()
+            };
+            let mut cells = vec![
+                Line::from(Span::styled(
+                    if champion { CHAMPION } else { "" },
+                    theme.accent(),
+                )),
+                Line::from(span(&ver.version, w[1] as usize, number_style)),
+                Line::from(span(stage, w[2] as usize, theme.stage(stage))),
+                Line::from(span(&aliases, w[3] as usize, theme.alias())),
+                Line::from(span(status, w[4] as usize, status_style)),
+                Line::from(Span::styled(
+                    date(ver.creation_timestamp, wide),
+                    theme.muted(),
+                )),
+                Line::from(span(
+                    ver.user_id.as_deref().unwrap_or("-"),
+                    w[6] as usize,
+                    theme.base(),
+                )),
+            ];
+            let run = row.run.run();
+            for (k, name) in shown_metrics.iter().enumerate() {
+                let value = run.and_then(|r| r.metric(name));
+                cells.push(match value {
+                    Some(x) => Line::from(span(&metric(x), w[7 + k] as usize, theme.base())),
+                    None => Line::from(Span::styled("-", theme.muted())),
+                });
+            }
+            if show_run {
+                let text = match (&row.run, run) {
+                    (RunState::NoRun, _) => "no run".to_string(),
+                    (RunState::Missing, _) => "run missing".to_string(),
+                    (RunState::Deleted(_), Some(r)) => {
+                        format!(
+                            "{} (deleted)",
+                            r.info.run_name.as_deref().unwrap_or(&r.info.run_id)
+                        )
+                    }
+                    (_, Some(r)) => r
+                        .info
+                        .run_name
+                        .clone()
+                        .unwrap_or_else(|| r.info.run_id.clone()),
+                    (_, None) => "-".to_string(),
+                };
+                cells.push(Line::from(span(
+                    &text,
+                    w[7 + shown_metrics.len()] as usize,
+                    theme.muted(),
+                )));
+            }
+            cells
+        },
+    );
 }
 
 fn constraint_len(c: Constraint) -> u16 {

@@ -31,7 +31,8 @@ impl Key {
     /// Terminals report `G` as Shift+`G` and Shift-Tab as BackTab+Shift; the character's case
     /// already says Shift, so it is dropped to match the names in the key map.
     pub fn from_event(event: &KeyEvent) -> Key {
-        let mut mods = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match event.code {
             KeyCode::Char(c) => {
                 let shifted = mods.contains(KeyModifiers::SHIFT);
@@ -161,7 +162,10 @@ mod tests {
         assert_eq!(Key::parse("Ctrl-C").unwrap(), Key::ctrl('c'));
         assert_eq!(Key::parse("G").unwrap(), Key::char('G'));
         assert_eq!(Key::parse("shift-g").unwrap(), Key::char('G'));
-        assert_eq!(Key::parse("shift-tab").unwrap(), Key::plain(KeyCode::BackTab));
+        assert_eq!(
+            Key::parse("shift-tab").unwrap(),
+            Key::plain(KeyCode::BackTab)
+        );
         assert_eq!(Key::parse("pgdn").unwrap(), Key::plain(KeyCode::PageDown));
         assert_eq!(Key::parse("-").unwrap(), Key::char('-'));
         assert_eq!(Key::parse("f5").unwrap(), Key::plain(KeyCode::F(5)));

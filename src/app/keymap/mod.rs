@@ -144,7 +144,12 @@ impl KeyMap {
         (map, warnings)
     }
 
-    fn bind_named(&mut self, context: KeyContext, key: &str, action: &toml::Value) -> Result<(), String> {
+    fn bind_named(
+        &mut self,
+        context: KeyContext,
+        key: &str,
+        action: &toml::Value,
+    ) -> Result<(), String> {
         let key = Key::parse(key)?;
         if action.as_str() == Some("none") {
             self.bind(context, key, None);
@@ -169,9 +174,11 @@ impl KeyMap {
     /// The view's binding, else the global one.
     pub fn lookup(&self, context: KeyContext, key: Key) -> Option<&Action> {
         let find = |c: KeyContext| {
-            self.bindings
-                .get(&c)
-                .and_then(|list| list.iter().find(|(k, _)| *k == key).map(|(_, a)| a.as_ref()))
+            self.bindings.get(&c).and_then(|list| {
+                list.iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, a)| a.as_ref())
+            })
         };
         match find(context) {
             Some(found) => found,
@@ -198,7 +205,9 @@ impl KeyMap {
     pub fn resolve(&self, mode: InputMode, event: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(event);
         match mode {
-            InputMode::View(context) | InputMode::Help(context) => self.lookup(context, key).cloned(),
+            InputMode::View(context) | InputMode::Help(context) => {
+                self.lookup(context, key).cloned()
+            }
             InputMode::Prompt => {
                 if self.lookup(KeyContext::Global, key) == Some(&Action::ForceQuit) {
                     return Some(Action::ForceQuit);
@@ -241,7 +250,11 @@ impl KeyMap {
                         description.push_str(" (writes; not built yet)");
                     }
                     Some(HelpEntry {
-                        keys: keys.iter().map(Key::to_string).collect::<Vec<_>>().join(" "),
+                        keys: keys
+                            .iter()
+                            .map(Key::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" "),
                         description,
                     })
                 })

@@ -21,10 +21,19 @@ fn no_default_uses_ctrl_a_or_alt() {
 #[test]
 fn view_bindings_come_before_global_ones() {
     let map = KeyMap::defaults();
-    assert_eq!(map.lookup(KeyContext::Models, Key::char('s')), Some(&Action::CycleSort));
+    assert_eq!(
+        map.lookup(KeyContext::Models, Key::char('s')),
+        Some(&Action::CycleSort)
+    );
     assert_eq!(map.lookup(KeyContext::Detail, Key::char('s')), None);
-    assert_eq!(map.lookup(KeyContext::Detail, Key::char('3')), Some(&Action::SelectTab(3)));
-    assert_eq!(map.lookup(KeyContext::Versions, Key::char('j')), Some(&Action::MoveDown));
+    assert_eq!(
+        map.lookup(KeyContext::Detail, Key::char('3')),
+        Some(&Action::SelectTab(3))
+    );
+    assert_eq!(
+        map.lookup(KeyContext::Versions, Key::char('j')),
+        Some(&Action::MoveDown)
+    );
 }
 
 #[test]
@@ -41,10 +50,23 @@ fn config_overrides_rebind_and_unbind() {
     .unwrap();
     let (map, warnings) = KeyMap::from_config(Some(&table));
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(map.lookup(KeyContext::Versions, Key::ctrl('q')), Some(&Action::ForceQuit));
-    assert_eq!(map.lookup(KeyContext::Models, Key::char('o')), Some(&Action::Open));
-    assert_eq!(map.lookup(KeyContext::Models, Key::char('q')), None, "unbound in models");
-    assert_eq!(map.lookup(KeyContext::Versions, Key::char('q')), Some(&Action::Quit));
+    assert_eq!(
+        map.lookup(KeyContext::Versions, Key::ctrl('q')),
+        Some(&Action::ForceQuit)
+    );
+    assert_eq!(
+        map.lookup(KeyContext::Models, Key::char('o')),
+        Some(&Action::Open)
+    );
+    assert_eq!(
+        map.lookup(KeyContext::Models, Key::char('q')),
+        None,
+        "unbound in models"
+    );
+    assert_eq!(
+        map.lookup(KeyContext::Versions, Key::char('q')),
+        Some(&Action::Quit)
+    );
     assert_eq!(
         map.lookup(KeyContext::Detail, Key::plain(KeyCode::F(2))),
         Some(&Action::SelectTab(2))
@@ -65,10 +87,15 @@ fn config_mistakes_are_reported_and_the_rest_kept() {
     .unwrap();
     let (map, warnings) = KeyMap::from_config(Some(&table));
     assert_eq!(warnings.len(), 3, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("\"x\"") && w.contains("fly")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("\"x\"") && w.contains("fly")));
     assert!(warnings.iter().any(|w| w.contains("unknown key")));
     assert!(warnings.iter().any(|w| w.contains("[keys.nowhere]")));
-    assert_eq!(map.lookup(KeyContext::Models, Key::char('o')), Some(&Action::Open));
+    assert_eq!(
+        map.lookup(KeyContext::Models, Key::char('o')),
+        Some(&Action::Open)
+    );
 }
 
 #[test]
@@ -79,10 +106,16 @@ fn prompt_mode_edits_text_but_ctrl_c_still_quits() {
         Some(Action::Edit(Edit::Insert('q')))
     );
     assert_eq!(
-        map.resolve(InputMode::Prompt, &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        map.resolve(
+            InputMode::Prompt,
+            &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+        ),
         Some(Action::ForceQuit)
     );
-    assert_eq!(map.resolve(InputMode::Prompt, &ev(KeyCode::Enter)), Some(Action::PromptSubmit));
+    assert_eq!(
+        map.resolve(InputMode::Prompt, &ev(KeyCode::Enter)),
+        Some(Action::PromptSubmit)
+    );
     assert_eq!(
         map.resolve(InputMode::View(KeyContext::Models), &ev(KeyCode::Char('q'))),
         Some(Action::Quit)
@@ -91,8 +124,12 @@ fn prompt_mode_edits_text_but_ctrl_c_still_quits() {
 
 #[test]
 fn help_is_generated_from_the_bindings() {
-    let (map, _) = KeyMap::from_config(Some(&r#"[models]
-"o" = "open""#.parse().unwrap()));
+    let (map, _) = KeyMap::from_config(Some(
+        &r#"[models]
+"o" = "open""#
+            .parse()
+            .unwrap(),
+    ));
     let help = map.help(KeyContext::Models, false);
     assert_eq!(help[0].title, "Models");
     let open_keys: Vec<&str> = help
@@ -103,7 +140,10 @@ fn help_is_generated_from_the_bindings() {
         .collect();
     assert_eq!(open_keys, ["o", "Enter"]);
     let sort = &help[0].entries[0];
-    assert_eq!((sort.keys.as_str(), sort.description.as_str()), ("s", "sort by the next column"));
+    assert_eq!(
+        (sort.keys.as_str(), sort.description.as_str()),
+        ("s", "sort by the next column")
+    );
 }
 
 #[test]

@@ -62,7 +62,9 @@ impl DetailTab {
     pub fn arrives_with(self) -> Option<&'static str> {
         match self {
             DetailTab::Overview | DetailTab::Metrics => None,
-            DetailTab::Fairness => Some("the evidence views (fairness metrics by group, four-fifths ratio)"),
+            DetailTab::Fairness => {
+                Some("the evidence views (fairness metrics by group, four-fifths ratio)")
+            }
             DetailTab::Drift => Some("drift monitoring (per-feature drift, drift over time)"),
             DetailTab::Lineage => Some("lineage (runs, datasets, code, logged models)"),
             DetailTab::Gate => Some("policy gates (the gate report for a promotion)"),
@@ -179,8 +181,14 @@ impl DetailScreen {
 
 fn overview_line_bound(detail: &VersionDetail) -> usize {
     let v = &detail.version;
-    let description = v.description.as_deref().map_or(0, |d| d.lines().count() + d.len() / 40);
-    let run_tags = detail.run.run().map_or(0, |r| r.data.tags.len() + r.inputs.dataset_inputs.len());
+    let description = v
+        .description
+        .as_deref()
+        .map_or(0, |d| d.lines().count() + d.len() / 40);
+    let run_tags = detail
+        .run
+        .run()
+        .map_or(0, |r| r.data.tags.len() + r.inputs.dataset_inputs.len());
     40 + v.tags.len() + description + run_tags
 }
 
@@ -196,6 +204,9 @@ mod tests {
         assert_eq!(DetailTab::from_number(0), None);
         assert_eq!(DetailTab::from_number(8), None);
         assert_eq!(DetailTab::Gate.number(), 6);
-        assert!(DetailTab::ALL.iter().skip(2).all(|t| t.arrives_with().is_some()));
+        assert!(DetailTab::ALL
+            .iter()
+            .skip(2)
+            .all(|t| t.arrives_with().is_some()));
     }
 }

@@ -188,7 +188,9 @@ mod tests {
     }
 
     fn names(s: &ModelsScreen) -> Vec<String> {
-        (0..s.visible.len()).map(|i| s.row(i).unwrap().name.clone()).collect()
+        (0..s.visible.len())
+            .map(|i| s.row(i).unwrap().name.clone())
+            .collect()
     }
 
     #[test]
@@ -225,7 +227,10 @@ mod tests {
         assert_eq!(names(&s), ["fraud-a", "fraud-new"]);
         s.filter = "chu".into();
         s.recompute(10);
-        assert!(!s.is_search_active(), "a filter the search does not cover uses the full list");
+        assert!(
+            !s.is_search_active(),
+            "a filter the search does not cover uses the full list"
+        );
         assert_eq!(names(&s), ["churn"]);
     }
 }

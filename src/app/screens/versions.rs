@@ -121,5 +121,7 @@ fn champion_of(data: &ModelVersions) -> Option<String> {
             .filter(|r| r.version.stage() == Some("Production"))
             .max_by_key(|r| r.version.number())
     };
-    by_alias.or_else(by_stage).map(|r| r.version.version.clone())
+    by_alias
+        .or_else(by_stage)
+        .map(|r| r.version.version.clone())
 }

@@ -39,9 +39,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.set_status(StatusLevel::Info, format!("theme: {name}"));
             state.theme = name;
         }
-        Action::ThemeFailed { name, error } => {
-            state.set_status(StatusLevel::Error, format!("cannot use theme '{name}': {error}"))
-        }
+        Action::ThemeFailed { name, error } => state.set_status(
+            StatusLevel::Error,
+            format!("cannot use theme '{name}': {error}"),
+        ),
 
         // Everything below is the user's doing: a new key press replaces the last message.
         user => {
@@ -72,7 +73,9 @@ fn refuse_or_defer_write(state: &mut State, action: &Action) {
     } else {
         state.set_status(
             StatusLevel::Info,
-            format!("{what}: not built yet: arrives with governance (gates, approvals, audit trail)"),
+            format!(
+                "{what}: not built yet: arrives with governance (gates, approvals, audit trail)"
+            ),
         );
     }
 }

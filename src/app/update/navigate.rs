@@ -49,7 +49,11 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
         Screen::Detail(d) => {
             let len = d.scroll_len();
             // The Overview scrolls (a one-row window makes the cursor the scroll position).
-            let window = if d.tab == DetailTab::Overview { 1 } else { rows };
+            let window = if d.tab == DetailTab::Overview {
+                1
+            } else {
+                rows
+            };
             (&mut d.cursor, len, window)
         }
     };

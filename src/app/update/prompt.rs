@@ -18,7 +18,11 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::MoveUp => navigate::move_cursor(state, Move::By(-1)),
         Action::MoveDown => navigate::move_cursor(state, Move::By(1)),
         Action::PromptSubmit => {
-            let text = state.prompt.take().map(|p| p.input.text).unwrap_or_default();
+            let text = state
+                .prompt
+                .take()
+                .map(|p| p.input.text)
+                .unwrap_or_default();
             if kind == PromptKind::Command {
                 run_command(state, &text, fx);
             }
@@ -113,7 +117,11 @@ fn complete(state: &mut State, forward: bool) {
     let completion = match &prompt.completion {
         Some(c) => {
             let n = c.candidates.len();
-            let index = if forward { (c.index + 1) % n } else { (c.index + n - 1) % n };
+            let index = if forward {
+                (c.index + 1) % n
+            } else {
+                (c.index + n - 1) % n
+            };
             Completion { index, ..c.clone() }
         }
         None => {
@@ -173,7 +181,10 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             fx.push(state.push_versions(&name, None));
         }
         Command::Profile(name) => {
-            state.set_status(StatusLevel::Info, format!("connecting with profile '{name}'…"));
+            state.set_status(
+                StatusLevel::Info,
+                format!("connecting with profile '{name}'…"),
+            );
             state.switching_profile = Some(name.clone());
             fx.push(Effect::SwitchProfile { name });
         }

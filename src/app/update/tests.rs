@@ -81,13 +81,23 @@ fn starts_loading_and_lists_models_by_name() {
     let s = with_models(10);
     assert!(!s.is_loading());
     assert_eq!(s.models().visible.len(), 10);
-    assert_eq!(selected_model(&s), "churn-predictor", "sorted by name, case-insensitive");
+    assert_eq!(
+        selected_model(&s),
+        "churn-predictor",
+        "sorted by name, case-insensitive"
+    );
 }
 
 #[test]
 fn cursor_moves_pages_and_jumps() {
     let mut s = with_models(100);
-    update(&mut s, Action::Resize { width: 80, height: 24 });
+    update(
+        &mut s,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     let rows = s.list_rows();
     assert_eq!(rows, 17);
     update(&mut s, Action::MoveDown);
@@ -116,7 +126,9 @@ fn open_walks_down_the_breadcrumb_and_back_walks_up() {
     }
     let fx = update(&mut s, Action::Open);
     let request = versions_request(&fx);
-    assert!(matches!(s.top(), Screen::Versions(v) if v.model == "credit-risk-scorer" && v.data.is_loading()));
+    assert!(
+        matches!(s.top(), Screen::Versions(v) if v.model == "credit-risk-scorer" && v.data.is_loading())
+    );
     update(
         &mut s,
         Action::VersionsLoaded {
@@ -124,22 +136,30 @@ fn open_walks_down_the_breadcrumb_and_back_walks_up() {
             result: Ok(fixtures::versions("credit-risk-scorer", 6)),
         },
     );
-    let Screen::Versions(v) = s.top() else { panic!() };
+    let Screen::Versions(v) = s.top() else {
+        panic!()
+    };
     assert_eq!(v.visible.len(), 6);
     assert_eq!(v.champion.as_deref(), Some("5"));
-    assert!(v.metric_columns.starts_with(&["accuracy".to_string(), "auc".to_string()]));
+    assert!(v
+        .metric_columns
+        .starts_with(&["accuracy".to_string(), "auc".to_string()]));
     assert!(!v.metric_columns.iter().any(|m| m.starts_with("fairness.")));
 
     update(&mut s, Action::MoveDown);
     let fx = update(&mut s, Action::Open);
-    assert!(matches!(&fx[..], [Effect::LoadDetail { model, version, .. }] if model == "credit-risk-scorer" && version == "5"));
+    assert!(
+        matches!(&fx[..], [Effect::LoadDetail { model, version, .. }] if model == "credit-risk-scorer" && version == "5")
+    );
     assert_eq!(s.screens.len(), 3);
     let crumbs: Vec<String> = s.screens.iter().map(Screen::crumb).collect();
     assert_eq!(crumbs, ["Models", "credit-risk-scorer", "version 5"]);
 
     update(&mut s, Action::Back);
     assert_eq!(s.screens.len(), 2);
-    let Screen::Versions(v) = s.top() else { panic!() };
+    let Screen::Versions(v) = s.top() else {
+        panic!()
+    };
     assert_eq!(v.cursor.selected, 1, "the list is as it was left");
     update(&mut s, Action::Quit);
     assert_eq!(s.screens.len(), 1, "q below the top goes back");
@@ -162,7 +182,11 @@ fn ctrl_c_quits_from_anywhere_even_a_prompt() {
 fn detail_tabs_switch_by_number_and_wrap() {
     let mut s = state();
     let fx = s.start(StartAt::Version("credit-risk-scorer".into(), "3".into()));
-    assert_eq!(fx.len(), 3, "models, versions and the version load together: {fx:?}");
+    assert_eq!(
+        fx.len(),
+        3,
+        "models, versions and the version load together: {fx:?}"
+    );
     update(
         &mut s,
         Action::DetailLoaded {
@@ -213,7 +237,9 @@ fn open_at_a_version_selects_it_in_the_list_below() {
             result: Ok(fixtures::versions("credit-risk-scorer", 6)),
         },
     );
-    let Screen::Versions(v) = &s.screens[1] else { panic!() };
+    let Screen::Versions(v) = &s.screens[1] else {
+        panic!()
+    };
     assert_eq!(v.selected().unwrap().version.version, "2");
 }
 
@@ -234,7 +260,11 @@ fn filter_narrows_while_typing_enter_keeps_esc_clears() {
     assert_eq!(s.models().visible.len(), 2);
 
     update(&mut s, Action::Filter);
-    assert_eq!(s.prompt.as_ref().unwrap().input.text, "fraud", "reopening edits the filter");
+    assert_eq!(
+        s.prompt.as_ref().unwrap().input.text,
+        "fraud",
+        "reopening edits the filter"
+    );
     update(&mut s, Action::PromptCancel);
     assert!(s.prompt.is_none());
     assert_eq!(s.models().filter, "", "Esc clears");
@@ -245,7 +275,11 @@ fn filter_narrows_while_typing_enter_keeps_esc_clears() {
     update(&mut s, Action::PromptSubmit);
     assert_eq!(selected_model(&s), "信用评分");
     update(&mut s, Action::Back);
-    assert_eq!(s.models().filter, "", "Esc outside the prompt clears the filter first");
+    assert_eq!(
+        s.models().filter,
+        "",
+        "Esc outside the prompt clears the filter first"
+    );
     assert_eq!(s.screens.len(), 1);
 }
 
@@ -262,7 +296,9 @@ fn filter_narrows_versions_and_metrics_too() {
     );
     update(&mut s, Action::Filter);
     type_text(&mut s, "@champion");
-    let Screen::Versions(v) = s.top() else { panic!() };
+    let Screen::Versions(v) = s.top() else {
+        panic!()
+    };
     assert_eq!(v.visible.len(), 1);
     assert_eq!(v.selected().unwrap().version.version, "5");
     update(&mut s, Action::PromptSubmit);
@@ -281,7 +317,12 @@ fn filter_narrows_versions_and_metrics_too() {
     update(&mut s, Action::Filter);
     type_text(&mut s, "au");
     let Screen::Detail(d) = s.top() else { panic!() };
-    assert_eq!(d.metric_entries().len(), 3, "sections + auc: {:?}", d.metric_entries());
+    assert_eq!(
+        d.metric_entries().len(),
+        3,
+        "sections + auc: {:?}",
+        d.metric_entries()
+    );
 }
 
 #[test]
@@ -307,7 +348,10 @@ fn long_model_lists_also_search_the_server_after_a_pause() {
     };
     assert_eq!(text, "fra");
     assert!(s.is_loading());
-    assert!(update(&mut s, due(&fx[2])).is_empty(), "no second search for the same text");
+    assert!(
+        update(&mut s, due(&fx[2])).is_empty(),
+        "no second search for the same text"
+    );
     let mut found = fixtures::models(3);
     found[0].name = "fraud-new-on-server".into();
     update(
@@ -321,7 +365,11 @@ fn long_model_lists_also_search_the_server_after_a_pause() {
     let names: Vec<_> = (0..s.models().visible.len())
         .map(|i| s.models().row(i).unwrap().name.clone())
         .collect();
-    assert_eq!(names, ["fraud-detector", "fraud-new-on-server"], "the server's answer, narrowed");
+    assert_eq!(
+        names,
+        ["fraud-detector", "fraud-new-on-server"],
+        "the server's answer, narrowed"
+    );
     update(&mut s, Action::PromptCancel);
     assert!(s.models().search.is_none());
     assert_eq!(s.models().visible.len(), 300);
@@ -332,9 +380,17 @@ fn sort_cycles_on_the_models_list() {
     let mut s = with_models(10);
     update(&mut s, Action::CycleSort);
     assert_eq!(s.models().sort.column, ModelSortColumn::Updated);
-    assert_eq!(selected_model(&s), "churn-predictor", "selection follows the model");
+    assert_eq!(
+        selected_model(&s),
+        "churn-predictor",
+        "selection follows the model"
+    );
     update(&mut s, Action::First);
-    assert_eq!(selected_model(&s), "credit-risk-scorer", "most recently updated first");
+    assert_eq!(
+        selected_model(&s),
+        "credit-risk-scorer",
+        "most recently updated first"
+    );
     update(&mut s, Action::ReverseSort);
     assert!(!s.models().sort.descending);
 }
@@ -345,7 +401,10 @@ fn command_line_runs_and_completes() {
     update(&mut s, Action::Command);
     type_text(&mut s, "model fraud-d");
     update(&mut s, Action::PromptComplete);
-    assert_eq!(s.prompt.as_ref().unwrap().input.text, "model fraud-detector");
+    assert_eq!(
+        s.prompt.as_ref().unwrap().input.text,
+        "model fraud-detector"
+    );
     let fx = update(&mut s, Action::PromptSubmit);
     assert!(matches!(&fx[..], [Effect::LoadVersions { model, .. }] if model == "fraud-detector"));
     assert_eq!(s.screens.len(), 2);
@@ -365,7 +424,9 @@ fn command_line_runs_and_completes() {
     type_text(&mut s, "theme light");
     assert_eq!(
         update(&mut s, Action::PromptSubmit),
-        [Effect::SetTheme { name: "light".into() }]
+        [Effect::SetTheme {
+            name: "light".into()
+        }]
     );
     update(&mut s, Action::ThemeApplied("light".into()));
     assert_eq!(s.theme, "light");
@@ -390,7 +451,12 @@ fn profile_switch_reconnects_and_starts_over() {
     update(&mut s, Action::Command);
     type_text(&mut s, "profile prod");
     let fx = update(&mut s, Action::PromptSubmit);
-    assert_eq!(fx, [Effect::SwitchProfile { name: "prod".into() }]);
+    assert_eq!(
+        fx,
+        [Effect::SwitchProfile {
+            name: "prod".into()
+        }]
+    );
     assert!(s.is_loading());
     let fx = update(
         &mut s,
@@ -402,7 +468,10 @@ fn profile_switch_reconnects_and_starts_over() {
     );
     assert!(matches!(fx.as_slice(), [Effect::LoadModels { .. }]));
     assert_eq!(s.screens.len(), 1);
-    assert!(s.models().all.data.is_none(), "nothing from the old server stays");
+    assert!(
+        s.models().all.data.is_none(),
+        "nothing from the old server stays"
+    );
     assert!(s.server.read_only, "the new profile's read-only applies");
 
     update(
@@ -427,7 +496,12 @@ fn read_only_refuses_writing_actions() {
             result: Ok(fixtures::versions("credit-risk-scorer", 3)),
         },
     );
-    for action in [Action::Approve, Action::RequestPromotion, Action::Reject, Action::Rollback] {
+    for action in [
+        Action::Approve,
+        Action::RequestPromotion,
+        Action::Reject,
+        Action::Rollback,
+    ] {
         let before = s.screens.clone();
         let fx = update(&mut s, action.clone());
         assert!(fx.is_empty());
@@ -447,7 +521,9 @@ fn read_only_refuses_writing_actions() {
 fn failed_load_shows_error_then_refresh_retries_keeping_data() {
     let mut s = state();
     let fx = s.start(StartAt::Models);
-    let Effect::LoadModels { request } = fx[0] else { panic!() };
+    let Effect::LoadModels { request } = fx[0] else {
+        panic!()
+    };
     update(
         &mut s,
         Action::ModelsLoaded {
@@ -456,22 +532,45 @@ fn failed_load_shows_error_then_refresh_retries_keeping_data() {
         },
     );
     assert!(!s.is_loading());
-    assert_eq!(s.models().error(), Some("cannot connect to http://127.0.0.1:5000"));
+    assert_eq!(
+        s.models().error(),
+        Some("cannot connect to http://127.0.0.1:5000")
+    );
     let (level, text) = status(&s);
     assert_eq!(level, StatusLevel::Error);
     assert!(text.contains("r retries"), "{text}");
 
     let fx = update(&mut s, Action::Refresh);
     assert_eq!(fx[0], Effect::Invalidate);
-    let Effect::LoadModels { request } = fx[1] else { panic!("{fx:?}") };
-    update(&mut s, Action::ModelsLoaded { request, result: Ok(fixtures::models(5)) });
+    let Effect::LoadModels { request } = fx[1] else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(fixtures::models(5)),
+        },
+    );
     assert!(s.models().error().is_none());
 
     let fx = update(&mut s, Action::Refresh);
-    let Effect::LoadModels { request } = fx[1] else { panic!("{fx:?}") };
+    let Effect::LoadModels { request } = fx[1] else {
+        panic!("{fx:?}")
+    };
     assert!(s.is_loading());
-    assert_eq!(s.models().visible.len(), 5, "data stays visible while refreshing");
-    update(&mut s, Action::ModelsLoaded { request, result: Err("timeout".into()) });
+    assert_eq!(
+        s.models().visible.len(),
+        5,
+        "data stays visible while refreshing"
+    );
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Err("timeout".into()),
+        },
+    );
     assert_eq!(s.models().visible.len(), 5, "and after the refresh failed");
     assert!(s.models().is_stale());
     assert!(status(&s).1.contains("showing older data"));
@@ -490,8 +589,13 @@ fn late_answers_to_superseded_requests_are_dropped() {
             result: Ok(fixtures::versions("stale", 2)),
         },
     );
-    let Screen::Versions(v) = s.top() else { panic!() };
-    assert!(v.data.data.is_none(), "the answer for the popped screen is dropped");
+    let Screen::Versions(v) = s.top() else {
+        panic!()
+    };
+    assert!(
+        v.data.data.is_none(),
+        "the answer for the popped screen is dropped"
+    );
     assert!(v.data.pending == Some(versions_request(&new)));
 }
 
@@ -503,7 +607,11 @@ fn help_overlay_opens_scrolls_and_closes() {
     update(&mut s, Action::MoveDown);
     update(&mut s, Action::MoveDown);
     assert_eq!(s.help, Some(2));
-    assert_eq!(s.models().cursor.selected, 0, "keys scroll the help, not the list");
+    assert_eq!(
+        s.models().cursor.selected,
+        0,
+        "keys scroll the help, not the list"
+    );
     update(&mut s, Action::Back);
     assert_eq!(s.help, None);
     update(&mut s, Action::Help);

@@ -9,7 +9,7 @@ use crate::app::screens::{DetailScreen, MetricEntry};
 use crate::registry::VersionDetail;
 use crate::ui::format::{date, metric, span};
 use crate::ui::theme::Theme;
-use crate::ui::{panel, scrollbar_area, table};
+use crate::ui::{panel, table};
 
 pub fn draw(
     frame: &mut Frame,
@@ -20,7 +20,13 @@ pub fn draw(
     theme: &Theme,
 ) {
     if detail.run.run().is_none() {
-        panel::empty(frame, area, "This version has no readable source run, so no metrics.", "", theme);
+        panel::empty(
+            frame,
+            area,
+            "This version has no readable source run, so no metrics.",
+            "",
+            theme,
+        );
         return;
     }
     let entries = d.metric_entries();
@@ -33,8 +39,17 @@ pub fn draw(
     if wide {
         columns.push(table::Column::new("LOGGED", Constraint::Length(16)));
     }
-    table::draw(frame, area, scrollbar_area(block_area), &columns, entries.len(), &d.cursor, theme, &|i, w| {
-        match entries.get(i) {
+    // The scrollbar runs beside the table only, on the block's right border.
+    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    table::draw(
+        frame,
+        area,
+        scrollbar,
+        &columns,
+        entries.len(),
+        &d.cursor,
+        theme,
+        &|i, w| match entries.get(i) {
             Some(MetricEntry::Section { title, count }) => vec![Line::from(Span::styled(
                 format!("{title} ({count})"),
                 theme.title(),
@@ -46,7 +61,10 @@ pub fn draw(
                     Line::from(Span::styled(m.step.to_string(), theme.muted())),
                 ];
                 if wide {
-                    cells.push(Line::from(Span::styled(date(Some(m.timestamp), true), theme.muted())));
+                    cells.push(Line::from(Span::styled(
+                        date(Some(m.timestamp), true),
+                        theme.muted(),
+                    )));
                 }
                 cells
             }
@@ -55,6 +73,6 @@ pub fn draw(
                 Line::from(span(&p.value, w[1] as usize, theme.base())),
             ],
             None => Vec::new(),
-        }
-    });
+        },
+    );
 }

@@ -23,7 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
     ];
     let block = Block::bordered()
         .border_style(theme.border(true))
-        .title(block_title(title, has_data && d.data.is_loading(), d.data.stale, state, theme));
+        .title(block_title(
+            title,
+            has_data && d.data.is_loading(),
+            d.data.stale,
+            state,
+            theme,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -60,14 +66,21 @@ fn draw_tabs(frame: &mut Frame, area: Rect, current: DetailTab, theme: &Theme) {
     let titles: Vec<Line> = DetailTab::ALL
         .iter()
         .map(|t| {
-            let style = if t.arrives_with().is_some() { theme.muted() } else { theme.base() };
+            let style = if t.arrives_with().is_some() {
+                theme.muted()
+            } else {
+                theme.base()
+            };
             Line::from(vec![
                 Span::styled(t.number().to_string(), theme.key()),
                 Span::styled(format!(" {}", t.title()), style),
             ])
         })
         .collect();
-    let selected = DetailTab::ALL.iter().position(|t| *t == current).unwrap_or(0);
+    let selected = DetailTab::ALL
+        .iter()
+        .position(|t| *t == current)
+        .unwrap_or(0);
     let tabs = Tabs::new(titles)
         .select(selected)
         .highlight_style(theme.selection())

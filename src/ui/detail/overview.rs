@@ -15,10 +15,18 @@ use crate::ui::theme::Theme;
 const LABEL: usize = 13;
 const WIDE: u16 = 110;
 
-pub fn draw(frame: &mut Frame, area: Rect, d: &DetailScreen, detail: &VersionDetail, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    d: &DetailScreen,
+    detail: &VersionDetail,
+    theme: &Theme,
+) {
     let scroll = d.cursor.offset as u16;
     let paragraph = |lines: Vec<Line<'static>>| {
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0))
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
     };
     let mut version = version_facts(detail, theme);
     let run = run_facts(detail, theme);
@@ -43,13 +51,19 @@ pub fn draw(frame: &mut Frame, area: Rect, d: &DetailScreen, detail: &VersionDet
 }
 
 fn field(label: &str, value: Vec<Span<'static>>, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled(format!(" {}", pad(label, LABEL)), theme.muted())];
+    let mut spans = vec![Span::styled(
+        format!(" {}", pad(label, LABEL)),
+        theme.muted(),
+    )];
     spans.extend(value);
     Line::from(spans)
 }
 
 fn text(value: &str, theme: &Theme) -> Vec<Span<'static>> {
-    vec![Span::styled(sanitize_line(value).into_owned(), theme.base())]
+    vec![Span::styled(
+        sanitize_line(value).into_owned(),
+        theme.base(),
+    )]
 }
 
 fn version_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
@@ -59,27 +73,74 @@ fn version_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
         vec![Span::styled("-", theme.muted())]
     } else {
         vec![Span::styled(
-            sanitize_line(&v.aliases.iter().map(|a| format!("@{a}")).collect::<Vec<_>>().join(" ")).into_owned(),
+            sanitize_line(
+                &v.aliases
+                    .iter()
+                    .map(|a| format!("@{a}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+            .into_owned(),
             theme.alias(),
         )]
     };
     let mut status = vec![Span::styled(
         sanitize_line(v.status.as_deref().unwrap_or("-")).into_owned(),
-        if v.status.as_deref() == Some("FAILED_REGISTRATION") { theme.error() } else { theme.ok() },
+        if v.status.as_deref() == Some("FAILED_REGISTRATION") {
+            theme.error()
+        } else {
+            theme.ok()
+        },
     )];
     if let Some(msg) = v.status_message.as_deref().filter(|m| !m.is_empty()) {
-        status.push(Span::styled(format!("  {}", sanitize_line(msg)), theme.muted()));
+        status.push(Span::styled(
+            format!("  {}", sanitize_line(msg)),
+            theme.muted(),
+        ));
     }
     vec![
         field("Model", text(&v.name, theme), theme),
-        field("Version", vec![Span::styled(sanitize_line(&v.version).into_owned(), theme.accent())], theme),
-        field("Stage", vec![Span::styled(sanitize_line(stage).into_owned(), theme.stage(stage))], theme),
+        field(
+            "Version",
+            vec![Span::styled(
+                sanitize_line(&v.version).into_owned(),
+                theme.accent(),
+            )],
+            theme,
+        ),
+        field(
+            "Stage",
+            vec![Span::styled(
+                sanitize_line(stage).into_owned(),
+                theme.stage(stage),
+            )],
+            theme,
+        ),
         field("Aliases", aliases, theme),
         field("Status", status, theme),
-        field("Created", text(&format!("{} UTC", date(v.creation_timestamp, true)), theme), theme),
-        field("Updated", text(&format!("{} UTC", date(v.last_updated_timestamp, true)), theme), theme),
-        field("Creator", text(v.user_id.as_deref().unwrap_or("-"), theme), theme),
-        field("Source", text(v.source.as_deref().unwrap_or("-"), theme), theme),
+        field(
+            "Created",
+            text(&format!("{} UTC", date(v.creation_timestamp, true)), theme),
+            theme,
+        ),
+        field(
+            "Updated",
+            text(
+                &format!("{} UTC", date(v.last_updated_timestamp, true)),
+                theme,
+            ),
+            theme,
+        ),
+        field(
+            "Creator",
+            text(v.user_id.as_deref().unwrap_or("-"), theme),
+            theme,
+        ),
+        field(
+            "Source",
+            text(v.source.as_deref().unwrap_or("-"), theme),
+            theme,
+        ),
     ]
 }
 
@@ -87,11 +148,18 @@ fn run_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
     let v = &detail.version;
     let mut lines = vec![Line::styled(" Source run", theme.title())];
     match &detail.run {
-        RunState::NoRun => lines.push(field("Run", vec![Span::styled("none (registered from a path)", theme.muted())], theme)),
+        RunState::NoRun => lines.push(field(
+            "Run",
+            vec![Span::styled("none (registered from a path)", theme.muted())],
+            theme,
+        )),
         RunState::Missing => lines.push(field(
             "Run",
             vec![Span::styled(
-                format!("{} (the server no longer has it)", sanitize_line(v.run_id().unwrap_or("-"))),
+                format!(
+                    "{} (the server no longer has it)",
+                    sanitize_line(v.run_id().unwrap_or("-"))
+                ),
                 theme.warn(),
             )],
             theme,
@@ -102,23 +170,54 @@ fn run_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
                 id.push(Span::styled("  (deleted)", theme.warn()));
             }
             lines.push(field("Run", id, theme));
-            lines.push(field("Name", text(run.info.run_name.as_deref().unwrap_or("-"), theme), theme));
-            lines.push(field("Experiment", text(run.info.experiment_id.as_deref().unwrap_or("-"), theme), theme));
-            lines.push(field("Run status", text(run.info.status.as_deref().unwrap_or("-"), theme), theme));
-            lines.push(field("Started", text(&format!("{} UTC", date(run.info.start_time, true)), theme), theme));
-            lines.push(field("Run by", text(run.info.user_id.as_deref().unwrap_or("-"), theme), theme));
+            lines.push(field(
+                "Name",
+                text(run.info.run_name.as_deref().unwrap_or("-"), theme),
+                theme,
+            ));
+            lines.push(field(
+                "Experiment",
+                text(run.info.experiment_id.as_deref().unwrap_or("-"), theme),
+                theme,
+            ));
+            lines.push(field(
+                "Run status",
+                text(run.info.status.as_deref().unwrap_or("-"), theme),
+                theme,
+            ));
+            lines.push(field(
+                "Started",
+                text(&format!("{} UTC", date(run.info.start_time, true)), theme),
+                theme,
+            ));
+            lines.push(field(
+                "Run by",
+                text(run.info.user_id.as_deref().unwrap_or("-"), theme),
+                theme,
+            ));
             if let Some(commit) = run.tag("mlflow.source.git.commit") {
                 lines.push(field("Git commit", text(commit, theme), theme));
             }
             lines.push(field(
                 "Evidence",
-                text(&format!("{} metrics, {} params (tab 2)", run.data.metrics.len(), run.data.params.len()), theme),
+                text(
+                    &format!(
+                        "{} metrics, {} params (tab 2)",
+                        run.data.metrics.len(),
+                        run.data.params.len()
+                    ),
+                    theme,
+                ),
                 theme,
             ));
         }
     }
     if let Some(logged) = &detail.logged_model {
-        lines.push(field("Logged model", text(&logged.info.model_id, theme), theme));
+        lines.push(field(
+            "Logged model",
+            text(&logged.info.model_id, theme),
+            theme,
+        ));
     }
     lines
 }
@@ -135,7 +234,10 @@ fn notes(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
         None => lines.push(Line::styled(" (none)", theme.muted())),
     }
     lines.push(Line::from(""));
-    lines.push(Line::styled(format!(" Tags ({})", v.tags.len()), theme.title()));
+    lines.push(Line::styled(
+        format!(" Tags ({})", v.tags.len()),
+        theme.title(),
+    ));
     if v.tags.is_empty() {
         lines.push(Line::styled(" (none)", theme.muted()));
     }

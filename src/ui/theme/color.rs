@@ -81,7 +81,11 @@ pub fn parse(text: &str) -> Result<Color, String> {
         "lightmagenta" => Color::LightMagenta,
         "lightcyan" => Color::LightCyan,
         "white" => Color::White,
-        _ => return Err(format!("unknown colour '{text}' (use #rrggbb, reset, an ANSI name or indexed(N))")),
+        _ => {
+            return Err(format!(
+                "unknown colour '{text}' (use #rrggbb, reset, an ANSI name or indexed(N))"
+            ))
+        }
     };
     Ok(named)
 }
@@ -124,18 +128,47 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn detection_follows_no_color_colorterm_and_term() {
-        assert_eq!(ColorMode::detect(&env(&[("NO_COLOR", "1"), ("COLORTERM", "truecolor")])), ColorMode::NoColor);
-        assert_eq!(ColorMode::detect(&env(&[("NO_COLOR", ""), ("COLORTERM", "truecolor")])), ColorMode::TrueColor);
-        assert_eq!(ColorMode::detect(&env(&[("TERM", "xterm-256color")])), ColorMode::Ansi256);
-        assert_eq!(ColorMode::detect(&env(&[("TERM", "xterm")])), ColorMode::Ansi16);
-        assert_eq!(ColorMode::detect(&env(&[("TERM", "linux")])), ColorMode::Ansi16);
-        assert_eq!(ColorMode::detect(&env(&[("TERM", "dumb")])), ColorMode::NoColor);
-        assert_eq!(ColorMode::detect(&env(&[("TERM", "xterm-256color"), ("TOLLGATE_COLOR", "16")])), ColorMode::Ansi16);
+        assert_eq!(
+            ColorMode::detect(&env(&[("NO_COLOR", "1"), ("COLORTERM", "truecolor")])),
+            ColorMode::NoColor
+        );
+        assert_eq!(
+            ColorMode::detect(&env(&[("NO_COLOR", ""), ("COLORTERM", "truecolor")])),
+            ColorMode::TrueColor
+        );
+        assert_eq!(
+            ColorMode::detect(&env(&[("TERM", "xterm-256color")])),
+            ColorMode::Ansi256
+        );
+        assert_eq!(
+            ColorMode::detect(&env(&[("TERM", "xterm")])),
+            ColorMode::Ansi16
+        );
+        assert_eq!(
+            ColorMode::detect(&env(&[("TERM", "linux")])),
+            ColorMode::Ansi16
+        );
+        assert_eq!(
+            ColorMode::detect(&env(&[("TERM", "dumb")])),
+            ColorMode::NoColor
+        );
+        assert_eq!(
+            ColorMode::detect(&env(&[
+                ("TERM", "xterm-256color"),
+                ("TOLLGATE_COLOR", "16")
+            ])),
+            ColorMode::Ansi16
+        );
     }
 
     #[test]

@@ -17,8 +17,14 @@ use crate::app::StatusLevel;
 const BUILTIN: &[(&str, &str)] = &[
     ("dark", include_str!("../../../themes/dark.toml")),
     ("light", include_str!("../../../themes/light.toml")),
-    ("high-contrast", include_str!("../../../themes/high-contrast.toml")),
-    ("monochrome", include_str!("../../../themes/monochrome.toml")),
+    (
+        "high-contrast",
+        include_str!("../../../themes/high-contrast.toml"),
+    ),
+    (
+        "monochrome",
+        include_str!("../../../themes/monochrome.toml"),
+    ),
 ];
 
 pub const DEFAULT_THEME: &str = "dark";
@@ -97,7 +103,10 @@ pub struct Theme {
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
     #[error("no theme named '{name}'; available: {}", available.join(", "))]
-    Unknown { name: String, available: Vec<String> },
+    Unknown {
+        name: String,
+        available: Vec<String>,
+    },
     #[error("theme file {}: {reason}", path.display())]
     Invalid { path: PathBuf, reason: String },
 }
@@ -122,10 +131,12 @@ impl Theme {
             ColorMode::Ansi256 => resolve(&file.colors, &color::to_ansi256).map_err(invalid)?,
             ColorMode::Ansi16 => {
                 let p = resolve(&file.ansi16, &|c| c).map_err(invalid)?;
-                if let Some(bad) = file_colors(&file.ansi16).find(|c| {
-                    color::parse(c).is_ok_and(|c| !color::is_ansi16(c))
-                }) {
-                    return Err(invalid(format!("[ansi16] may hold only the 16 ANSI names and reset, found '{bad}'")));
+                if let Some(bad) = file_colors(&file.ansi16)
+                    .find(|c| color::parse(c).is_ok_and(|c| !color::is_ansi16(c)))
+                {
+                    return Err(invalid(format!(
+                        "[ansi16] may hold only the 16 ANSI names and reset, found '{bad}'"
+                    )));
                 }
                 p
             }
@@ -153,7 +164,8 @@ impl Theme {
                 .flatten()
                 .filter_map(|e| {
                     let path = e.path();
-                    (path.extension()? == "toml").then(|| path.file_stem()?.to_str().map(str::to_string))?
+                    (path.extension()? == "toml")
+                        .then(|| path.file_stem()?.to_str().map(str::to_string))?
                 })
                 .filter(|n| !names.contains(n))
                 .collect();
@@ -186,11 +198,15 @@ impl Theme {
     }
 
     pub fn title(&self) -> Style {
-        Style::new().fg(self.palette.title).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(self.palette.title)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn header(&self) -> Style {
-        let style = Style::new().fg(self.palette.header_fg).bg(self.palette.header_bg);
+        let style = Style::new()
+            .fg(self.palette.header_fg)
+            .bg(self.palette.header_bg);
         if self.palette.header_bg == Color::Reset {
             style.add_modifier(Modifier::BOLD)
         } else {
@@ -199,7 +215,9 @@ impl Theme {
     }
 
     pub fn table_header(&self) -> Style {
-        Style::new().fg(self.palette.muted).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(self.palette.muted)
+            .add_modifier(Modifier::BOLD)
     }
 
     /// The selected row: the theme's colours, or reverse video when there are none, so the
@@ -216,11 +234,15 @@ impl Theme {
     }
 
     pub fn accent(&self) -> Style {
-        Style::new().fg(self.palette.accent).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(self.palette.accent)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn key(&self) -> Style {
-        Style::new().fg(self.palette.key).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(self.palette.key)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn ok(&self) -> Style {
@@ -232,7 +254,9 @@ impl Theme {
     }
 
     pub fn error(&self) -> Style {
-        Style::new().fg(self.palette.error).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(self.palette.error)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn status(&self, level: StatusLevel) -> Style {
@@ -257,7 +281,9 @@ impl Theme {
 
     pub fn stage(&self, stage: &str) -> Style {
         match stage {
-            "Production" => Style::new().fg(self.palette.production).add_modifier(Modifier::BOLD),
+            "Production" => Style::new()
+                .fg(self.palette.production)
+                .add_modifier(Modifier::BOLD),
             "Staging" => Style::new().fg(self.palette.staging),
             "Archived" => Style::new().fg(self.palette.archived),
             _ => self.muted(),
@@ -288,7 +314,11 @@ fn user_file(name: &str, user_dir: Option<&Path>) -> Option<PathBuf> {
 }
 
 /// The theme's table with `extends` applied (user themes default to extending `dark`).
-fn load_table(name: &str, user_dir: Option<&Path>, depth: usize) -> Result<toml::Table, ThemeError> {
+fn load_table(
+    name: &str,
+    user_dir: Option<&Path>,
+    depth: usize,
+) -> Result<toml::Table, ThemeError> {
     if depth > 4 {
         return Err(ThemeError::Invalid {
             path: PathBuf::from(name),
@@ -301,7 +331,9 @@ fn load_table(name: &str, user_dir: Option<&Path>, depth: usize) -> Result<toml:
             reason,
         };
         let text = std::fs::read_to_string(&path).map_err(|e| invalid(e.to_string()))?;
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| invalid(e.to_string()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| invalid(e.to_string()))?;
         let parent = table
             .get("extends")
             .and_then(|v| v.as_str())
@@ -326,10 +358,11 @@ fn builtin_table(name: &str, user_dir: Option<&Path>) -> Result<toml::Table, The
             name: name.to_string(),
             available: Theme::available(user_dir),
         })?;
-    text.parse().map_err(|e: toml::de::Error| ThemeError::Invalid {
-        path: PathBuf::from(format!("themes/{name}.toml")),
-        reason: e.to_string(),
-    })
+    text.parse()
+        .map_err(|e: toml::de::Error| ThemeError::Invalid {
+            path: PathBuf::from(format!("themes/{name}.toml")),
+            reason: e.to_string(),
+        })
 }
 
 /// Tables merge key by key; everything else in `over` replaces `base`.
@@ -349,9 +382,25 @@ fn merge(mut base: toml::Table, over: toml::Table) -> toml::Table {
 
 fn file_colors(p: &PaletteFile) -> impl Iterator<Item = &str> {
     [
-        &p.fg, &p.bg, &p.muted, &p.border, &p.border_focus, &p.title, &p.header_fg, &p.header_bg,
-        &p.accent, &p.key, &p.selection_fg, &p.selection_bg, &p.ok, &p.warn, &p.error,
-        &p.production, &p.staging, &p.archived, &p.alias,
+        &p.fg,
+        &p.bg,
+        &p.muted,
+        &p.border,
+        &p.border_focus,
+        &p.title,
+        &p.header_fg,
+        &p.header_bg,
+        &p.accent,
+        &p.key,
+        &p.selection_fg,
+        &p.selection_bg,
+        &p.ok,
+        &p.warn,
+        &p.error,
+        &p.production,
+        &p.staging,
+        &p.archived,
+        &p.alias,
     ]
     .into_iter()
     .chain(p.chart.iter())
@@ -360,7 +409,9 @@ fn file_colors(p: &PaletteFile) -> impl Iterator<Item = &str> {
 
 fn resolve(p: &PaletteFile, map: &dyn Fn(Color) -> Color) -> Result<Palette, String> {
     let c = |name: &str, text: &str| -> Result<Color, String> {
-        color::parse(text).map(map).map_err(|e| format!("{name}: {e}"))
+        color::parse(text)
+            .map(map)
+            .map_err(|e| format!("{name}: {e}"))
     };
     Ok(Palette {
         fg: c("fg", &p.fg)?,

@@ -11,7 +11,8 @@ const MODES: [ColorMode; 4] = [
 fn every_builtin_theme_loads_in_every_mode() {
     for (name, _) in BUILTIN {
         for mode in MODES {
-            let theme = Theme::load(name, mode, None).unwrap_or_else(|e| panic!("{name} {mode:?}: {e}"));
+            let theme =
+                Theme::load(name, mode, None).unwrap_or_else(|e| panic!("{name} {mode:?}: {e}"));
             assert_eq!(theme.palette.chart.len(), 8, "{name}");
         }
     }
@@ -21,14 +22,26 @@ fn every_builtin_theme_loads_in_every_mode() {
 fn the_sixteen_colour_form_holds_no_rgb() {
     for (name, _) in BUILTIN {
         let p = Theme::load(name, ColorMode::Ansi16, None).unwrap().palette;
-        let all = [p.fg, p.bg, p.muted, p.border, p.title, p.selection_bg, p.ok, p.error]
-            .into_iter()
-            .chain(p.chart.iter().copied());
+        let all = [
+            p.fg,
+            p.bg,
+            p.muted,
+            p.border,
+            p.title,
+            p.selection_bg,
+            p.ok,
+            p.error,
+        ]
+        .into_iter()
+        .chain(p.chart.iter().copied());
         for c in all {
             assert!(color::is_ansi16(c), "{name}: {c:?}");
         }
         let p256 = Theme::load(name, ColorMode::Ansi256, None).unwrap().palette;
-        assert!(!matches!(p256.title, Color::Rgb(..)), "{name}: 256-colour form holds RGB");
+        assert!(
+            !matches!(p256.title, Color::Rgb(..)),
+            "{name}: 256-colour form holds RGB"
+        );
     }
 }
 
@@ -38,7 +51,10 @@ fn no_color_has_no_colour_and_a_reversed_selection() {
         let t = Theme::load(name, ColorMode::NoColor, None).unwrap();
         assert!(t.palette.chart.iter().all(|c| *c == Color::Reset));
         assert_eq!(t.base(), Style::new().fg(Color::Reset).bg(Color::Reset));
-        assert!(t.selection().add_modifier.contains(Modifier::REVERSED), "{name}");
+        assert!(
+            t.selection().add_modifier.contains(Modifier::REVERSED),
+            "{name}"
+        );
     }
 }
 
@@ -66,7 +82,11 @@ fn user_themes_extend_and_override() {
         "extends = \"light\"\n[colors]\ntitle = \"#ff0000\"\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("themes/broken.toml"), "[colors]\ntitle = \"mauve\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("themes/broken.toml"),
+        "[colors]\ntitle = \"mauve\"\n",
+    )
+    .unwrap();
     let t = Theme::load("mine", ColorMode::TrueColor, Some(dir.path())).unwrap();
     assert_eq!(t.palette.title, Color::Rgb(255, 0, 0));
     let light = Theme::load("light", ColorMode::TrueColor, None).unwrap();
@@ -74,7 +94,17 @@ fn user_themes_extend_and_override() {
     let err = Theme::load("broken", ColorMode::TrueColor, Some(dir.path())).unwrap_err();
     assert!(err.to_string().contains("mauve"), "{err}");
     let names = Theme::available(Some(dir.path()));
-    assert_eq!(names, ["dark", "light", "high-contrast", "monochrome", "broken", "mine"]);
+    assert_eq!(
+        names,
+        [
+            "dark",
+            "light",
+            "high-contrast",
+            "monochrome",
+            "broken",
+            "mine"
+        ]
+    );
     let err = Theme::load("nope", ColorMode::TrueColor, Some(dir.path())).unwrap_err();
     assert!(err.to_string().contains("available: dark, light"), "{err}");
     assert!(Theme::load("../x", ColorMode::TrueColor, Some(dir.path())).is_err());

@@ -21,7 +21,8 @@ fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().unwrap()
 }
 
-const MODEL: &str = r#"{"registered_model": {"name": "m", "aliases": [{"alias": "champion", "version": "2"}]}}"#;
+const MODEL: &str =
+    r#"{"registered_model": {"name": "m", "aliases": [{"alias": "champion", "version": "2"}]}}"#;
 
 #[test]
 fn json_500_is_an_api_error_and_not_retried() {
@@ -29,8 +30,13 @@ fn json_500_is_an_api_error_and_not_retried() {
         500,
         r#"{"error_code": "INTERNAL_ERROR", "message": "database is locked"}"#,
     )]);
-    let err = rt().block_on(client(&server.url).get_registered_model("m")).unwrap_err();
-    assert!(matches!(err, MlflowError::Api { status: 500, .. }), "{err:?}");
+    let err = rt()
+        .block_on(client(&server.url).get_registered_model("m"))
+        .unwrap_err();
+    assert!(
+        matches!(err, MlflowError::Api { status: 500, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("database is locked"));
     assert_eq!(server.received().len(), 1);
 }
@@ -41,7 +47,9 @@ fn reads_retry_429_honouring_retry_after() {
         Reply::text(429, "text/plain", "slow down").with_header("Retry-After", "1"),
         Reply::json(200, MODEL),
     ]);
-    let model = rt().block_on(client(&server.url).get_registered_model("m")).unwrap();
+    let model = rt()
+        .block_on(client(&server.url).get_registered_model("m"))
+        .unwrap();
     assert_eq!(model.aliases[0].alias, "champion");
     assert_eq!(server.received().len(), 2);
 }
@@ -51,7 +59,10 @@ fn reads_retry_503_then_give_up() {
     let server = FaultServer::start(vec![Reply::text(503, "text/plain", "unavailable")]);
     let c = client(&server.url);
     let err = rt().block_on(c.get_registered_model("m")).unwrap_err();
-    assert!(matches!(err, MlflowError::Http { status: 503, .. }), "{err:?}");
+    assert!(
+        matches!(err, MlflowError::Http { status: 503, .. }),
+        "{err:?}"
+    );
     // The first attempt plus the configured retries, then a clear error.
     assert_eq!(server.received().len(), 4);
     assert_eq!(c.request_count(), 4);
@@ -66,12 +77,17 @@ fn writes_are_never_retried() {
     let err = rt()
         .block_on(client(&server.url).transition_stage("m", "1", "Production", true))
         .unwrap_err();
-    assert!(matches!(err, MlflowError::Http { status: 503, .. }), "{err:?}");
+    assert!(
+        matches!(err, MlflowError::Http { status: 503, .. }),
+        "{err:?}"
+    );
     let received = server.received();
     assert_eq!(received.len(), 1, "a write must not be repeated");
     assert_eq!(received[0].method, "POST");
     assert_eq!(received[0].header("content-type"), Some("application/json"));
-    assert!(received[0].body.contains("\"archive_existing_versions\":true"));
+    assert!(received[0]
+        .body
+        .contains("\"archive_existing_versions\":true"));
 }
 
 #[test]
@@ -88,22 +104,33 @@ fn a_silent_server_times_out() {
 #[test]
 fn malformed_json_is_a_clear_error() {
     let server = FaultServer::start(vec![Reply::json(200, "{\"registered_model\": [1, 2")]);
-    let err = rt().block_on(client(&server.url).get_registered_model("m")).unwrap_err();
+    let err = rt()
+        .block_on(client(&server.url).get_registered_model("m"))
+        .unwrap_err();
     assert!(matches!(err, MlflowError::Malformed { .. }), "{err:?}");
     assert!(err.to_string().contains("expected shape"), "{err}");
 }
 
 #[test]
 fn wrong_shape_json_is_a_clear_error() {
-    let server = FaultServer::start(vec![Reply::json(200, r#"{"registered_model": {"name": 42}}"#)]);
-    let err = rt().block_on(client(&server.url).get_registered_model("m")).unwrap_err();
+    let server = FaultServer::start(vec![Reply::json(
+        200,
+        r#"{"registered_model": {"name": 42}}"#,
+    )]);
+    let err = rt()
+        .block_on(client(&server.url).get_registered_model("m"))
+        .unwrap_err();
     assert!(matches!(err, MlflowError::Malformed { .. }), "{err:?}");
 }
 
 #[test]
 fn basic_auth_401_names_the_credential_source_only() {
-    let server = FaultServer::start(vec![Reply::text(401, "text/plain", "You are not authenticated.")
-        .with_header("WWW-Authenticate", "Basic realm=\"mlflow\"")]);
+    let server = FaultServer::start(vec![Reply::text(
+        401,
+        "text/plain",
+        "You are not authenticated.",
+    )
+    .with_header("WWW-Authenticate", "Basic realm=\"mlflow\"")]);
     let mut settings = ConnectionSettings::new(&server.url);
     settings.auth = Auth::Basic {
         username: "alice".into(),
@@ -114,10 +141,16 @@ fn basic_auth_401_names_the_credential_source_only() {
     let err = rt().block_on(c.get_registered_model("m")).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, MlflowError::Unauthenticated { .. }));
-    assert!(text.contains("user 'alice'") && text.contains("environment"), "{text}");
+    assert!(
+        text.contains("user 'alice'") && text.contains("environment"),
+        "{text}"
+    );
     assert!(!text.contains("correct-horse-battery"));
     // The credential did travel, as basic auth.
-    let auth_header = server.received()[0].header("authorization").unwrap().to_string();
+    let auth_header = server.received()[0]
+        .header("authorization")
+        .unwrap()
+        .to_string();
     assert!(auth_header.starts_with("Basic "));
 }
 
@@ -131,7 +164,10 @@ fn bearer_token_is_sent_as_authorization() {
     };
     let c = MlflowClient::new(settings).unwrap();
     rt().block_on(c.get_registered_model("m")).unwrap();
-    assert_eq!(server.received()[0].header("authorization"), Some("Bearer tok-123"));
+    assert_eq!(
+        server.received()[0].header("authorization"),
+        Some("Bearer tok-123")
+    );
 }
 
 #[test]
@@ -141,7 +177,9 @@ fn invalid_host_header_gets_its_own_advice() {
         "text/plain",
         "Invalid Host header - possible DNS rebinding attack detected",
     )]);
-    let err = rt().block_on(client(&server.url).get_registered_model("m")).unwrap_err();
+    let err = rt()
+        .block_on(client(&server.url).get_registered_model("m"))
+        .unwrap_err();
     assert!(matches!(err, MlflowError::InvalidHost { .. }), "{err:?}");
     assert!(err.to_string().contains("MLFLOW_SERVER_ALLOWED_HOSTS"));
 }
@@ -149,7 +187,8 @@ fn invalid_host_header_gets_its_own_advice() {
 #[test]
 fn names_are_encoded_in_urls() {
     let server = FaultServer::start(vec![Reply::json(200, MODEL)]);
-    rt().block_on(client(&server.url).get_registered_model("Fraud Detection (EU) & 信用")).unwrap();
+    rt().block_on(client(&server.url).get_registered_model("Fraud Detection (EU) & 信用"))
+        .unwrap();
     let target = &server.received()[0].target;
     assert_eq!(
         target,
@@ -160,9 +199,17 @@ fn names_are_encoded_in_urls() {
 #[test]
 fn pages_are_followed_to_the_end() {
     let page = |names: &[&str], token: Option<&str>| {
-        let models: Vec<String> = names.iter().map(|n| format!("{{\"name\": \"{n}\"}}")).collect();
-        let token = token.map(|t| format!(", \"next_page_token\": \"{t}\"")).unwrap_or_default();
-        Reply::json(200, &format!("{{\"registered_models\": [{}]{token}}}", models.join(",")))
+        let models: Vec<String> = names
+            .iter()
+            .map(|n| format!("{{\"name\": \"{n}\"}}"))
+            .collect();
+        let token = token
+            .map(|t| format!(", \"next_page_token\": \"{t}\""))
+            .unwrap_or_default();
+        Reply::json(
+            200,
+            &format!("{{\"registered_models\": [{}]{token}}}", models.join(",")),
+        )
     };
     let server = FaultServer::start(vec![
         page(&["a", "b"], Some("p2")),
@@ -175,13 +222,18 @@ fn pages_are_followed_to_the_end() {
     let names: Vec<_> = models.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["a", "b", "c", "d", "e"]);
     let targets: Vec<String> = server.received().iter().map(|r| r.target.clone()).collect();
-    assert!(targets[1].contains("page_token=p2") && targets[2].contains("page_token=p3"), "{targets:?}");
+    assert!(
+        targets[1].contains("page_token=p2") && targets[2].contains("page_token=p3"),
+        "{targets:?}"
+    );
 }
 
 #[test]
 fn logged_models_absent_on_old_servers_degrade_to_none() {
     let server = FaultServer::start(vec![Reply::text(404, "text/html", "")]);
-    let found = rt().block_on(client(&server.url).get_logged_model("m-123")).unwrap();
+    let found = rt()
+        .block_on(client(&server.url).get_logged_model("m-123"))
+        .unwrap();
     assert!(found.is_none());
 }
 
@@ -202,18 +254,29 @@ fn tollgate(url: &str, args: &[&str]) -> std::process::Output {
 #[test]
 fn cli_reports_a_down_server_in_one_line() {
     // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = tollgate(&format!("http://127.0.0.1:{port}"), &["models", "--json"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(out.stdout.is_empty(), "JSON goes to stdout only on success");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("cannot connect") && stderr.contains(&port.to_string()), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect") && stderr.contains(&port.to_string()),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn cli_survives_malformed_bodies() {
-    let server = FaultServer::start(vec![Reply::text(200, "text/html", "<html>proxy login</html>")]);
+    let server = FaultServer::start(vec![Reply::text(
+        200,
+        "text/html",
+        "<html>proxy login</html>",
+    )]);
     let out = tollgate(&server.url, &["versions", "m"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -231,7 +294,10 @@ fn cli_error_text_from_the_server_is_sanitized() {
     let out = tollgate(&server.url, &["show", "m", "1"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}'), "{stderr:?}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
     assert!(stderr.contains("\\e]0;pwned^G"), "{stderr}");
 }
 
@@ -244,5 +310,8 @@ fn cli_not_found_exits_3() {
     let out = tollgate(&server.url, &["show", "m", "9"]);
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("version 9 of model 'm' not found"), "{stderr}");
+    assert!(
+        stderr.contains("version 9 of model 'm' not found"),
+        "{stderr}"
+    );
 }

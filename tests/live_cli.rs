@@ -22,7 +22,10 @@ fn models_lists_every_model_across_pages() {
     let expected: BTreeSet<String> = names(&live.manifest);
     // A small page size forces many pages on the seeded registry.
     let listed = live.json(&["models", "--json", "--page-size", "50"]);
-    assert!(expected.len() > 150, "the seed should need several pages of 50");
+    assert!(
+        expected.len() > 150,
+        "the seed should need several pages of 50"
+    );
     assert_eq!(names(&listed), expected);
     assert_eq!(listed["count"].as_u64().unwrap() as usize, expected.len());
     for m in listed["models"].as_array().unwrap() {
@@ -54,7 +57,9 @@ fn models_filter_handles_awkward_names() {
         let found = names(&listed);
         assert!(found.contains(expect), "filter {text:?} gave {found:?}");
         assert!(
-            found.iter().all(|n| n.to_lowercase().contains(&text.to_lowercase())),
+            found
+                .iter()
+                .all(|n| n.to_lowercase().contains(&text.to_lowercase())),
             "filter {text:?} gave {found:?}"
         );
     }
@@ -76,7 +81,11 @@ fn versions_match_the_seed_for_every_core_and_awkward_model() {
         let listed = live.json(&["versions", &name, "--json"]);
         assert_eq!(listed["model"], name.as_str());
         let versions = listed["versions"].as_array().unwrap();
-        assert_eq!(versions.len() as u64, seeded["num_versions"].as_u64().unwrap(), "{name}");
+        assert_eq!(
+            versions.len() as u64,
+            seeded["num_versions"].as_u64().unwrap(),
+            "{name}"
+        );
         for s in seeded["versions"].as_array().unwrap() {
             let v = versions
                 .iter()
@@ -85,12 +94,8 @@ fn versions_match_the_seed_for_every_core_and_awkward_model() {
             assert_eq!(v["stage"], s["stage"], "{name} v{}", s["version"]);
             assert_eq!(v["aliases"], s["aliases"], "{name} v{}", s["version"]);
             assert_eq!(v["run_id"], s["run_id"], "{name} v{}", s["version"]);
-            let metric_names: Vec<String> = v["metrics"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect();
+            let metric_names: Vec<String> =
+                v["metrics"].as_object().unwrap().keys().cloned().collect();
             let seeded_names: Vec<String> = s["run_metric_names"]
                 .as_array()
                 .unwrap()
@@ -104,7 +109,10 @@ fn versions_match_the_seed_for_every_core_and_awkward_model() {
             .iter()
             .map(|v| v["version"].as_str().unwrap().parse().unwrap())
             .collect();
-        assert!(numbers.windows(2).all(|w| w[0] > w[1]), "{name}: {numbers:?}");
+        assert!(
+            numbers.windows(2).all(|w| w[0] > w[1]),
+            "{name}: {numbers:?}"
+        );
     }
 }
 
@@ -113,15 +121,27 @@ fn every_stage_and_both_aliases_are_present_in_the_seed_listing() {
     let live = live();
     let listed = live.json(&["versions", "credit-risk-scorer", "--json"]);
     let versions = listed["versions"].as_array().unwrap();
-    let stages: BTreeSet<&str> = versions.iter().map(|v| v["stage"].as_str().unwrap()).collect();
+    let stages: BTreeSet<&str> = versions
+        .iter()
+        .map(|v| v["stage"].as_str().unwrap())
+        .collect();
     for stage in ["None", "Staging", "Production", "Archived"] {
         assert!(stages.contains(stage), "{stages:?}");
     }
     let aliases: BTreeSet<&str> = versions
         .iter()
-        .flat_map(|v| v["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()))
+        .flat_map(|v| {
+            v["aliases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+        })
         .collect();
-    assert!(aliases.contains("champion") && aliases.contains("challenger"), "{aliases:?}");
+    assert!(
+        aliases.contains("champion") && aliases.contains("challenger"),
+        "{aliases:?}"
+    );
 }
 
 #[test]
@@ -129,7 +149,10 @@ fn show_gives_run_metrics_params_tags_and_datasets() {
     let live = live();
     for name in live.awkward_models() {
         let seeded = live.model(&name);
-        let version = seeded["versions"][0]["version"].as_str().unwrap().to_string();
+        let version = seeded["versions"][0]["version"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let shown = live.json(&["show", &name, &version, "--json"]);
         assert_eq!(shown["model"], name.as_str());
         assert_eq!(shown["version"]["version"], version.as_str());
@@ -143,7 +166,10 @@ fn show_gives_run_metrics_params_tags_and_datasets() {
             assert!(!d["digest"].as_str().unwrap().is_empty(), "{d}");
             assert!(!d["name"].as_str().unwrap().is_empty(), "{d}");
         }
-        let contexts: BTreeSet<&str> = datasets.iter().filter_map(|d| d["context"].as_str()).collect();
+        let contexts: BTreeSet<&str> = datasets
+            .iter()
+            .filter_map(|d| d["context"].as_str())
+            .collect();
         assert!(contexts.contains("training"), "{name}: {contexts:?}");
     }
 }
@@ -154,10 +180,15 @@ fn show_human_output_has_the_sections() {
     let out = live.tollgate(&["show", "credit-risk-scorer", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for section in ["Model", "Stage", "Metrics", "Params", "Datasets", "Run tags"] {
+    for section in [
+        "Model", "Stage", "Metrics", "Params", "Datasets", "Run tags",
+    ] {
         assert!(text.contains(section), "missing {section}:\n{text}");
     }
-    assert!(!text.contains('\u{1b}'), "no colour codes when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes when stdout is not a terminal"
+    );
 }
 
 #[test]
@@ -166,19 +197,35 @@ fn many_versions_come_with_their_runs_in_a_handful_of_requests() {
     let name = live.edge("many_versions");
     let seeded = live.model(&name);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = tollgate::mlflow::MlflowClient::new(tollgate::mlflow::ConnectionSettings::new(&live.uri)).unwrap();
+    let client =
+        tollgate::mlflow::MlflowClient::new(tollgate::mlflow::ConnectionSettings::new(&live.uri))
+            .unwrap();
     let registry = tollgate::registry::Registry::new(client.clone(), 1000);
     let listing = rt.block_on(registry.versions(&name)).unwrap();
-    assert_eq!(listing.versions.len() as u64, seeded["num_versions"].as_u64().unwrap());
+    assert_eq!(
+        listing.versions.len() as u64,
+        seeded["num_versions"].as_u64().unwrap()
+    );
     assert!(listing.versions.len() >= 200);
-    assert!(listing.versions.iter().all(|v| v.run.run().is_some_and(|r| r.metric("auc").is_some())));
+    assert!(listing
+        .versions
+        .iter()
+        .all(|v| v.run.run().is_some_and(|r| r.metric("auc").is_some())));
     // model + versions + experiments + one runs/search per 200 run ids.
     let requests = client.request_count();
-    assert!(requests <= 5, "{requests} requests for {} versions", listing.versions.len());
+    assert!(
+        requests <= 5,
+        "{requests} requests for {} versions",
+        listing.versions.len()
+    );
     // The session cache answers a second time without asking for the runs again.
     let before = client.request_count();
     rt.block_on(registry.versions(&name)).unwrap();
-    assert_eq!(client.request_count() - before, 2, "only the model and its versions are re-read");
+    assert_eq!(
+        client.request_count() - before,
+        2,
+        "only the model and its versions are re-read"
+    );
 }
 
 #[test]
@@ -189,7 +236,10 @@ fn a_missing_model_or_version_is_a_clear_error() {
     assert!(stdout(&out).is_empty());
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("registered model 'no-such-model-anywhere' not found"), "{err}");
+    assert!(
+        err.contains("registered model 'no-such-model-anywhere' not found"),
+        "{err}"
+    );
 
     let out = live.tollgate(&["show", "O'Brien churn", "999", "--json"]);
     assert_eq!(out.status.code(), Some(3));
@@ -239,7 +289,10 @@ fn escape_sequences_from_the_server_are_shown_harmlessly() {
     let name = live.edge("escape");
     let seeded = live.model(&name);
     let description = seeded["description"].as_str().unwrap();
-    assert!(description.contains('\u{1b}'), "the seed should plant escapes");
+    assert!(
+        description.contains('\u{1b}'),
+        "the seed should plant escapes"
+    );
     for args in [
         vec!["models", "--filter", "escape"],
         vec!["versions", name.as_str()],
@@ -279,14 +332,21 @@ fn doctor_reports_a_healthy_server() {
 #[test]
 fn doctor_explains_a_down_server() {
     let live = live();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
     let out = live.tollgate(&["doctor", "--json", "--tracking-uri", &url]);
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], false);
     assert_eq!(report["checks"][0]["name"], "reachable");
-    assert!(report["checks"][0]["hint"].as_str().unwrap().contains("mlflow server"));
+    assert!(report["checks"][0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("mlflow server"));
 }
 
 #[test]
@@ -303,7 +363,15 @@ fn profiles_from_the_config_file_pick_the_server() {
     )
     .unwrap();
     let config = config.to_str().unwrap();
-    let out = live.tollgate(&["--config", config, "--profile", "test", "models", "--filter", "信用"]);
+    let out = live.tollgate(&[
+        "--config",
+        config,
+        "--profile",
+        "test",
+        "models",
+        "--filter",
+        "信用",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("信用评分"));
     let out = live.tollgate(&["--config", config, "--profile", "nope", "models"]);

@@ -131,7 +131,10 @@ fn serve(stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received>>>) {
             headers,
             body,
         } => {
-            let mut head = format!("HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+            let mut head = format!(
+                "HTTP/1.1 {status} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
             for (k, v) in headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
             }

@@ -315,3 +315,16 @@ fn cli_not_found_exits_3() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_server_repeating_its_page_token_is_stopped() {
+    let server = FaultServer::start(vec![Reply::json(
+        200,
+        r#"{"registered_models": [{"name": "a"}], "next_page_token": "same"}"#,
+    )]);
+    let err = rt()
+        .block_on(client(&server.url).search_registered_models(None, 1))
+        .unwrap_err();
+    assert!(err.to_string().contains("same page token"), "{err}");
+    assert_eq!(server.received().len(), 2);
+}

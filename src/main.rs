@@ -33,6 +33,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `tollgate models | head`: the reader left; that is not an error worth a message.
+        Err(cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // Error text can quote the server; it goes through the same sanitizer as tables.
             eprintln!("tollgate: error: {}", sanitize_line(&e.to_string()));

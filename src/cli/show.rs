@@ -141,7 +141,11 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
     field(out, "Status", &output::or_dash(v.status.as_deref()))?;
     field(out, "Created", &output::timestamp(v.creation_timestamp))?;
     field(out, "Updated", &output::timestamp(v.last_updated_timestamp))?;
-    field(out, "Creator", &output::or_dash(v.user_id.as_deref()))?;
+    let row = VersionRow {
+        version: v.clone(),
+        run: detail.run.clone(),
+    };
+    field(out, "Creator", &output::or_dash(row.creator()))?;
     field(out, "Source", &output::or_dash(v.source.as_deref()))?;
     let run_line = match (v.run_id(), detail.run.run()) {
         (None, _) => "-".to_string(),

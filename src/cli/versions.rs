@@ -20,6 +20,8 @@ pub(super) struct VersionJson {
     pub created: Option<String>,
     pub last_updated_timestamp: Option<i64>,
     pub user_id: Option<String>,
+    /// `user_id`, or the source run's user when the registry recorded none.
+    pub creator: Option<String>,
     pub description: Option<String>,
     pub source: Option<String>,
     pub run_id: Option<String>,
@@ -42,6 +44,7 @@ impl VersionJson {
             created: output::iso_timestamp(v.creation_timestamp),
             last_updated_timestamp: v.last_updated_timestamp,
             user_id: v.user_id.clone(),
+            creator: row.creator().map(str::to_string),
             description: v.description.clone().filter(|d| !d.is_empty()),
             source: v.source.clone(),
             run_id: v.run_id().map(str::to_string),
@@ -134,7 +137,7 @@ pub async fn run(
             },
             output::or_dash(v.status.as_deref()),
             output::timestamp(v.creation_timestamp),
-            output::or_dash(v.user_id.as_deref()),
+            output::or_dash(row.creator()),
             run,
         ];
         for key in &metrics {

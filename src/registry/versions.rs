@@ -49,6 +49,22 @@ pub struct VersionRow {
     pub run: RunState,
 }
 
+impl VersionRow {
+    /// Who made the version: the registry's `user_id` when set (MLflow often leaves it empty),
+    /// else the source run's user.
+    pub fn creator(&self) -> Option<&str> {
+        let from_version = self.version.user_id.as_deref().filter(|u| !u.is_empty());
+        from_version.or_else(|| {
+            let run = self.run.run()?;
+            run.info
+                .user_id
+                .as_deref()
+                .filter(|u| !u.is_empty())
+                .or_else(|| run.tag("mlflow.user"))
+        })
+    }
+}
+
 /// A model with all its versions, newest first, each with its run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelVersions {

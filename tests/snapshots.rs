@@ -86,10 +86,10 @@ fn versions_state(kind: Kind, w: u16, h: u16) -> State {
         },
     );
     let result = match kind {
-        Kind::Data => Ok(fixtures::versions("credit-risk-scorer", 30)),
+        Kind::Data => Ok(Box::new(fixtures::versions("credit-risk-scorer", 30))),
         Kind::Loading => return s,
         Kind::Error => Err("credit-risk-scorer not found: RESOURCE_DOES_NOT_EXIST".to_string()),
-        Kind::Empty => Ok(fixtures::versions("credit-risk-scorer", 0)),
+        Kind::Empty => Ok(Box::new(fixtures::versions("credit-risk-scorer", 0))),
     };
     update(
         &mut s,
@@ -106,7 +106,7 @@ fn detail_state(kind: Kind, tab: u8, w: u16, h: u16) -> State {
     let fx = s.start(StartAt::Version("credit-risk-scorer".into(), "29".into()));
     let (_, _, detail) = requests(&fx);
     let result = match kind {
-        Kind::Data => Ok(fixtures::detail("credit-risk-scorer", 29)),
+        Kind::Data => Ok(Box::new(fixtures::detail("credit-risk-scorer", 29))),
         Kind::Loading => Err(String::new()),
         Kind::Error => Err("HTTP 503 from http://127.0.0.1:5000/api/2.0/mlflow/model-versions/get: Service Unavailable".to_string()),
         Kind::Empty => {
@@ -115,7 +115,7 @@ fn detail_state(kind: Kind, tab: u8, w: u16, h: u16) -> State {
             d.version.description = None;
             d.version.tags.clear();
             d.version.aliases.clear();
-            Ok(d)
+            Ok(Box::new(d))
         }
     };
     if !matches!(kind, Kind::Loading) {

@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
 
+// Large answers are boxed so every action stays small as it moves through the channel.
+
 /// Identifies one background request, so a late answer to a superseded request is dropped.
 pub type RequestId = u64;
 
@@ -79,12 +81,12 @@ pub enum Action {
     #[serde(skip)]
     VersionsLoaded {
         request: RequestId,
-        result: Result<ModelVersions, String>,
+        result: Result<Box<ModelVersions>, String>,
     },
     #[serde(skip)]
     DetailLoaded {
         request: RequestId,
-        result: Result<VersionDetail, String>,
+        result: Result<Box<VersionDetail>, String>,
     },
     /// The filter text has been still for the debounce delay: search the server for it.
     #[serde(skip)]

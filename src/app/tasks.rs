@@ -59,7 +59,11 @@ impl Tasks {
             }
             Effect::LoadVersions { request, model } => {
                 tokio::spawn(async move {
-                    let result = registry.versions(&model).await.map_err(|e| e.to_string());
+                    let result = registry
+                        .versions(&model)
+                        .await
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::VersionsLoaded { request, result });
                 });
             }
@@ -72,6 +76,7 @@ impl Tasks {
                     let result = registry
                         .version_detail(&model, &version)
                         .await
+                        .map(Box::new)
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::DetailLoaded { request, result });
                 });

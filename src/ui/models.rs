@@ -100,9 +100,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
         frame,
         inner,
         scrollbar,
-        &columns,
-        m.visible.len(),
-        &m.cursor,
+        table::Rows {
+            columns: &columns,
+            len: m.visible.len(),
+            cursor: &m.cursor,
+        },
         theme,
         &|i, w| {
             let Some(model) = m.row(i) else {

@@ -50,19 +50,29 @@ pub fn widths(columns: &[Column], width: u16) -> Vec<u16> {
 
 const MARKER_WIDTH: u16 = 1;
 
-/// Draw rows `window_start..` of a `len`-row list into `area` (header included). `cell(i,
-/// widths)` builds row `i`'s cells, already cut to `widths`. `scrollbar` is where the
-/// scrollbar goes (usually the block's right border).
+/// What a table shows: its columns, how many rows the list has, and where the cursor is.
+pub struct Rows<'a> {
+    pub columns: &'a [Column],
+    pub len: usize,
+    pub cursor: &'a ListCursor,
+}
+
+/// Draw rows `window_start..` of the list into `area` (header included). `cell(i, widths)`
+/// builds row `i`'s cells, already cut to `widths`. `scrollbar` is where the scrollbar goes
+/// (usually the block's right border).
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
     scrollbar: Rect,
-    columns: &[Column],
-    len: usize,
-    cursor: &ListCursor,
+    rows_of: Rows,
     theme: &Theme,
     cell: &dyn Fn(usize, &[u16]) -> Vec<Line<'static>>,
 ) {
+    let Rows {
+        columns,
+        len,
+        cursor,
+    } = rows_of;
     let widths = widths(columns, area.width);
     let rows = area.height.saturating_sub(1) as usize;
     let start = cursor.window_start(len, rows);

@@ -120,9 +120,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
         frame,
         inner,
         scrollbar_area(area),
-        &columns,
-        v.visible.len(),
-        &v.cursor,
+        table::Rows {
+            columns: &columns,
+            len: v.visible.len(),
+            cursor: &v.cursor,
+        },
         theme,
         &|i, w| {
             let Some(row) = v.row(i) else {

@@ -57,22 +57,12 @@ pub struct Cockpit {
     _home: tempfile::TempDir,
 }
 
+#[derive(Default)]
 pub struct Launch<'a> {
     pub args: &'a [&'a str],
     pub tracking_uri: Option<String>,
     pub config: Option<&'a str>,
     pub env: &'a [(&'a str, &'a str)],
-}
-
-impl Default for Launch<'_> {
-    fn default() -> Self {
-        Launch {
-            args: &[],
-            tracking_uri: None,
-            config: None,
-            env: &[],
-        }
-    }
 }
 
 fn binary() -> PathBuf {

@@ -9,6 +9,8 @@ pub use detail::{DetailScreen, DetailTab, MetricEntry};
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use versions::{VersionsScreen, MAX_METRIC_COLUMNS};
 
+// At most three screens exist at once (the breadcrumb), so their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Models(ModelsScreen),

@@ -61,7 +61,7 @@ pub(super) fn search_loaded(
 pub(super) fn versions_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<ModelVersions, String>,
+    result: Result<Box<ModelVersions>, String>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -72,7 +72,7 @@ pub(super) fn versions_loaded(
     }) else {
         return;
     };
-    screen.data.resolve(request, result);
+    screen.data.resolve(request, result.map(|b| *b));
     screen.on_data(metrics.get(&screen.model).map(Vec::as_slice), rows);
     let (model, kept) = (screen.model.clone(), screen.data.stale);
     if let Some(e) = error {
@@ -84,7 +84,7 @@ pub(super) fn versions_loaded(
 pub(super) fn detail_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<VersionDetail, String>,
+    result: Result<Box<VersionDetail>, String>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -94,7 +94,7 @@ pub(super) fn detail_loaded(
     }) else {
         return;
     };
-    screen.data.resolve(request, result);
+    screen.data.resolve(request, result.map(|b| *b));
     let len = screen.scroll_len();
     screen.cursor.follow(len, rows);
     screen.settle_on_entry(1, rows);

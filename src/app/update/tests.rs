@@ -133,7 +133,7 @@ fn open_walks_down_the_breadcrumb_and_back_walks_up() {
         &mut s,
         Action::VersionsLoaded {
             request,
-            result: Ok(fixtures::versions("credit-risk-scorer", 6)),
+            result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 6))),
         },
     );
     let Screen::Versions(v) = s.top() else {
@@ -191,7 +191,7 @@ fn detail_tabs_switch_by_number_and_wrap() {
         &mut s,
         Action::DetailLoaded {
             request: detail_request(&fx),
-            result: Ok(fixtures::detail("credit-risk-scorer", 3)),
+            result: Ok(Box::new(fixtures::detail("credit-risk-scorer", 3))),
         },
     );
     let tab = |s: &State| match s.top() {
@@ -234,7 +234,7 @@ fn open_at_a_version_selects_it_in_the_list_below() {
         &mut s,
         Action::VersionsLoaded {
             request: versions_request(&fx),
-            result: Ok(fixtures::versions("credit-risk-scorer", 6)),
+            result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 6))),
         },
     );
     let Screen::Versions(v) = &s.screens[1] else {
@@ -291,7 +291,7 @@ fn filter_narrows_versions_and_metrics_too() {
         &mut s,
         Action::VersionsLoaded {
             request: versions_request(&fx),
-            result: Ok(fixtures::versions("credit-risk-scorer", 6)),
+            result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 6))),
         },
     );
     update(&mut s, Action::Filter);
@@ -307,7 +307,7 @@ fn filter_narrows_versions_and_metrics_too() {
         &mut s,
         Action::DetailLoaded {
             request: detail_request(&fx),
-            result: Ok(fixtures::detail("credit-risk-scorer", 5)),
+            result: Ok(Box::new(fixtures::detail("credit-risk-scorer", 5))),
         },
     );
     update(&mut s, Action::Filter);
@@ -493,7 +493,7 @@ fn read_only_refuses_writing_actions() {
         &mut s,
         Action::VersionsLoaded {
             request: versions_request(&fx),
-            result: Ok(fixtures::versions("credit-risk-scorer", 3)),
+            result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 3))),
         },
     );
     for action in [
@@ -586,7 +586,7 @@ fn late_answers_to_superseded_requests_are_dropped() {
         &mut s,
         Action::VersionsLoaded {
             request: versions_request(&old),
-            result: Ok(fixtures::versions("stale", 2)),
+            result: Ok(Box::new(fixtures::versions("stale", 2))),
         },
     );
     let Screen::Versions(v) = s.top() else {
@@ -627,4 +627,22 @@ fn ticks_only_advance_the_spinner() {
     assert_eq!(s.spinner, before.spinner + 1);
     s.spinner = before.spinner;
     assert_eq!(s, before);
+}
+
+#[test]
+fn configured_metrics_become_the_versions_columns() {
+    let mut s = state();
+    s.settings
+        .metrics
+        .insert("credit-risk-scorer".into(), vec!["f1".into(), "recall".into()]);
+    let fx = s.start(StartAt::Model("credit-risk-scorer".into()));
+    update(
+        &mut s,
+        Action::VersionsLoaded {
+            request: versions_request(&fx),
+            result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 3))),
+        },
+    );
+    let Screen::Versions(v) = s.top() else { panic!() };
+    assert_eq!(v.metric_columns, ["f1", "recall"]);
 }

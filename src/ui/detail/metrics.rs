@@ -45,9 +45,11 @@ pub fn draw(
         frame,
         area,
         scrollbar,
-        &columns,
-        entries.len(),
-        &d.cursor,
+        table::Rows {
+            columns: &columns,
+            len: entries.len(),
+            cursor: &d.cursor,
+        },
         theme,
         &|i, w| match entries.get(i) {
             Some(MetricEntry::Section { title, count }) => vec![Line::from(Span::styled(

@@ -329,6 +329,38 @@ fn escape_sequences_in_server_text_are_shown_harmlessly() {
     }
 }
 
+#[test]
+fn escape_sequences_in_names_inside_errors_and_breadcrumbs_are_harmless() {
+    let evil = "evil\u{1b}]0;owned\u{7}\u{1b}[2J";
+    let mut s = new_state(80, 24);
+    let fx = s.start(StartAt::Model(evil.into()));
+    let (_, versions, _) = requests(&fx);
+    update(
+        &mut s,
+        Action::VersionsLoaded {
+            request: versions.unwrap(),
+            result: Err(format!("registered model {evil} not found")),
+        },
+    );
+    let buffer = draw_with(&s, &theme());
+    let screen = text(&buffer);
+    assert!(
+        screen.contains("Models › evil\\e]0;owned^G\\e[2J"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Could not load the versions of 'evil\\e]0;owned^G"),
+        "{screen}"
+    );
+    for cell in buffer.content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "raw control {:?}",
+            cell.symbol()
+        );
+    }
+}
+
 /// The selected row's cells: reverse video, and the marker.
 fn selected_row(buffer: &Buffer) -> u16 {
     (0..buffer.area.height)

@@ -36,7 +36,7 @@ pub fn loading(frame: &mut Frame, area: Rect, what: &str, frame_no: usize, theme
 pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &str, theme: &Theme) {
     let lines = vec![
         Line::from(Span::styled(
-            format!("✗ Could not load {what}"),
+            format!("✗ Could not load {}", sanitize_line(what)),
             theme.error(),
         )),
         Line::from(""),

@@ -81,7 +81,8 @@ pub fn draw(
 
     let header = Row::new(
         std::iter::once(Cell::from("")).chain(columns.iter().zip(&widths).map(|(c, w)| {
-            let title = crate::text::truncate(&c.title, *w as usize).into_owned();
+            // Titles can be metric names from the server or the config: sanitized as well.
+            let title = super::format::clip(&c.title, *w as usize);
             Cell::from(align(Line::from(title), c.right))
         })),
     )

@@ -632,9 +632,10 @@ fn ticks_only_advance_the_spinner() {
 #[test]
 fn configured_metrics_become_the_versions_columns() {
     let mut s = state();
-    s.settings
-        .metrics
-        .insert("credit-risk-scorer".into(), vec!["f1".into(), "recall".into()]);
+    s.settings.metrics.insert(
+        "credit-risk-scorer".into(),
+        vec!["f1".into(), "recall".into()],
+    );
     let fx = s.start(StartAt::Model("credit-risk-scorer".into()));
     update(
         &mut s,
@@ -643,6 +644,8 @@ fn configured_metrics_become_the_versions_columns() {
             result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 3))),
         },
     );
-    let Screen::Versions(v) = s.top() else { panic!() };
+    let Screen::Versions(v) = s.top() else {
+        panic!()
+    };
     assert_eq!(v.metric_columns, ["f1", "recall"]);
 }

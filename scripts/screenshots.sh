@@ -70,7 +70,7 @@ wait_for() { # wait_for TEXT: poll the screen (no fixed sleeps that could race)
 keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.2; }
 shot() { # shot NAME: capture the screen as screenshots/NAME.png
     sleep 0.3
-    tmux capture-pane -t "$SESSION" -e -p > "$HOME_DIR/$1.ansi"
+    tmux capture-pane -t "$SESSION" -e -p -N > "$HOME_DIR/$1.ansi"
     python3 "$ROOT/scripts/screenshots/ansi2svg.py" "$COLS" "$ROWS" < "$HOME_DIR/$1.ansi" > "$HOME_DIR/$1.svg"
     rsvg-convert "$HOME_DIR/$1.svg" -o "$OUT/$1.png"
     echo "screenshots.sh: $OUT/$1.png" >&2

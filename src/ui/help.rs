@@ -68,6 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize, theme: 
         key(Action::MoveUp)
     );
     let block = Block::bordered()
+        .padding(ratatui::widgets::Padding::horizontal(1))
         .border_style(theme.border(true))
         .title(Line::styled(" Keys ", theme.title()))
         .title_bottom(Line::styled(hint, theme.muted()).right_aligned());

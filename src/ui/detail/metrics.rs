@@ -31,9 +31,19 @@ pub fn draw(
     }
     let entries = d.metric_entries();
     let wide = area.width >= 100;
+    // Values sit next to their names: as wide as the longest param value needs, within reason.
+    let value_width = entries
+        .iter()
+        .map(|e| match e {
+            MetricEntry::Param(p) => crate::text::width(&crate::text::sanitize_line(&p.value)),
+            _ => 10,
+        })
+        .max()
+        .unwrap_or(10)
+        .clamp(12, (area.width as usize / 3).max(12)) as u16;
     let mut columns = vec![
-        table::Column::new("NAME", Constraint::Fill(2)),
-        table::Column::new("VALUE", Constraint::Fill(1)),
+        table::Column::new("NAME", Constraint::Fill(1)),
+        table::Column::new("VALUE", Constraint::Length(value_width)),
         table::Column::new("STEP", Constraint::Length(8)).right(),
     ];
     if wide {
@@ -59,7 +69,7 @@ pub fn draw(
             Some(MetricEntry::Metric(m)) => {
                 let mut cells = vec![
                     Line::from(span(&m.key, w[0] as usize, theme.base())),
-                    Line::from(span(&metric(m.value), w[1] as usize, theme.accent())),
+                    Line::from(span(&metric(m.value), w[1] as usize, theme.base())),
                     Line::from(Span::styled(m.step.to_string(), theme.muted())),
                 ];
                 if wide {

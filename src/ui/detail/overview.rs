@@ -22,6 +22,8 @@ pub fn draw(
     detail: &VersionDetail,
     theme: &Theme,
 ) {
+    // A column of margin on each side, so wrapped lines line up with the first one.
+    let area = area.inner(ratatui::layout::Margin::new(1, 0));
     let scroll = d.cursor.offset as u16;
     let paragraph = |lines: Vec<Line<'static>>| {
         Paragraph::new(lines)
@@ -51,10 +53,7 @@ pub fn draw(
 }
 
 fn field(label: &str, value: Vec<Span<'static>>, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled(
-        format!(" {}", pad(label, LABEL)),
-        theme.muted(),
-    )];
+    let mut spans = vec![Span::styled(pad(label, LABEL), theme.muted())];
     spans.extend(value);
     Line::from(spans)
 }
@@ -146,7 +145,7 @@ fn version_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
 
 fn run_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
     let v = &detail.version;
-    let mut lines = vec![Line::styled(" Source run", theme.title())];
+    let mut lines = vec![Line::styled("Source run", theme.title())];
     match &detail.run {
         RunState::NoRun => lines.push(field(
             "Run",
@@ -224,28 +223,28 @@ fn run_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
 
 fn notes(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
     let v = &detail.version;
-    let mut lines = vec![Line::styled(" Description", theme.title())];
+    let mut lines = vec![Line::styled("Description", theme.title())];
     match v.description.as_deref().filter(|d| !d.trim().is_empty()) {
         Some(d) => lines.extend(
             sanitize_multiline(d)
                 .lines()
-                .map(|l| Line::styled(format!(" {l}"), theme.base())),
+                .map(|l| Line::styled(l.to_string(), theme.base())),
         ),
-        None => lines.push(Line::styled(" (none)", theme.muted())),
+        None => lines.push(Line::styled("(none)", theme.muted())),
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
-        format!(" Tags ({})", v.tags.len()),
+        format!("Tags ({})", v.tags.len()),
         theme.title(),
     ));
     if v.tags.is_empty() {
-        lines.push(Line::styled(" (none)", theme.muted()));
+        lines.push(Line::styled("(none)", theme.muted()));
     }
     let mut tags: Vec<_> = v.tags.iter().collect();
     tags.sort_by(|a, b| a.key.cmp(&b.key));
     for tag in tags {
         lines.push(Line::from(vec![
-            Span::styled(format!(" {}", sanitize_line(&tag.key)), theme.key()),
+            Span::styled(sanitize_line(&tag.key).into_owned(), theme.key()),
             Span::styled(" = ", theme.muted()),
             Span::styled(sanitize_line(&tag.value).into_owned(), theme.base()),
         ]));
@@ -253,11 +252,11 @@ fn notes(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
     if let Some(run) = detail.run.run() {
         if !run.inputs.dataset_inputs.is_empty() {
             lines.push(Line::from(""));
-            lines.push(Line::styled(" Datasets", theme.title()));
+            lines.push(Line::styled("Datasets", theme.title()));
             for input in &run.inputs.dataset_inputs {
                 let ds = &input.dataset;
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {}", sanitize_line(&ds.name)), theme.base()),
+                    Span::styled(sanitize_line(&ds.name).into_owned(), theme.base()),
                     Span::styled(
                         format!(
                             "  {}  digest {}",

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::format::{clip, date, metric, span};
 use super::theme::Theme;
 use super::{block_title, panel, scrollbar_area, table};
-use crate::app::screens::VersionsScreen;
+use crate::app::screens::{creator, VersionsScreen};
 use crate::app::State;
 use crate::registry::RunState;
 use crate::text::width;
@@ -164,7 +164,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
                     theme.muted(),
                 )),
                 Line::from(span(
-                    ver.user_id.as_deref().unwrap_or("-"),
+                    creator(ver, row.run.run()).unwrap_or("-"),
                     w[6] as usize,
                     theme.base(),
                 )),

@@ -45,7 +45,38 @@ impl Screen {
     }
 }
 
+/// Who made a version: the registry's `user_id`, which open-source MLflow often leaves empty,
+/// else whoever ran the source run.
+pub fn creator<'a>(
+    version: &'a crate::mlflow::ModelVersion,
+    run: Option<&'a crate::mlflow::Run>,
+) -> Option<&'a str> {
+    let non_empty = |s: Option<&'a str>| s.filter(|s| !s.trim().is_empty());
+    non_empty(version.user_id.as_deref())
+        .or_else(|| non_empty(run.and_then(|r| r.info.user_id.as_deref())))
+        .or_else(|| non_empty(run.and_then(|r| r.tag("mlflow.user"))))
+}
+
 /// Case-insensitive "contains", the one rule every filter uses.
 pub(crate) fn matches(haystack: &str, needle_lower: &str) -> bool {
     needle_lower.is_empty() || haystack.to_lowercase().contains(needle_lower)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::creator;
+    use crate::app::fixtures;
+
+    #[test]
+    fn creator_falls_back_to_the_run() {
+        let mut row = fixtures::versions("m", 1).versions.remove(0);
+        assert_eq!(creator(&row.version, row.run.run()), Some("bo"));
+        row.version.user_id = Some(String::new());
+        assert_eq!(
+            creator(&row.version, row.run.run()),
+            Some("ana"),
+            "the run's user"
+        );
+        assert_eq!(creator(&row.version, None), None);
+    }
 }

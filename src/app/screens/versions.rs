@@ -101,7 +101,7 @@ fn row_matches(row: &VersionRow, needle: &str) -> bool {
         Some(v.version.as_str()),
         v.stage(),
         v.status.as_deref(),
-        v.user_id.as_deref(),
+        super::creator(v, row.run.run()),
         run_name,
     ]
     .into_iter()

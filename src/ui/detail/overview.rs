@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::screens::DetailScreen;
+use crate::app::screens::{creator, DetailScreen};
 use crate::registry::{RunState, VersionDetail};
 use crate::text::{pad, sanitize_line, sanitize_multiline};
 use crate::ui::format::date;
@@ -132,7 +132,7 @@ fn version_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
         ),
         field(
             "Creator",
-            text(v.user_id.as_deref().unwrap_or("-"), theme),
+            text(creator(v, detail.run.run()).unwrap_or("-"), theme),
             theme,
         ),
         field(

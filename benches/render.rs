@@ -51,6 +51,18 @@ fn bench_render(c: &mut Criterion) {
         })
     });
 
+    // The frame without a table (header, footer, loading panel), to see what the rows cost.
+    let loading = versions_state(0, 200, 60);
+    let mut loading = loading;
+    loading.screens.truncate(1);
+    c.bench_function("chrome only (models loading), 200x60 frame", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(f, &loading, &theme))
+                .expect("draw");
+        })
+    });
+
     let mut scrolled = state.clone();
     c.bench_function("scroll one row + redraw, 10k rows", |b| {
         b.iter(|| {

@@ -131,7 +131,7 @@ impl Registry {
             }
         };
         let logged_fut = async {
-            match version.model_id.as_deref().filter(|id| !id.is_empty()) {
+            match version.logged_model_id() {
                 // Lineage extras must not sink the page: degrade to "unknown".
                 Some(id) => Ok::<_, MlflowError>(
                     self.client

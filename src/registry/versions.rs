@@ -182,7 +182,7 @@ impl Registry {
         }
     }
 
-    async fn experiment_ids(&self) -> Result<Vec<String>, MlflowError> {
+    pub(super) async fn experiment_ids(&self) -> Result<Vec<String>, MlflowError> {
         if let Some(ids) = self.cache.experiment_ids() {
             return Ok(ids);
         }

@@ -2,7 +2,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use tollgate::cli::{self, exit_code, Cli};
+use tollgate::app::StartAt;
+use tollgate::cli::{self, exit_code, Cli, Command};
 use tollgate::text::sanitize_line;
 
 fn main() -> ExitCode {
@@ -20,8 +21,15 @@ fn main() -> ExitCode {
     };
     let _log_guard = tollgate::logging::init(&cli.global);
     let result = match &cli.command {
+        Some(Command::Open { model, version }) => {
+            let start = match version {
+                Some(v) => StartAt::Version(model.clone(), v.clone()),
+                None => StartAt::Model(model.clone()),
+            };
+            runtime.block_on(tollgate::cockpit::run(&cli.global, start))
+        }
         Some(command) => runtime.block_on(cli::run(&cli.global, command)),
-        None => runtime.block_on(tollgate::cockpit::run(&cli.global)),
+        None => runtime.block_on(tollgate::cockpit::run(&cli.global, StartAt::Models)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -217,20 +217,20 @@ impl Registry {
         if wanted.is_empty() || experiment_ids.is_empty() {
             return Ok(found);
         }
-        let batches: Vec<Vec<&str>> = wanted
+        // Filters are built up front so the stream's closure borrows nothing: a closure over
+        // `&str` batches makes the future not provably `Send`, and the cockpit spawns it.
+        let searches: Vec<RunSearch> = wanted
             .chunks(RUN_IDS_PER_SEARCH)
-            .map(|c| c.to_vec())
-            .collect();
-        let results: Vec<Vec<Run>> = stream::iter(batches)
-            .map(|batch| {
-                let search = RunSearch {
-                    experiment_ids: experiment_ids.to_vec(),
-                    filter: Some(filter::run_id_in(&batch)),
-                    include_deleted: true,
-                    ..RunSearch::default()
-                };
-                async move { self.client.search_runs(&search).await }
+            .map(|batch| RunSearch {
+                experiment_ids: experiment_ids.to_vec(),
+                filter: Some(filter::run_id_in(batch)),
+                include_deleted: true,
+                ..RunSearch::default()
             })
+            .collect();
+        let client = &self.client;
+        let results: Vec<Vec<Run>> = stream::iter(searches)
+            .map(|search| async move { client.search_runs(&search).await })
             .buffer_unordered(self.concurrency)
             .try_collect()
             .await?;

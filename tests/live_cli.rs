@@ -378,3 +378,25 @@ fn profiles_from_the_config_file_pick_the_server() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no profile named 'nope'"));
 }
+
+#[test]
+fn show_reads_the_logged_model_behind_a_version() {
+    let live = live();
+    let seeded = live.model("credit-risk-scorer");
+    let version = &seeded["versions"][0];
+    let shown = live.json(&[
+        "show",
+        "credit-risk-scorer",
+        version["version"].as_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(shown["version"]["model_id"], version["model_id"]);
+    assert_eq!(
+        shown["logged_model"]["info"]["model_id"],
+        version["model_id"]
+    );
+    assert_eq!(
+        shown["logged_model"]["info"]["source_run_id"],
+        version["run_id"]
+    );
+}

@@ -159,7 +159,7 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
     field(out, "Run", &run_line)?;
     if let Some(lm) = &detail.logged_model {
         field(out, "Logged model", &lm.info.model_id)?;
-    } else if let Some(id) = v.model_id.as_deref().filter(|m| !m.is_empty()) {
+    } else if let Some(id) = v.logged_model_id() {
         field(out, "Logged model", &format!("{id} (not readable)"))?;
     }
     if let Some(desc) = v.description.as_deref().filter(|d| !d.is_empty()) {

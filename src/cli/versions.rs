@@ -49,7 +49,7 @@ impl VersionJson {
             source: v.source.clone(),
             run_id: v.run_id().map(str::to_string),
             run_state: run_state_name(&row.run),
-            model_id: v.model_id.clone().filter(|m| !m.is_empty()),
+            model_id: v.logged_model_id().map(str::to_string),
             tags: v
                 .tags
                 .iter()

@@ -285,6 +285,18 @@ impl MlflowClient {
         .await
     }
 
+    pub async fn get_experiment(&self, experiment_id: &str) -> Result<Experiment, MlflowError> {
+        let envelope: ExperimentEnvelope = self
+            .transport
+            .get_json(
+                "experiments/get",
+                &[("experiment_id", experiment_id.to_string())],
+                &Subject::new("read experiment", format!("experiment {experiment_id}")),
+            )
+            .await?;
+        Ok(envelope.experiment)
+    }
+
     pub async fn get_experiment_by_name(&self, name: &str) -> Result<Experiment, MlflowError> {
         let envelope: ExperimentEnvelope = self
             .transport

@@ -131,7 +131,7 @@ impl Registry {
             }
         };
         let logged_fut = async {
-            match version.model_id.as_deref().filter(|id| !id.is_empty()) {
+            match version.logged_model_id() {
                 // Lineage extras must not sink the page: degrade to "unknown".
                 Some(id) => Ok::<_, MlflowError>(
                     self.client
@@ -182,7 +182,7 @@ impl Registry {
         }
     }
 
-    async fn experiment_ids(&self) -> Result<Vec<String>, MlflowError> {
+    pub(super) async fn experiment_ids(&self) -> Result<Vec<String>, MlflowError> {
         if let Some(ids) = self.cache.experiment_ids() {
             return Ok(ids);
         }

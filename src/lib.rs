@@ -5,9 +5,11 @@
 //! commands). The cockpit's `app` and `ui` build on the same layers.
 
 pub mod cli;
+pub mod cockpit;
 pub mod config;
+pub mod evidence;
+pub mod governance;
+pub mod logging;
 pub mod mlflow;
 pub mod registry;
 pub mod text;
-pub mod cockpit;
-pub mod logging;

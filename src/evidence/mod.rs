@@ -4,4 +4,6 @@
 pub mod bounds;
 pub mod downsample;
 pub mod drift;
+pub mod evidently;
+pub mod fairness;
 pub mod lenient_json;

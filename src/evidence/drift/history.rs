@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::statistic::{DriftThresholds, Statistic, Verdict};
+use super::statistic::{DriftThresholds, Statistic};
 use super::table::{FeatureRow, WindowTable};
 use crate::mlflow::Metric;
 

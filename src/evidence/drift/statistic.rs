@@ -34,6 +34,8 @@ pub enum Statistic {
 pub enum Comparison {
     /// Drifted when value <= threshold (p-values).
     AtMost,
+    /// Drifted when value < threshold (p-values of Evidently's chi-squared and Z tests).
+    Below,
     /// Drifted when value >= threshold (distances).
     AtLeast,
     /// Drifted when value > threshold (PSI).
@@ -45,6 +47,7 @@ impl Comparison {
     pub fn crosses(self, value: f64, threshold: f64) -> bool {
         match self {
             Comparison::AtMost => value <= threshold,
+            Comparison::Below => value < threshold,
             Comparison::AtLeast => value >= threshold,
             Comparison::Above => value > threshold,
         }
@@ -54,6 +57,7 @@ impl Comparison {
     pub fn describe(self, threshold: f64) -> String {
         let op = match self {
             Comparison::AtMost => "<=",
+            Comparison::Below => "<",
             Comparison::AtLeast => ">=",
             Comparison::Above => ">",
         };

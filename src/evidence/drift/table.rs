@@ -82,7 +82,10 @@ impl WindowTable {
 
     /// The feature with the worst value of `stat` (highest, or lowest for p-values).
     pub fn worst(&self, stat: &Statistic) -> Option<(&str, f64)> {
-        let lower_is_worse = stat.comparison() == Some(super::Comparison::AtMost);
+        let lower_is_worse = matches!(
+            stat.comparison(),
+            Some(super::Comparison::AtMost | super::Comparison::Below)
+        );
         self.features
             .iter()
             .filter_map(|f| {

@@ -7,3 +7,4 @@ pub mod drift;
 pub mod evidently;
 pub mod fairness;
 pub mod lenient_json;
+pub mod lineage;

@@ -8,3 +8,9 @@ pub use target::{Stage, Target, TargetError};
 pub mod policy;
 
 pub use policy::{BaselineRule, Check, DriftMeasure, Gate, Policy, PolicyError, Settings};
+pub mod gate;
+
+pub use gate::{
+    evaluate, Baseline, CheckResult, DriftEvidence, Evidence, GateReport, Outcome, Source,
+    VersionState,
+};

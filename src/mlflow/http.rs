@@ -263,13 +263,10 @@ impl Transport {
                 Err(e) if e.is_connect() => Some(backoff(attempt)),
                 _ => None,
             };
-            match (retry_after, attempt < attempts) {
-                (Some(wait), true) => {
-                    tracing::info!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying read");
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
-                _ => {}
+            if let (Some(wait), true) = (retry_after, attempt < attempts) {
+                tracing::info!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying read");
+                tokio::time::sleep(wait).await;
+                continue;
             }
             let response = outcome.map_err(|e| transport_error(e, &url, self.settings.timeout))?;
             if response.status().is_success() {

@@ -406,14 +406,14 @@ fn four_fifths_check(
         threshold: raw.min.unwrap_or(FourFifthsRule::default().threshold),
         upper: raw.max,
     };
-    if !(rule.threshold > 0.0 && rule.threshold <= 1.0) {
+    if rule.threshold.is_nan() || rule.threshold <= 0.0 || rule.threshold > 1.0 {
         return Err(err(
             f.span(),
             format!("four_fifths min ({}) must be in (0, 1]", rule.threshold),
         ));
     }
     if let Some(upper) = rule.upper {
-        if !(upper >= rule.threshold) {
+        if upper.is_nan() || upper < rule.threshold {
             return Err(err(
                 f.span(),
                 format!(

@@ -14,3 +14,4 @@ pub use gate::{
     evaluate, Baseline, CheckResult, DriftEvidence, Evidence, GateReport, Outcome, Source,
     VersionState,
 };
+pub mod decision;

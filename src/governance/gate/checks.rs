@@ -22,7 +22,8 @@ pub(super) fn run(gate: &Gate, ev: &Evidence) -> CheckResult {
             measure,
             bounds,
             features,
-        } => drift_check(measure, bounds, features.as_deref(), ev),
+            allow_unmonitored,
+        } => drift_check(measure, bounds, features.as_deref(), *allow_unmonitored, ev),
         Check::RequireTags { tags } => tags_check(tags, ev),
         Check::RequireArtifact { path } => artifact_check(path, ev),
         Check::FourFifths { attribute, rule } => four_fifths_check(attribute.as_deref(), rule, ev),
@@ -227,16 +228,25 @@ fn drift_check(
     measure: &DriftMeasure,
     bounds: &Bounds,
     features: Option<&[String]>,
+    allow_unmonitored: bool,
     ev: &Evidence,
 ) -> CheckResult {
     let bound = format!("{measure} {}", bounds.describe());
     let Some(drift) = &ev.drift else {
+        let (outcome, message) = if allow_unmonitored {
+            (
+                Outcome::Pass,
+                "no monitoring run for this version (allowed by the policy)",
+            )
+        } else {
+            (Outcome::Missing, "no monitoring run for this version")
+        };
         return result(
-            Outcome::Missing,
+            outcome,
             Value::Null,
             bound,
             Source::default(),
-            "no monitoring run for this version".into(),
+            message.into(),
         );
     };
     let mut source = drift_source(drift, None);

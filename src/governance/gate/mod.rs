@@ -4,6 +4,7 @@
 
 mod canonical;
 mod checks;
+mod gather;
 mod markdown;
 
 use std::collections::BTreeMap;

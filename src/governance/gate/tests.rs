@@ -292,6 +292,15 @@ fn extended_checks() {
     assert_eq!(outcome(&r, "drift-share"), Outcome::Pass);
     // p_value 0.2 >= 0.05 for income.
     assert_eq!(outcome(&r, "income-drift"), Outcome::Pass);
+    // Unmonitored: allowed for the share gate, missing for the other.
+    let mut unmonitored = ev.clone();
+    unmonitored.drift = None;
+    let r = evaluate(&p, &champion(), &unmonitored, AT);
+    assert_eq!(outcome(&r, "drift-share"), Outcome::Pass);
+    assert!(check(&r, "drift-share")
+        .message
+        .contains("allowed by the policy"));
+    assert_eq!(outcome(&r, "income-drift"), Outcome::Missing);
     let r = evaluate(&p, &production(), &ev, AT);
     assert_eq!(outcome(&r, "latency"), Outcome::Fail);
 

@@ -16,7 +16,7 @@
 //!
 //! Gate kinds (one per gate): a metric with bounds (`min`, `max`, `abs_max`) and/or a baseline
 //! comparison (`baseline`, `min_relative_change`, `min_absolute_change`, `greater_is_better`,
-//! `allow_no_baseline`); `drift = { statistic, max | min, features }`; `require_tags`;
+//! `allow_no_baseline`); `drift = { statistic, max | min, features, allow_unmonitored }`; `require_tags`;
 //! `require_artifact`; `four_fifths = { attribute, min, max }`. Every gate may have `targets`
 //! and a `description`.
 
@@ -98,6 +98,8 @@ pub enum Check {
         bounds: Bounds,
         /// Only these features; `None` for every feature.
         features: Option<Vec<String>>,
+        /// A version without any monitoring run (never served yet) passes instead of `missing`.
+        allow_unmonitored: bool,
     },
     /// Tags that must be set (non-empty) on the version.
     RequireTags { tags: Vec<String> },

@@ -59,6 +59,7 @@ struct RawDrift {
     min: Option<f64>,
     max: Option<f64>,
     features: Option<Vec<String>>,
+    allow_unmonitored: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -394,6 +395,7 @@ fn drift_check(
         measure,
         bounds,
         features: raw.features.clone(),
+        allow_unmonitored: raw.allow_unmonitored.unwrap_or(false),
     })
 }
 

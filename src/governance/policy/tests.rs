@@ -62,6 +62,7 @@ fn the_issue_example_parses() {
                 ..Bounds::default()
             },
             features: None,
+            allow_unmonitored: false,
         }
     );
     assert_eq!(
@@ -130,6 +131,7 @@ fn the_extensions_parse() {
         &p.gates[3].check,
         Check::Drift {
             measure: DriftMeasure::Share,
+            allow_unmonitored: true,
             ..
         }
     ));

@@ -15,62 +15,148 @@ pub type Point = (f64, f64);
 /// sorted by x when the input is. Input shorter than that is returned as is (minus non-finite).
 pub fn min_max_per_column(points: &[Point], columns: usize) -> Vec<Point> {
     let columns = columns.max(1);
-    let Some((x_min, x_max)) = x_range(points) else {
+    let Some(scan) = scan(points) else {
         return Vec::new();
     };
     if points.len() <= 2 * columns + 2 {
         return finite_only(points);
     }
-    let width = x_max - x_min;
+    let width = scan.x_max - scan.x_min;
     if width <= 0.0 {
         // Every point at one x: a vertical line from the lowest to the highest.
         return extremes_of(points.iter().copied().filter(is_finite))
             .map(|(lo, hi)| dedup_pair(lo, hi))
             .unwrap_or_default();
     }
-    let scale = columns as f64 / width;
-    // Per column: (index of min, index of max); usize::MAX marks an empty column.
-    let mut lows = vec![usize::MAX; columns];
-    let mut highs = vec![usize::MAX; columns];
-    let mut first = usize::MAX;
-    let mut last = usize::MAX;
-    for (i, &(x, y)) in points.iter().enumerate() {
-        if !(x.is_finite() && y.is_finite()) {
-            continue;
-        }
-        if first == usize::MAX {
-            first = i;
-        }
-        last = i;
-        let c = (((x - x_min) * scale) as usize).min(columns - 1);
-        let lo = lows[c];
-        if lo == usize::MAX {
-            lows[c] = i;
-            highs[c] = i;
-        } else if y < points[lo].1 {
-            lows[c] = i;
-        } else if y > points[highs[c]].1 {
-            highs[c] = i;
-        }
-    }
     let mut keep: Vec<usize> = Vec::with_capacity(2 * columns + 2);
-    keep.push(first);
-    for (&lo, &hi) in lows.iter().zip(&highs) {
-        if lo == usize::MAX {
-            continue;
-        }
-        // Emit the pair in the order it occurs so the drawn line does not zigzag backwards.
-        if lo <= hi {
-            keep.extend([lo, hi]);
-        } else {
-            keep.extend([hi, lo]);
-        }
+    keep.push(scan.first);
+    if scan.sorted {
+        extremes_sorted(points, columns, scan.x_min, width, &mut keep);
+    } else {
+        extremes_unsorted(points, columns, scan.x_min, width, &mut keep);
     }
-    keep.push(last);
+    keep.push(scan.last);
     // Sorting by input index keeps the input's order; dedup drops repeats (lo == hi, first/last).
     keep.sort_unstable();
     keep.dedup();
     keep.into_iter().map(|i| points[i]).collect()
+}
+
+/// What one pass over the input learns: the finite x range, the first and last finite points,
+/// and whether x never decreases (metric histories by step always hold that).
+struct Scan {
+    x_min: f64,
+    x_max: f64,
+    first: usize,
+    last: usize,
+    sorted: bool,
+}
+
+fn scan(points: &[Point]) -> Option<Scan> {
+    let mut out: Option<Scan> = None;
+    for (i, p) in points.iter().enumerate() {
+        if !is_finite(p) {
+            continue;
+        }
+        match &mut out {
+            None => {
+                out = Some(Scan {
+                    x_min: p.0,
+                    x_max: p.0,
+                    first: i,
+                    last: i,
+                    sorted: true,
+                })
+            }
+            Some(s) => {
+                s.sorted &= p.0 >= points[s.last].0;
+                s.x_min = s.x_min.min(p.0);
+                s.x_max = s.x_max.max(p.0);
+                s.last = i;
+            }
+        }
+    }
+    out
+}
+
+/// Push the (min, max) indices of each column, in input order within the column.
+fn push_pair(keep: &mut Vec<usize>, lo: usize, hi: usize) {
+    if lo <= hi {
+        keep.extend([lo, hi]);
+    } else {
+        keep.extend([hi, lo]);
+    }
+}
+
+/// Sorted input: each column is a contiguous slice, found by binary search, scanned tightly.
+fn extremes_sorted(
+    points: &[Point],
+    columns: usize,
+    x_min: f64,
+    width: f64,
+    keep: &mut Vec<usize>,
+) {
+    let mut start = 0;
+    for c in 0..columns {
+        let end = if c + 1 == columns {
+            points.len()
+        } else {
+            let boundary = x_min + (c + 1) as f64 * width / columns as f64;
+            start + points[start..].partition_point(|p| !(p.0 >= boundary))
+        };
+        let mut lo = usize::MAX;
+        let mut hi = usize::MAX;
+        let (mut lo_y, mut hi_y) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (i, &(x, y)) in points[start..end].iter().enumerate() {
+            if !(x.is_finite() && y.is_finite()) {
+                continue;
+            }
+            if y < lo_y {
+                lo_y = y;
+                lo = start + i;
+            }
+            if y > hi_y {
+                hi_y = y;
+                hi = start + i;
+            }
+        }
+        if lo != usize::MAX {
+            push_pair(keep, lo, hi);
+        }
+        start = end;
+    }
+}
+
+/// Unsorted input: one pass assigning each point to its column by x.
+fn extremes_unsorted(
+    points: &[Point],
+    columns: usize,
+    x_min: f64,
+    width: f64,
+    keep: &mut Vec<usize>,
+) {
+    let scale = columns as f64 / width;
+    // Per column: (min y, index, max y, index); usize::MAX marks an empty column.
+    let mut cols = vec![(f64::INFINITY, usize::MAX, f64::NEG_INFINITY, usize::MAX); columns];
+    for (i, &(x, y)) in points.iter().enumerate() {
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let col = &mut cols[(((x - x_min) * scale) as usize).min(columns - 1)];
+        if y < col.0 {
+            col.0 = y;
+            col.1 = i;
+        }
+        if y > col.2 {
+            col.2 = y;
+            col.3 = i;
+        }
+    }
+    for &(_, lo, _, hi) in &cols {
+        if lo != usize::MAX {
+            push_pair(keep, lo, hi);
+        }
+    }
 }
 
 /// Largest-Triangle-Three-Buckets: `threshold` points (at least 3) that keep the curve's visual
@@ -129,20 +215,6 @@ fn is_finite(p: &Point) -> bool {
 
 fn finite_only(points: &[Point]) -> Vec<Point> {
     points.iter().copied().filter(is_finite).collect()
-}
-
-fn x_range(points: &[Point]) -> Option<(f64, f64)> {
-    let mut range: Option<(f64, f64)> = None;
-    for &(x, y) in points {
-        if !(x.is_finite() && y.is_finite()) {
-            continue;
-        }
-        range = Some(match range {
-            None => (x, x),
-            Some((lo, hi)) => (lo.min(x), hi.max(x)),
-        });
-    }
-    range
 }
 
 fn extremes_of(points: impl Iterator<Item = Point>) -> Option<(Point, Point)> {
@@ -223,6 +295,28 @@ mod tests {
             assert!(kept.iter().any(|p| p.1 == max), "column {c} lost its max");
             assert!(kept.iter().any(|p| p.1 == min), "column {c} lost its min");
         }
+    }
+
+    #[test]
+    fn unsorted_input_gives_the_same_extremes() {
+        let sorted = noisy(20_000);
+        let mut shuffled = sorted.clone();
+        // A deterministic shuffle: reverse, then swap every pair.
+        shuffled.reverse();
+        for pair in shuffled.chunks_mut(2) {
+            pair.swap(0, pair.len() - 1);
+        }
+        // The first and last points are the input's own, so they differ; the extremes do not.
+        let ends = [sorted[0], sorted[19_999], shuffled[0], shuffled[19_999]];
+        let inner = |pts: Vec<Point>| -> Vec<Point> {
+            pts.into_iter().filter(|p| !ends.contains(p)).collect()
+        };
+        let mut a = inner(min_max_per_column(&sorted, 37));
+        let mut b = inner(min_max_per_column(&shuffled, 37));
+        let key = |p: &Point| (p.0 as i64, (p.1 * 1e6) as i64);
+        a.sort_by_key(key);
+        b.sort_by_key(key);
+        assert_eq!(a, b);
     }
 
     #[test]

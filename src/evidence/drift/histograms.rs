@@ -13,6 +13,9 @@ pub const HISTOGRAMS_ARTIFACT: &str = "drift/histograms.json";
 /// The whole artifact.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Histograms {
+    /// Rows of the reference sample, when recorded.
+    #[serde(default)]
+    pub reference_rows: Option<u64>,
     #[serde(default)]
     pub features: BTreeMap<String, FeatureHistogram>,
 }
@@ -40,6 +43,9 @@ pub struct HistogramWindow {
     pub step: i64,
     #[serde(default)]
     pub window_end_ms: Option<i64>,
+    /// Rows in the window, when recorded.
+    #[serde(default)]
+    pub rows: Option<u64>,
     pub counts: Vec<f64>,
 }
 
@@ -157,10 +163,12 @@ fn short(v: f64) -> String {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = r#"{"features": {
+    /// The shape docs/evidence-convention.md gives (extra fields such as model_name ignored).
+    const SAMPLE: &str = r#"{"model_name": "credit-risk-scorer", "model_version": "4",
+        "window": "1d", "reference_rows": 20, "features": {
         "income": {"kind": "numeric", "bin_edges": [0, 10, 20, 30],
                    "reference": [5, 10, 5],
-                   "windows": [{"step": 0, "window_end_ms": 1000, "counts": [4, 11, 5]},
+                   "windows": [{"step": 0, "window_end_ms": 1000, "rows": 20, "counts": [4, 11, 5]},
                                {"step": 1, "window_end_ms": 2000, "counts": [1, 9, 10]}]},
         "region": {"kind": "categorical", "categories": ["n", "s"], "reference": [3, 7],
                    "windows": []}
@@ -172,6 +180,8 @@ mod tests {
         let income = &h.features["income"];
         assert_eq!(income.bins(), 3);
         assert_eq!(income.window(None).unwrap().step, 1);
+        assert_eq!(h.reference_rows, Some(20));
+        assert_eq!(income.window(Some(0)).unwrap().rows, Some(20));
         assert_eq!(income.window(Some(0)).unwrap().counts, vec![4.0, 11.0, 5.0]);
         assert_eq!(income.bin_labels()[1], "[10, 20)");
         assert_eq!(

@@ -392,27 +392,44 @@ fn feature_drift(
     )
 }
 
+/// Required tags are looked up on the version, then its source run, then the registered model:
+/// teams put `owner` on runs and models and `model_card_url` on versions, and each is evidence.
 fn tags_check(tags: &[String], ev: &Evidence) -> CheckResult {
+    let bound = format!("tags set: {}", tags.join(", "));
+    let places = [
+        ("version", &ev.tags),
+        ("run", &ev.run_tags),
+        ("model", &ev.model_tags),
+    ];
+    let mut found: Vec<(&str, &str, &str)> = Vec::new(); // (tag, where, value)
+    let mut absent: Vec<&str> = Vec::new();
+    for tag in tags {
+        match places
+            .iter()
+            .find_map(|(place, map)| map.get(tag).map(|v| (*place, v.as_str())))
+        {
+            Some((place, value)) => found.push((tag, place, value)),
+            None => absent.push(tag),
+        }
+    }
     let source = Source {
-        tags: tags.to_vec(),
+        tags: found
+            .iter()
+            .map(|(tag, place, _)| format!("{place}:{tag}"))
+            .collect(),
         ..Source::default()
     };
-    let bound = format!("tags set: {}", tags.join(", "));
-    let absent: Vec<&str> = tags
+    let observed = Value::Object(
+        found
+            .iter()
+            .map(|(tag, _, value)| (tag.to_string(), json!(value)))
+            .collect(),
+    );
+    let empty: Vec<&str> = found
         .iter()
-        .filter(|t| !ev.tags.contains_key(*t))
-        .map(String::as_str)
+        .filter(|(_, _, v)| v.trim().is_empty())
+        .map(|(t, _, _)| *t)
         .collect();
-    let empty: Vec<&str> = tags
-        .iter()
-        .filter(|t| ev.tags.get(*t).is_some_and(|v| v.trim().is_empty()))
-        .map(String::as_str)
-        .collect();
-    let present: serde_json::Map<String, Value> = tags
-        .iter()
-        .filter_map(|t| ev.tags.get(t).map(|v| (t.clone(), json!(v))))
-        .collect();
-    let observed = Value::Object(present);
     if !empty.is_empty() {
         return result(
             Outcome::Fail,
@@ -428,16 +445,17 @@ fn tags_check(tags: &[String], ev: &Evidence) -> CheckResult {
             observed,
             bound,
             source,
-            format!("tag not set on the version: {}", absent.join(", ")),
+            format!(
+                "tag set on neither the version, its run nor the model: {}",
+                absent.join(", ")
+            ),
         );
     }
-    result(
-        Outcome::Pass,
-        observed,
-        bound,
-        source,
-        "every required tag is set".into(),
-    )
+    let wheres: Vec<String> = found
+        .iter()
+        .map(|(tag, place, _)| format!("{tag} on the {place}"))
+        .collect();
+    result(Outcome::Pass, observed, bound, source, wheres.join(", "))
 }
 
 fn artifact_check(path: &str, ev: &Evidence) -> CheckResult {

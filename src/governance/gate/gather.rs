@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Baseline, DriftEvidence, Evidence};
 use crate::evidence::drift::DriftHistory;
-use crate::mlflow::{ModelVersion, Run};
+use crate::mlflow::{ModelVersion, RegisteredModel, Run, Tag};
 
 /// The latest value of each metric (a run's `data.metrics` holds one entry per key already;
 /// a logged model's metrics may repeat keys across steps).
@@ -21,10 +21,20 @@ fn latest_metrics(run: Option<&Run>) -> BTreeMap<String, f64> {
     out.into_iter().map(|(k, (_, _, v))| (k, v)).collect()
 }
 
+fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect()
+}
+
 impl Evidence {
-    /// Evidence about `version` and its source run (pass `None` when the run is missing or
-    /// deleted). Artifacts, baselines and drift are left for the caller to add.
-    pub fn for_version(version: &ModelVersion, run: Option<&Run>) -> Evidence {
+    /// Evidence about `version`, its source run (pass `None` when the run is missing or
+    /// deleted) and its registered model. Artifacts, baselines and drift are left to the caller.
+    pub fn for_version(
+        version: &ModelVersion,
+        run: Option<&Run>,
+        model: Option<&RegisteredModel>,
+    ) -> Evidence {
         let mut aliases = version.aliases.clone();
         aliases.sort();
         Evidence {
@@ -34,11 +44,9 @@ impl Evidence {
             aliases,
             run_id: run.map(|r| r.info.run_id.clone()),
             metrics: latest_metrics(run),
-            tags: version
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            tags: tag_map(&version.tags),
+            run_tags: tag_map(run.map(|r| r.data.tags.as_slice()).unwrap_or_default()),
+            model_tags: tag_map(model.map(|m| m.tags.as_slice()).unwrap_or_default()),
             artifacts: None,
             baselines: BTreeMap::new(),
             drift: None,
@@ -109,7 +117,16 @@ mod tests {
             },
             ..Run::default()
         };
-        let ev = Evidence::for_version(&version, Some(&run));
+        let model = RegisteredModel {
+            name: "credit".into(),
+            tags: vec![Tag {
+                key: "team".into(),
+                value: "risk-ml".into(),
+            }],
+            ..RegisteredModel::default()
+        };
+        let ev = Evidence::for_version(&version, Some(&run), Some(&model));
+        assert_eq!(ev.model_tags["team"], "risk-ml");
         assert_eq!(ev.stage, None);
         assert_eq!(ev.aliases, ["a", "b"]);
         assert_eq!(ev.run_id.as_deref(), Some("r7"));

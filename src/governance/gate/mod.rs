@@ -74,6 +74,10 @@ pub struct Evidence {
     pub metrics: BTreeMap<String, f64>,
     /// The version's tags.
     pub tags: BTreeMap<String, String>,
+    /// The source run's tags (`require_tags` looks here after the version's).
+    pub run_tags: BTreeMap<String, String>,
+    /// The registered model's tags (`require_tags` looks here last).
+    pub model_tags: BTreeMap<String, String>,
     /// Every artifact path of the source run (recursive); `None` when it could not be listed.
     pub artifacts: Option<Vec<String>>,
     /// The versions now holding each baseline target; a target nobody holds is absent.
@@ -96,7 +100,7 @@ pub struct Source {
     pub baseline_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_run_id: Option<String>,
-    /// Version tags consulted.
+    /// Tags consulted, each as `<where>:<key>` (`version:owner`, `run:owner`, `model:owner`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }

@@ -62,6 +62,8 @@ fn good() -> Evidence {
             ("model_card_url".into(), "https://wiki/credit".into()),
             ("tollgate.decision.Production".into(), "requested".into()),
         ]),
+        run_tags: BTreeMap::new(),
+        model_tags: BTreeMap::new(),
         artifacts: Some(vec![
             "model/MLmodel".into(),
             "explanations/shap_summary.png".into(),
@@ -149,7 +151,7 @@ fn failures_and_missing_evidence() {
     assert_eq!(outcome(&r, "model-card"), Outcome::Missing);
     assert_eq!(
         check(&r, "model-card").message,
-        "tag not set on the version: model_card_url"
+        "tag set on neither the version, its run nor the model: model_card_url"
     );
     assert_eq!(outcome(&r, "explainability"), Outcome::Missing);
     let drift = check(&r, "drift");
@@ -428,4 +430,24 @@ fn evidently_window_sources_name_the_artifact() {
         Some("evidently/report.json")
     );
     assert_eq!(d.source.metric_key, None);
+}
+
+#[test]
+fn required_tags_fall_back_to_the_run_and_the_model() {
+    let mut ev = good();
+    ev.tags.remove("owner");
+    ev.run_tags.insert("owner".into(), "priya".into());
+    ev.model_tags.insert("owner".into(), "someone".into());
+    let r = evaluate(&policy(), &production(), &ev, AT);
+    let c = check(&r, "model-card");
+    assert_eq!(c.outcome, Outcome::Pass);
+    assert_eq!(c.source.tags, ["run:owner", "version:model_card_url"]);
+    assert_eq!(c.observed["owner"], "priya");
+    assert_eq!(c.message, "owner on the run, model_card_url on the version");
+    ev.run_tags.clear();
+    let r = evaluate(&policy(), &production(), &ev, AT);
+    assert_eq!(check(&r, "model-card").source.tags[0], "model:owner");
+    ev.tags.insert("model_card_url".into(), " ".into());
+    let r = evaluate(&policy(), &production(), &ev, AT);
+    assert_eq!(outcome(&r, "model-card"), Outcome::Fail);
 }

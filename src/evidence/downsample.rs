@@ -90,22 +90,23 @@ fn extremes_if_sorted(
         };
         let (mut lo, mut hi) = (usize::MAX, usize::MAX);
         let (mut lo_y, mut hi_y) = (f64::INFINITY, f64::NEG_INFINITY);
+        // Branch-free on purpose: a trending curve sets a new min or max at unpredictable
+        // points, and mispredicted branches would cost more than the selects.
+        let mut sorted = true;
         for (i, &(x, y)) in points[start..end].iter().enumerate() {
-            if !x.is_finite() || x < prev {
-                return false;
-            }
+            // False for a NaN x too; an infinite x cannot be followed by a finite one.
+            sorted &= x >= prev;
             prev = x;
-            if !y.is_finite() {
-                continue;
-            }
-            if y < lo_y {
-                lo_y = y;
-                lo = start + i;
-            }
-            if y > hi_y {
-                hi_y = y;
-                hi = start + i;
-            }
+            let finite = y.is_finite();
+            let lower = finite & (y < lo_y);
+            let higher = finite & (y > hi_y);
+            lo = if lower { start + i } else { lo };
+            lo_y = if lower { y } else { lo_y };
+            hi = if higher { start + i } else { hi };
+            hi_y = if higher { y } else { hi_y };
+        }
+        if !sorted {
+            return false;
         }
         if lo != usize::MAX {
             push_pair(keep, offset + lo, offset + hi);

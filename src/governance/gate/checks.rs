@@ -524,6 +524,10 @@ fn four_fifths_check(attribute: Option<&str>, rule: &FourFifthsRule, ev: &Eviden
     }
     let source = Source {
         run_id: ev.run_id.clone(),
+        metric_key: Some(match attribute {
+            Some(a) => format!("fairness.{a}:*.selection_rate"),
+            None => "fairness.*:*.selection_rate".to_string(),
+        }),
         ..Source::default()
     };
     let fairness = Fairness::read(
@@ -561,11 +565,6 @@ fn four_fifths_check(attribute: Option<&str>, rule: &FourFifthsRule, ev: &Eviden
             )
         })
         .collect();
-    let mut source = source;
-    source.metric_key = Some(match attribute {
-        Some(a) => format!("fairness.{a}:*.selection_rate"),
-        None => "fairness.*:*.selection_rate".to_string(),
-    });
     if failing.is_empty() {
         result(
             Outcome::Pass,

@@ -58,24 +58,9 @@ impl RunJson {
             lifecycle_stage: run.info.lifecycle_stage.clone(),
             artifact_uri: run.info.artifact_uri.clone(),
             parent_run_id: run.parent_run_id().map(str::to_string),
-            metrics: run
-                .data
-                .metrics
-                .iter()
-                .map(|m| (m.key.clone(), m.value))
-                .collect(),
-            params: run
-                .data
-                .params
-                .iter()
-                .map(|p| (p.key.clone(), p.value.clone()))
-                .collect(),
-            tags: run
-                .data
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            metrics: run.data.metrics.iter().map(|m| (m.key.clone(), m.value)).collect(),
+            params: run.data.params.iter().map(|p| (p.key.clone(), p.value.clone())).collect(),
+            tags: run.data.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
             datasets: run
                 .inputs
                 .dataset_inputs
@@ -207,12 +192,7 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
         t.write(out, false)?;
     }
     // MLflow's own bookkeeping tags are long JSON blobs; the user's tags come first.
-    let mut tags: Vec<_> = run
-        .data
-        .tags
-        .iter()
-        .filter(|t| t.key != "mlflow.log-model.history")
-        .collect();
+    let mut tags: Vec<_> = run.data.tags.iter().filter(|t| t.key != "mlflow.log-model.history").collect();
     tags.sort_by_key(|t| (t.key.starts_with("mlflow."), t.key.clone()));
     if !tags.is_empty() {
         heading(out, "Run tags")?;

@@ -47,21 +47,11 @@ impl VersionJson {
             run_id: v.run_id().map(str::to_string),
             run_state: run_state_name(&row.run),
             model_id: v.model_id.clone().filter(|m| !m.is_empty()),
-            tags: v
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            tags: v.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
             metrics: row
                 .run
                 .run()
-                .map(|r| {
-                    r.data
-                        .metrics
-                        .iter()
-                        .map(|m| (m.key.clone(), m.value))
-                        .collect()
-                })
+                .map(|r| r.data.metrics.iter().map(|m| (m.key.clone(), m.value)).collect())
                 .unwrap_or_default(),
         }
     }
@@ -91,8 +81,7 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let listing = registry.versions(model).await?;
     if json {
-        let versions: Vec<VersionJson> =
-            listing.versions.iter().map(VersionJson::from_row).collect();
+        let versions: Vec<VersionJson> = listing.versions.iter().map(VersionJson::from_row).collect();
         output::json(
             out,
             &VersionsJson {
@@ -104,12 +93,10 @@ pub async fn run(
         return Ok(());
     }
     let metrics = listing.key_metrics(TABLE_METRICS);
-    let mut headers: Vec<String> = [
-        "VERSION", "STAGE", "ALIASES", "STATUS", "CREATED", "CREATOR", "RUN",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut headers: Vec<String> = ["VERSION", "STAGE", "ALIASES", "STATUS", "CREATED", "CREATOR", "RUN"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     headers.extend(metrics.iter().map(|m| m.to_uppercase()));
     let mut table = Table::new(headers);
     for row in &listing.versions {
@@ -126,11 +113,7 @@ pub async fn run(
             if v.aliases.is_empty() {
                 "-".into()
             } else {
-                v.aliases
-                    .iter()
-                    .map(|a| format!("@{a}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                v.aliases.iter().map(|a| format!("@{a}")).collect::<Vec<_>>().join(" ")
             },
             output::or_dash(v.status.as_deref()),
             output::timestamp(v.creation_timestamp),

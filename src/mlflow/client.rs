@@ -69,11 +69,7 @@ impl MlflowClient {
     pub async fn server_version(&self) -> Result<String, MlflowError> {
         let bytes = self
             .transport
-            .get_bytes(
-                "version",
-                &[],
-                &Subject::new("read version", "the server's version"),
-            )
+            .get_bytes("version", &[], &Subject::new("read version", "the server's version"))
             .await?;
         Ok(String::from_utf8_lossy(&bytes).trim().to_string())
     }
@@ -87,10 +83,7 @@ impl MlflowClient {
         page_size: usize,
         page_token: Option<&str>,
     ) -> Result<(Vec<RegisteredModel>, Option<String>), MlflowError> {
-        let mut query = vec![(
-            "max_results",
-            page_size.clamp(1, MAX_MODELS_PAGE).to_string(),
-        )];
+        let mut query = vec![("max_results", page_size.clamp(1, MAX_MODELS_PAGE).to_string())];
         if let Some(f) = filter {
             query.push(("filter", f.to_string()));
         }
@@ -425,12 +418,7 @@ impl MlflowClient {
         Ok(envelope.model_version)
     }
 
-    pub async fn set_alias(
-        &self,
-        name: &str,
-        alias: &str,
-        version: &str,
-    ) -> Result<(), MlflowError> {
+    pub async fn set_alias(&self, name: &str, alias: &str, version: &str) -> Result<(), MlflowError> {
         let _: serde_json::Value = self
             .transport
             .post_json(
@@ -469,7 +457,10 @@ impl MlflowClient {
                 "model-versions/set-tag",
                 &json!({"name": name, "version": version, "key": key, "value": value}),
                 Idempotency::Write,
-                &Subject::new("set tag", format!("version {version} of model '{name}'")),
+                &Subject::new(
+                    "set tag",
+                    format!("version {version} of model '{name}'"),
+                ),
             )
             .await?;
         Ok(())

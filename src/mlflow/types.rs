@@ -260,7 +260,9 @@ pub struct LoggedModel {
 }
 
 pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
-    tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
+    tags.iter()
+        .find(|t| t.key == key)
+        .map(|t| t.value.as_str())
 }
 
 // Response envelopes: one per route, named after what they carry.

@@ -4,6 +4,7 @@
 //! `config` (profiles and settings), `text` (making server text safe to show), `cli` (headless
 //! commands). The cockpit's `app` and `ui` build on the same layers.
 
+pub mod app;
 pub mod cli;
 pub mod cockpit;
 pub mod config;
@@ -13,3 +14,4 @@ pub mod logging;
 pub mod mlflow;
 pub mod registry;
 pub mod text;
+pub mod ui;

@@ -2,7 +2,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use tollgate::cli::{self, exit_code, Cli};
+use tollgate::app::StartAt;
+use tollgate::cli::{self, exit_code, Cli, Command};
 use tollgate::text::sanitize_line;
 
 fn main() -> ExitCode {
@@ -20,11 +21,22 @@ fn main() -> ExitCode {
     };
     let _log_guard = tollgate::logging::init(&cli.global);
     let result = match &cli.command {
+        Some(Command::Open { model, version }) => {
+            let start = match version {
+                Some(v) => StartAt::Version(model.clone(), v.clone()),
+                None => StartAt::Model(model.clone()),
+            };
+            runtime.block_on(tollgate::cockpit::run(&cli.global, start))
+        }
         Some(command) => runtime.block_on(cli::run(&cli.global, command)),
-        None => runtime.block_on(tollgate::cockpit::run(&cli.global)),
+        None => runtime.block_on(tollgate::cockpit::run(&cli.global, StartAt::Models)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `tollgate models | head`: the reader left; that is not an error worth a message.
+        Err(cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // Error text can quote the server; it goes through the same sanitizer as tables.
             eprintln!("tollgate: error: {}", sanitize_line(&e.to_string()));

@@ -96,7 +96,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(sanitize_line("credit-risk 信用评分"), Cow::Borrowed(_)));
+        assert!(matches!(
+            sanitize_line("credit-risk 信用评分"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -150,16 +150,30 @@ fn version_hint(version: &str) -> Option<String> {
 
 fn write_human(r: &DoctorReport, out: &mut dyn Write) -> std::io::Result<()> {
     let mut t = Table::new(["SETTING", "VALUE"]);
-    t.row(["tracking uri", &format!("{} (from {})", r.tracking_uri, r.tracking_uri_source)]);
+    t.row([
+        "tracking uri",
+        &format!("{} (from {})", r.tracking_uri, r.tracking_uri_source),
+    ]);
     t.row(["profile", &output::or_dash(r.profile.as_deref())]);
     t.row(["auth", &r.auth]);
-    t.row(["tls verification", if r.tls_verification { "on" } else { "OFF (insecure)" }]);
+    t.row([
+        "tls verification",
+        if r.tls_verification {
+            "on"
+        } else {
+            "OFF (insecure)"
+        },
+    ]);
     t.row([
         "config file",
         &format!(
             "{}{}",
             r.config_file,
-            if r.config_file_found { "" } else { " (not present; defaults apply)" }
+            if r.config_file_found {
+                ""
+            } else {
+                " (not present; defaults apply)"
+            }
         ),
     ]);
     t.row(["log file", &r.log_file]);

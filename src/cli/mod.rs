@@ -50,6 +50,9 @@ pub struct GlobalArgs {
     /// Refuse every action that writes to the registry.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Let the cockpit use the mouse (wheel scrolls); off by default so terminal selection works.
+    #[arg(long, global = true)]
+    pub mouse: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +82,11 @@ pub enum Command {
     Doctor {
         #[arg(long)]
         json: bool,
+    },
+    /// Open the cockpit on a model, or on one of its versions (for links from CI or chat).
+    Open {
+        model: String,
+        version: Option<String>,
     },
 }
 
@@ -125,5 +133,8 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
             let registry = connect(&resolved)?;
             show::run(&registry, model, version, *json, out).await
         }
+        Command::Open { .. } => Err(CliError::Usage(
+            "`open` runs the interactive cockpit; it is started from main".into(),
+        )),
     }
 }

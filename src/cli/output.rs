@@ -130,10 +130,7 @@ mod tests {
         t.write(&mut out, false).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains('\u{1b}'));
-        assert_eq!(
-            text,
-            "NAME        N\nevil\\e[31m  1\n信用评分    22\n"
-        );
+        assert_eq!(text, "NAME        N\nevil\\e[31m  1\n信用评分    22\n");
     }
 
     #[test]

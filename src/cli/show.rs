@@ -58,9 +58,24 @@ impl RunJson {
             lifecycle_stage: run.info.lifecycle_stage.clone(),
             artifact_uri: run.info.artifact_uri.clone(),
             parent_run_id: run.parent_run_id().map(str::to_string),
-            metrics: run.data.metrics.iter().map(|m| (m.key.clone(), m.value)).collect(),
-            params: run.data.params.iter().map(|p| (p.key.clone(), p.value.clone())).collect(),
-            tags: run.data.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+            metrics: run
+                .data
+                .metrics
+                .iter()
+                .map(|m| (m.key.clone(), m.value))
+                .collect(),
+            params: run
+                .data
+                .params
+                .iter()
+                .map(|p| (p.key.clone(), p.value.clone()))
+                .collect(),
+            tags: run
+                .data
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
             datasets: run
                 .inputs
                 .dataset_inputs
@@ -126,7 +141,11 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
     field(out, "Status", &output::or_dash(v.status.as_deref()))?;
     field(out, "Created", &output::timestamp(v.creation_timestamp))?;
     field(out, "Updated", &output::timestamp(v.last_updated_timestamp))?;
-    field(out, "Creator", &output::or_dash(v.user_id.as_deref()))?;
+    let row = VersionRow {
+        version: v.clone(),
+        run: detail.run.clone(),
+    };
+    field(out, "Creator", &output::or_dash(row.creator()))?;
     field(out, "Source", &output::or_dash(v.source.as_deref()))?;
     let run_line = match (v.run_id(), detail.run.run()) {
         (None, _) => "-".to_string(),
@@ -140,7 +159,7 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
     field(out, "Run", &run_line)?;
     if let Some(lm) = &detail.logged_model {
         field(out, "Logged model", &lm.info.model_id)?;
-    } else if let Some(id) = v.model_id.as_deref().filter(|m| !m.is_empty()) {
+    } else if let Some(id) = v.logged_model_id() {
         field(out, "Logged model", &format!("{id} (not readable)"))?;
     }
     if let Some(desc) = v.description.as_deref().filter(|d| !d.is_empty()) {
@@ -192,7 +211,12 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
         t.write(out, false)?;
     }
     // MLflow's own bookkeeping tags are long JSON blobs; the user's tags come first.
-    let mut tags: Vec<_> = run.data.tags.iter().filter(|t| t.key != "mlflow.log-model.history").collect();
+    let mut tags: Vec<_> = run
+        .data
+        .tags
+        .iter()
+        .filter(|t| t.key != "mlflow.log-model.history")
+        .collect();
     tags.sort_by_key(|t| (t.key.starts_with("mlflow."), t.key.clone()));
     if !tags.is_empty() {
         heading(out, "Run tags")?;

@@ -20,6 +20,8 @@ pub(super) struct VersionJson {
     pub created: Option<String>,
     pub last_updated_timestamp: Option<i64>,
     pub user_id: Option<String>,
+    /// `user_id`, or the source run's user when the registry recorded none.
+    pub creator: Option<String>,
     pub description: Option<String>,
     pub source: Option<String>,
     pub run_id: Option<String>,
@@ -42,16 +44,27 @@ impl VersionJson {
             created: output::iso_timestamp(v.creation_timestamp),
             last_updated_timestamp: v.last_updated_timestamp,
             user_id: v.user_id.clone(),
+            creator: row.creator().map(str::to_string),
             description: v.description.clone().filter(|d| !d.is_empty()),
             source: v.source.clone(),
             run_id: v.run_id().map(str::to_string),
             run_state: run_state_name(&row.run),
-            model_id: v.model_id.clone().filter(|m| !m.is_empty()),
-            tags: v.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+            model_id: v.logged_model_id().map(str::to_string),
+            tags: v
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
             metrics: row
                 .run
                 .run()
-                .map(|r| r.data.metrics.iter().map(|m| (m.key.clone(), m.value)).collect())
+                .map(|r| {
+                    r.data
+                        .metrics
+                        .iter()
+                        .map(|m| (m.key.clone(), m.value))
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -81,7 +94,8 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let listing = registry.versions(model).await?;
     if json {
-        let versions: Vec<VersionJson> = listing.versions.iter().map(VersionJson::from_row).collect();
+        let versions: Vec<VersionJson> =
+            listing.versions.iter().map(VersionJson::from_row).collect();
         output::json(
             out,
             &VersionsJson {
@@ -93,10 +107,12 @@ pub async fn run(
         return Ok(());
     }
     let metrics = listing.key_metrics(TABLE_METRICS);
-    let mut headers: Vec<String> = ["VERSION", "STAGE", "ALIASES", "STATUS", "CREATED", "CREATOR", "RUN"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut headers: Vec<String> = [
+        "VERSION", "STAGE", "ALIASES", "STATUS", "CREATED", "CREATOR", "RUN",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     headers.extend(metrics.iter().map(|m| m.to_uppercase()));
     let mut table = Table::new(headers);
     for row in &listing.versions {
@@ -113,11 +129,15 @@ pub async fn run(
             if v.aliases.is_empty() {
                 "-".into()
             } else {
-                v.aliases.iter().map(|a| format!("@{a}")).collect::<Vec<_>>().join(" ")
+                v.aliases
+                    .iter()
+                    .map(|a| format!("@{a}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             },
             output::or_dash(v.status.as_deref()),
             output::timestamp(v.creation_timestamp),
-            output::or_dash(v.user_id.as_deref()),
+            output::or_dash(row.creator()),
             run,
         ];
         for key in &metrics {

@@ -58,7 +58,9 @@ impl ConfigFile {
                 })?;
                 Ok((parsed, true))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((ConfigFile::default(), false)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok((ConfigFile::default(), false))
+            }
             Err(e) => Err(ConfigError::Read {
                 path: path.to_path_buf(),
                 reason: e.to_string(),

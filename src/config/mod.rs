@@ -105,21 +105,33 @@ pub fn resolve_with(
         (None, Some(name)) => Some(lookup(name)?),
         _ => None,
     };
-    let active_name = explicit_name.clone().or_else(|| {
-        fallback.as_ref().and(default_name.clone())
-    });
+    let active_name = explicit_name
+        .clone()
+        .or_else(|| fallback.as_ref().and(default_name.clone()));
 
     let env_uri = env("MLFLOW_TRACKING_URI").filter(|u| !u.is_empty());
     let (tracking_uri, uri_source) = if let Some(uri) = &overrides.tracking_uri {
         (uri.clone(), "--tracking-uri".to_string())
     } else if let Some(uri) = explicit.as_ref().and_then(|p| p.tracking_uri.clone()) {
-        (uri, format!("profile '{}'", explicit_name.clone().unwrap_or_default()))
+        (
+            uri,
+            format!("profile '{}'", explicit_name.clone().unwrap_or_default()),
+        )
     } else if let Some(uri) = env_uri {
         (uri, "MLFLOW_TRACKING_URI".to_string())
     } else if let Some(uri) = fallback.as_ref().and_then(|p| p.tracking_uri.clone()) {
-        (uri, format!("default profile '{}'", default_name.clone().unwrap_or_default()))
+        (
+            uri,
+            format!(
+                "default profile '{}'",
+                default_name.clone().unwrap_or_default()
+            ),
+        )
     } else {
-        (DEFAULT_TRACKING_URI.to_string(), "built-in default".to_string())
+        (
+            DEFAULT_TRACKING_URI.to_string(),
+            "built-in default".to_string(),
+        )
     };
 
     let auth = match (&explicit, &explicit_name) {
@@ -153,10 +165,14 @@ pub fn resolve_with(
     let mut connection = ConnectionSettings::new(tracking_uri);
     connection.auth = auth;
     connection.insecure_tls = layered(&|p| p.insecure_tls, "MLFLOW_TRACKING_INSECURE_TLS");
-    connection.server_cert_path =
-        path_setting(&|p| p.server_cert_path.clone(), "MLFLOW_TRACKING_SERVER_CERT_PATH");
-    connection.client_cert_path =
-        path_setting(&|p| p.client_cert_path.clone(), "MLFLOW_TRACKING_CLIENT_CERT_PATH");
+    connection.server_cert_path = path_setting(
+        &|p| p.server_cert_path.clone(),
+        "MLFLOW_TRACKING_SERVER_CERT_PATH",
+    );
+    connection.client_cert_path = path_setting(
+        &|p| p.client_cert_path.clone(),
+        "MLFLOW_TRACKING_CLIENT_CERT_PATH",
+    );
     if let Some(secs) = profile.and_then(|p| p.timeout_secs) {
         connection.timeout = Duration::from_secs(secs.max(1));
     }
@@ -251,7 +267,10 @@ fn env_auth(env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
 }
 
 fn truthy(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ pub struct Paths {
 impl Paths {
     pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Paths {
         let dirs = directories::ProjectDirs::from("dev", "tollgate", "tollgate");
-        let fallback = || PathBuf::from(env("HOME").unwrap_or_else(|| ".".into())).join(".tollgate");
+        let fallback =
+            || PathBuf::from(env("HOME").unwrap_or_else(|| ".".into())).join(".tollgate");
         let config_dir = dirs
             .as_ref()
             .map(|d| d.config_dir().to_path_buf())

@@ -17,9 +17,15 @@ pub fn run(command: &str) -> Result<String, String> {
             output.status
         ));
     }
-    let text = String::from_utf8(output.stdout).map_err(|_| "it printed non-UTF-8 output".to_string())?;
+    let text =
+        String::from_utf8(output.stdout).map_err(|_| "it printed non-UTF-8 output".to_string())?;
     // Like `git credential` helpers: the first line is the secret.
-    let secret = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    let secret = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
     if secret.is_empty() {
         return Err("it printed nothing".to_string());
     }

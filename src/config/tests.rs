@@ -113,14 +113,17 @@ fn unknown_profile_lists_the_known_ones() {
 #[test]
 fn secrets_in_the_file_are_refused() {
     let f = config_file("[profiles.x]\ntracking_uri = \"http://a\"\npassword = \"hunter2\"\n");
-    let err = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap_err().to_string();
+    let err = resolve_with(&overrides(f.path()), &env_of(&[]))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("password_command"), "{err}");
     assert!(!err.contains("hunter2"));
 }
 
 #[test]
 fn failing_password_command_is_reported_without_output() {
-    let f = config_file("[profiles.x]\nusername = \"a\"\npassword_command = \"echo leaked; exit 3\"\n");
+    let f =
+        config_file("[profiles.x]\nusername = \"a\"\npassword_command = \"echo leaked; exit 3\"\n");
     let mut o = overrides(f.path());
     o.profile = Some("x".into());
     let err = resolve_with(&o, &env_of(&[])).unwrap_err().to_string();
@@ -147,7 +150,9 @@ fn page_size_is_validated() {
     assert!(resolve_with(&overrides(f.path()), &env_of(&[])).is_err());
     let f = config_file("page_size = 50\n");
     assert_eq!(
-        resolve_with(&overrides(f.path()), &env_of(&[])).unwrap().page_size,
+        resolve_with(&overrides(f.path()), &env_of(&[]))
+            .unwrap()
+            .page_size,
         50
     );
 }
@@ -155,6 +160,8 @@ fn page_size_is_validated() {
 #[test]
 fn malformed_file_names_the_path() {
     let f = config_file("this is = = not toml");
-    let err = resolve_with(&overrides(f.path()), &env_of(&[])).unwrap_err().to_string();
+    let err = resolve_with(&overrides(f.path()), &env_of(&[]))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains(&f.path().display().to_string()), "{err}");
 }

@@ -1,5 +1,7 @@
 //! Typed calls, one per MLflow route tollgate uses. Every list follows `next_page_token` to the end.
 
+use std::future::Future;
+
 use reqwest::Method;
 use serde_json::json;
 
@@ -69,7 +71,11 @@ impl MlflowClient {
     pub async fn server_version(&self) -> Result<String, MlflowError> {
         let bytes = self
             .transport
-            .get_bytes("version", &[], &Subject::new("read version", "the server's version"))
+            .get_bytes(
+                "version",
+                &[],
+                &Subject::new("read version", "the server's version"),
+            )
             .await?;
         Ok(String::from_utf8_lossy(&bytes).trim().to_string())
     }
@@ -83,7 +89,10 @@ impl MlflowClient {
         page_size: usize,
         page_token: Option<&str>,
     ) -> Result<(Vec<RegisteredModel>, Option<String>), MlflowError> {
-        let mut query = vec![("max_results", page_size.clamp(1, MAX_MODELS_PAGE).to_string())];
+        let mut query = vec![(
+            "max_results",
+            page_size.clamp(1, MAX_MODELS_PAGE).to_string(),
+        )];
         if let Some(f) = filter {
             query.push(("filter", f.to_string()));
         }
@@ -108,18 +117,11 @@ impl MlflowClient {
         filter: Option<&str>,
         page_size: usize,
     ) -> Result<Vec<RegisteredModel>, MlflowError> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let (page, next) = self
-                .search_registered_models_page(filter, page_size, token.as_deref())
-                .await?;
-            all.extend(page);
-            match next {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
-            }
-        }
+        all_pages(|token| async move {
+            self.search_registered_models_page(filter, page_size, token.as_deref())
+                .await
+        })
+        .await
     }
 
     pub async fn get_registered_model(&self, name: &str) -> Result<RegisteredModel, MlflowError> {
@@ -142,9 +144,7 @@ impl MlflowClient {
         filter: Option<&str>,
         page_size: usize,
     ) -> Result<Vec<ModelVersion>, MlflowError> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| async move {
             let mut query = vec![(
                 "max_results",
                 page_size.clamp(1, MAX_VERSIONS_PAGE).to_string(),
@@ -152,8 +152,8 @@ impl MlflowClient {
             if let Some(f) = filter {
                 query.push(("filter", f.to_string()));
             }
-            if let Some(t) = &token {
-                query.push(("page_token", t.clone()));
+            if let Some(t) = token {
+                query.push(("page_token", t));
             }
             let page: ModelVersionsPage = self
                 .transport
@@ -163,12 +163,9 @@ impl MlflowClient {
                     &Subject::new("list versions", "model versions"),
                 )
                 .await?;
-            all.extend(page.model_versions);
-            match non_empty(page.next_page_token) {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
-            }
-        }
+            Ok((page.model_versions, page.next_page_token))
+        })
+        .await
     }
 
     pub async fn get_model_version(
@@ -206,9 +203,7 @@ impl MlflowClient {
 
     /// Every run matching the search, all pages.
     pub async fn search_runs(&self, search: &RunSearch) -> Result<Vec<Run>, MlflowError> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| async move {
             let mut body = json!({
                 "experiment_ids": search.experiment_ids,
                 "max_results": search.max_results.unwrap_or(MAX_RUNS_PAGE).clamp(1, MAX_RUNS_PAGE),
@@ -220,7 +215,7 @@ impl MlflowClient {
             if !search.order_by.is_empty() {
                 body["order_by"] = json!(search.order_by);
             }
-            if let Some(t) = &token {
+            if let Some(t) = token {
                 body["page_token"] = json!(t);
             }
             let page: RunsPage = self
@@ -232,12 +227,9 @@ impl MlflowClient {
                     &Subject::new("search runs", "runs"),
                 )
                 .await?;
-            all.extend(page.runs);
-            match non_empty(page.next_page_token) {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
-            }
-        }
+            Ok((page.runs, page.next_page_token))
+        })
+        .await
     }
 
     pub async fn get_metric_history(
@@ -245,16 +237,14 @@ impl MlflowClient {
         run_id: &str,
         metric_key: &str,
     ) -> Result<Vec<Metric>, MlflowError> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| async move {
             let mut query = vec![
                 ("run_id", run_id.to_string()),
                 ("metric_key", metric_key.to_string()),
                 ("max_results", "25000".to_string()),
             ];
-            if let Some(t) = &token {
-                query.push(("page_token", t.clone()));
+            if let Some(t) = token {
+                query.push(("page_token", t));
             }
             let page: MetricHistoryPage = self
                 .transport
@@ -267,23 +257,18 @@ impl MlflowClient {
                     ),
                 )
                 .await?;
-            all.extend(page.metrics);
-            match non_empty(page.next_page_token) {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
-            }
-        }
+            Ok((page.metrics, page.next_page_token))
+        })
+        .await
     }
 
     // ---- experiments ----
 
     /// Every experiment, active and deleted (a deleted experiment may still hold registered runs).
     pub async fn search_experiments(&self) -> Result<Vec<Experiment>, MlflowError> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| async move {
             let mut body = json!({"max_results": 1000, "view_type": "ALL"});
-            if let Some(t) = &token {
+            if let Some(t) = token {
                 body["page_token"] = json!(t);
             }
             let page: ExperimentsPage = self
@@ -295,12 +280,21 @@ impl MlflowClient {
                     &Subject::new("list experiments", "experiments"),
                 )
                 .await?;
-            all.extend(page.experiments);
-            match non_empty(page.next_page_token) {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
-            }
-        }
+            Ok((page.experiments, page.next_page_token))
+        })
+        .await
+    }
+
+    pub async fn get_experiment(&self, experiment_id: &str) -> Result<Experiment, MlflowError> {
+        let envelope: ExperimentEnvelope = self
+            .transport
+            .get_json(
+                "experiments/get",
+                &[("experiment_id", experiment_id.to_string())],
+                &Subject::new("read experiment", format!("experiment {experiment_id}")),
+            )
+            .await?;
+        Ok(envelope.experiment)
     }
 
     pub async fn get_experiment_by_name(&self, name: &str) -> Result<Experiment, MlflowError> {
@@ -322,15 +316,13 @@ impl MlflowClient {
         run_id: &str,
         path: Option<&str>,
     ) -> Result<Vec<FileInfo>, MlflowError> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| async move {
             let mut query = vec![("run_id", run_id.to_string())];
             if let Some(p) = path {
                 query.push(("path", p.to_string()));
             }
-            if let Some(t) = &token {
-                query.push(("page_token", t.clone()));
+            if let Some(t) = token {
+                query.push(("page_token", t));
             }
             let page: ArtifactsPage = self
                 .transport
@@ -340,12 +332,9 @@ impl MlflowClient {
                     &Subject::new("list artifacts", format!("artifacts of run {run_id}")),
                 )
                 .await?;
-            all.extend(page.files);
-            match non_empty(page.next_page_token) {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
-            }
-        }
+            Ok((page.files, page.next_page_token))
+        })
+        .await
     }
 
     pub async fn get_artifact(&self, run_id: &str, path: &str) -> Result<Vec<u8>, MlflowError> {
@@ -418,7 +407,12 @@ impl MlflowClient {
         Ok(envelope.model_version)
     }
 
-    pub async fn set_alias(&self, name: &str, alias: &str, version: &str) -> Result<(), MlflowError> {
+    pub async fn set_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        version: &str,
+    ) -> Result<(), MlflowError> {
         let _: serde_json::Value = self
             .transport
             .post_json(
@@ -457,13 +451,35 @@ impl MlflowClient {
                 "model-versions/set-tag",
                 &json!({"name": name, "version": version, "key": key, "value": value}),
                 Idempotency::Write,
-                &Subject::new(
-                    "set tag",
-                    format!("version {version} of model '{name}'"),
-                ),
+                &Subject::new("set tag", format!("version {version} of model '{name}'")),
             )
             .await?;
         Ok(())
+    }
+}
+
+/// Follow `next_page_token` until the server stops sending one.
+async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, MlflowError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), MlflowError>>,
+{
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let (page, next) = fetch(token.clone()).await?;
+        all.extend(page);
+        match non_empty(next) {
+            // A server that hands back the token it was given would page forever.
+            Some(next) if token.as_deref() == Some(next.as_str()) => {
+                return Err(MlflowError::Malformed {
+                    url: "a paged search".into(),
+                    detail: "the server returned the same page token twice".into(),
+                })
+            }
+            Some(next) => token = Some(next),
+            None => return Ok(all),
+        }
     }
 }
 

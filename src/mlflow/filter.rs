@@ -49,7 +49,10 @@ mod tests {
     #[test]
     fn quotes_follow_the_content() {
         assert_eq!(name_equals("churn").unwrap(), "name = 'churn'");
-        assert_eq!(name_equals("O'Brien churn").unwrap(), "name = \"O'Brien churn\"");
+        assert_eq!(
+            name_equals("O'Brien churn").unwrap(),
+            "name = \"O'Brien churn\""
+        );
         assert_eq!(name_equals("say \"hi\"").unwrap(), "name = 'say \"hi\"'");
         assert_eq!(name_equals("信用评分").unwrap(), "name = '信用评分'");
         assert!(name_equals("both ' and \"").is_none());
@@ -57,7 +60,10 @@ mod tests {
 
     #[test]
     fn contains_wraps_in_wildcards() {
-        assert_eq!(name_contains("Fraud (EU)").unwrap(), "name ILIKE '%Fraud (EU)%'");
+        assert_eq!(
+            name_contains("Fraud (EU)").unwrap(),
+            "name ILIKE '%Fraud (EU)%'"
+        );
     }
 
     #[test]

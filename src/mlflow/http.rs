@@ -93,7 +93,10 @@ impl Transport {
         }
         if let Some(path) = &settings.server_cert_path {
             let pem = std::fs::read(path).map_err(|e| {
-                MlflowError::ClientSetup(format!("cannot read server CA bundle {}: {e}", path.display()))
+                MlflowError::ClientSetup(format!(
+                    "cannot read server CA bundle {}: {e}",
+                    path.display()
+                ))
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 MlflowError::ClientSetup(format!("bad CA bundle {}: {e}", path.display()))
@@ -104,7 +107,10 @@ impl Transport {
         }
         if let Some(path) = &settings.client_cert_path {
             let pem = std::fs::read(path).map_err(|e| {
-                MlflowError::ClientSetup(format!("cannot read client certificate {}: {e}", path.display()))
+                MlflowError::ClientSetup(format!(
+                    "cannot read client certificate {}: {e}",
+                    path.display()
+                ))
             })?;
             let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
                 MlflowError::ClientSetup(format!(
@@ -160,7 +166,13 @@ impl Transport {
         let mut url = self.api_url(route)?;
         append_query(&mut url, query);
         let response = self
-            .send(Method::GET, url.clone(), None::<&()>, Idempotency::Read, subject)
+            .send(
+                Method::GET,
+                url.clone(),
+                None::<&()>,
+                Idempotency::Read,
+                subject,
+            )
             .await?;
         decode_json(response, &url).await
     }
@@ -205,7 +217,13 @@ impl Transport {
         let mut url = self.url(path)?;
         append_query(&mut url, query);
         let response = self
-            .send(Method::GET, url.clone(), None::<&()>, Idempotency::Read, subject)
+            .send(
+                Method::GET,
+                url.clone(),
+                None::<&()>,
+                Idempotency::Read,
+                subject,
+            )
             .await?;
         response
             .bytes()
@@ -245,19 +263,18 @@ impl Transport {
                 Err(e) if e.is_connect() => Some(backoff(attempt)),
                 _ => None,
             };
-            match (retry_after, attempt < attempts) {
-                (Some(wait), true) => {
-                    tracing::info!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying read");
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
-                _ => {}
+            if let (Some(wait), true) = (retry_after, attempt < attempts) {
+                tracing::info!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying read");
+                tokio::time::sleep(wait).await;
+                continue;
             }
             let response = outcome.map_err(|e| transport_error(e, &url, self.settings.timeout))?;
             if response.status().is_success() {
                 return Ok(response);
             }
-            return Err(self.decode_error(response, &url, idempotency, subject).await);
+            return Err(self
+                .decode_error(response, &url, idempotency, subject)
+                .await);
         }
     }
 
@@ -341,7 +358,8 @@ pub fn classify_error(
             status: 404,
             url: url_without_query(url),
             excerpt: if message.is_empty() {
-                "no such route: the server may be older than this feature, or not an MLflow server".into()
+                "no such route: the server may be older than this feature, or not an MLflow server"
+                    .into()
             } else {
                 message
             },
@@ -512,9 +530,20 @@ mod tests {
     #[test]
     fn json_not_found_names_the_subject() {
         let body = r#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Registered Model with name=x not found"}"#;
-        let err = classify_error(StatusCode::NOT_FOUND, body, &url(), &Auth::None, Idempotency::Read, &subject());
+        let err = classify_error(
+            StatusCode::NOT_FOUND,
+            body,
+            &url(),
+            &Auth::None,
+            Idempotency::Read,
+            &subject(),
+        );
         assert!(err.is_not_found());
-        assert!(err.to_string().starts_with("registered model 'x' not found"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("registered model 'x' not found"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -553,7 +582,14 @@ mod tests {
     #[test]
     fn html_bodies_are_reduced_to_text() {
         let body = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>";
-        let err = classify_error(StatusCode::BAD_GATEWAY, body, &url(), &Auth::None, Idempotency::Read, &subject());
+        let err = classify_error(
+            StatusCode::BAD_GATEWAY,
+            body,
+            &url(),
+            &Auth::None,
+            Idempotency::Read,
+            &subject(),
+        );
         assert_eq!(err.to_string(), "HTTP 502 from http://127.0.0.1:5000/api/2.0/mlflow/registered-models/get: 502 Bad Gateway Bad Gateway");
     }
 
@@ -572,13 +608,21 @@ mod tests {
 
     #[test]
     fn bare_404_is_a_missing_route() {
-        let err = classify_error(StatusCode::NOT_FOUND, "", &url(), &Auth::None, Idempotency::Read, &subject());
+        let err = classify_error(
+            StatusCode::NOT_FOUND,
+            "",
+            &url(),
+            &Auth::None,
+            Idempotency::Read,
+            &subject(),
+        );
         assert!(matches!(err, MlflowError::Http { status: 404, .. }));
     }
 
     #[test]
     fn credentials_in_the_uri_move_to_basic_auth() {
-        let t = Transport::new(ConnectionSettings::new("http://bob:s3cret@localhost:5000")).unwrap();
+        let t =
+            Transport::new(ConnectionSettings::new("http://bob:s3cret@localhost:5000")).unwrap();
         assert_eq!(t.base_url(), "http://localhost:5000");
         assert!(matches!(&t.settings().auth, Auth::Basic { username, .. } if username == "bob"));
         assert!(!format!("{:?}", t.settings()).contains("s3cret"));

@@ -86,6 +86,17 @@ impl ModelVersion {
     pub fn run_id(&self) -> Option<&str> {
         self.run_id.as_deref().filter(|id| !id.is_empty())
     }
+
+    /// MLflow 3's logged model behind this version: `model_id` when the server sends it (3.17
+    /// does not), else the id in a `models:/m-...` source.
+    pub fn logged_model_id(&self) -> Option<&str> {
+        if let Some(id) = self.model_id.as_deref().filter(|id| !id.is_empty()) {
+            return Some(id);
+        }
+        let rest = self.source.as_deref()?.strip_prefix("models:/")?;
+        let id = rest.split('/').next()?;
+        id.starts_with("m-").then_some(id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,9 +271,7 @@ pub struct LoggedModel {
 }
 
 pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
-    tags.iter()
-        .find(|t| t.key == key)
-        .map(|t| t.value.as_str())
+    tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
 }
 
 // Response envelopes: one per route, named after what they carry.
@@ -338,4 +347,24 @@ pub(crate) struct ArtifactsPage {
 #[derive(Debug, Deserialize)]
 pub(crate) struct LoggedModelEnvelope {
     pub model: LoggedModel,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_model_id_comes_from_the_field_or_the_source() {
+        let mut v = ModelVersion {
+            source: Some("models:/m-0123abc".into()),
+            ..ModelVersion::default()
+        };
+        assert_eq!(v.logged_model_id(), Some("m-0123abc"));
+        v.source = Some("runs:/abc/model".into());
+        assert_eq!(v.logged_model_id(), None);
+        v.source = Some("models:/credit-risk/3".into());
+        assert_eq!(v.logged_model_id(), None);
+        v.model_id = Some("m-9".into());
+        assert_eq!(v.logged_model_id(), Some("m-9"));
+    }
 }

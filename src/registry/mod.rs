@@ -3,10 +3,12 @@
 
 mod cache;
 mod models;
+mod monitoring;
 mod versions;
 
 pub use cache::SessionCache;
 pub use models::ModelSummary;
+pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
 pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};
 
 use crate::mlflow::MlflowClient;

@@ -27,12 +27,7 @@ impl ModelSummary {
         let latest_versions = model
             .latest_versions
             .iter()
-            .map(|v| {
-                (
-                    v.stage().unwrap_or("None").to_string(),
-                    v.version.clone(),
-                )
-            })
+            .map(|v| (v.stage().unwrap_or("None").to_string(), v.version.clone()))
             .collect();
         ModelSummary {
             name: model.name,

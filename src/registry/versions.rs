@@ -49,6 +49,22 @@ pub struct VersionRow {
     pub run: RunState,
 }
 
+impl VersionRow {
+    /// Who made the version: the registry's `user_id` when set (MLflow often leaves it empty),
+    /// else the source run's user.
+    pub fn creator(&self) -> Option<&str> {
+        let from_version = self.version.user_id.as_deref().filter(|u| !u.is_empty());
+        from_version.or_else(|| {
+            let run = self.run.run()?;
+            run.info
+                .user_id
+                .as_deref()
+                .filter(|u| !u.is_empty())
+                .or_else(|| run.tag("mlflow.user"))
+        })
+    }
+}
+
 /// A model with all its versions, newest first, each with its run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelVersions {
@@ -115,7 +131,7 @@ impl Registry {
             }
         };
         let logged_fut = async {
-            match version.model_id.as_deref().filter(|id| !id.is_empty()) {
+            match version.logged_model_id() {
                 // Lineage extras must not sink the page: degrade to "unknown".
                 Some(id) => Ok::<_, MlflowError>(
                     self.client
@@ -166,7 +182,7 @@ impl Registry {
         }
     }
 
-    async fn experiment_ids(&self) -> Result<Vec<String>, MlflowError> {
+    pub(super) async fn experiment_ids(&self) -> Result<Vec<String>, MlflowError> {
         if let Some(ids) = self.cache.experiment_ids() {
             return Ok(ids);
         }
@@ -201,20 +217,20 @@ impl Registry {
         if wanted.is_empty() || experiment_ids.is_empty() {
             return Ok(found);
         }
-        let batches: Vec<Vec<&str>> = wanted
+        // Filters are built up front so the stream's closure borrows nothing: a closure over
+        // `&str` batches makes the future not provably `Send`, and the cockpit spawns it.
+        let searches: Vec<RunSearch> = wanted
             .chunks(RUN_IDS_PER_SEARCH)
-            .map(|c| c.to_vec())
-            .collect();
-        let results: Vec<Vec<Run>> = stream::iter(batches)
-            .map(|batch| {
-                let search = RunSearch {
-                    experiment_ids: experiment_ids.to_vec(),
-                    filter: Some(filter::run_id_in(&batch)),
-                    include_deleted: true,
-                    ..RunSearch::default()
-                };
-                async move { self.client.search_runs(&search).await }
+            .map(|batch| RunSearch {
+                experiment_ids: experiment_ids.to_vec(),
+                filter: Some(filter::run_id_in(batch)),
+                include_deleted: true,
+                ..RunSearch::default()
             })
+            .collect();
+        let client = &self.client;
+        let results: Vec<Vec<Run>> = stream::iter(searches)
+            .map(|search| async move { client.search_runs(&search).await })
             .buffer_unordered(self.concurrency)
             .try_collect()
             .await?;

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Regenerate screenshots/*.png from the REAL binary against a seeded demo registry.
+#
+#   scripts/screenshots.sh            # starts (and stops) a seeded demo server on a free port
+#   TOLLGATE_SCREENSHOT_URI=http://127.0.0.1:5000 scripts/screenshots.sh   # use a running one
+#
+# How: the release binary runs in tmux at a fixed 120x34; keys are sent with send-keys; each
+# view is captured with `capture-pane -e` (text plus colours), turned into SVG by
+# scripts/screenshots/ansi2svg.py, then into PNG by rsvg-convert. Needs tmux, librsvg2-bin and
+# fonts (installed with apt-get when missing).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/screenshots"
+COLS=120
+ROWS=34
+SESSION="tollgate-shots-$$"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need tmux || ! need rsvg-convert || ! fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono"; then
+    echo "screenshots.sh: installing tmux, librsvg2-bin and fonts" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux librsvg2-bin fonts-dejavu-core fonts-wqy-zenhei >/dev/null
+fi
+
+cd "$ROOT"
+cargo build --release --quiet
+BIN="$ROOT/target/release/tollgate"
+
+HOME_DIR="$(mktemp -d)"
+DATA=""
+cleanup() {
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    if [[ -n "$DATA" ]]; then "$ROOT/scripts/mlflow-server.sh" stop "$DATA" >/dev/null 2>&1 || true; fi
+    rm -rf "$HOME_DIR"
+}
+trap cleanup EXIT
+
+URI="${TOLLGATE_SCREENSHOT_URI:-}"
+if [[ -z "$URI" ]]; then
+    # The demo registry of scripts/demo.sh: reused when it is running, else started (and
+    # stopped again at the end; seeding a fresh one takes a few minutes).
+    demo_data="${TOLLGATE_DEMO_DATA:-$ROOT/.demo}"
+    if "$ROOT/scripts/mlflow-server.sh" status "$demo_data" >/dev/null 2>&1; then
+        URI="http://127.0.0.1:$(cat "$demo_data/server.port")"
+    else
+        DATA="$demo_data"
+        PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+        "$ROOT/scripts/start-seeded-server.sh" "$DATA" "$PORT" demo
+        URI="http://127.0.0.1:$PORT"
+    fi
+fi
+
+cat > "$HOME_DIR/config.toml" <<TOML
+default_profile = "demo"
+[profiles.demo]
+tracking_uri = "$URI"
+TOML
+
+screen() { tmux capture-pane -t "$SESSION" -p; }
+wait_for() { # wait_for TEXT: poll the screen (no fixed sleeps that could race)
+    for _ in $(seq 1 300); do
+        if screen | grep -qF -- "$1"; then return 0; fi
+        sleep 0.1
+    done
+    echo "screenshots.sh: timed out waiting for '$1'; the screen shows:" >&2
+    screen >&2
+    exit 1
+}
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.2; }
+shot() { # shot NAME: capture the screen as screenshots/NAME.png
+    sleep 0.3
+    tmux capture-pane -t "$SESSION" -e -p -N > "$HOME_DIR/$1.ansi"
+    python3 "$ROOT/scripts/screenshots/ansi2svg.py" "$COLS" "$ROWS" < "$HOME_DIR/$1.ansi" > "$HOME_DIR/$1.svg"
+    rsvg-convert "$HOME_DIR/$1.svg" -o "$OUT/$1.png"
+    echo "screenshots.sh: $OUT/$1.png" >&2
+}
+
+mkdir -p "$OUT"
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+    "env -i PATH=/usr/bin:/bin HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN"
+tmux set-option -t "$SESSION" status off >/dev/null
+
+wait_for "credit-risk-scorer"
+shot models
+
+keys / c r e d i t
+wait_for "(server search)"
+keys Enter
+keys Enter
+wait_for "serving v"
+shot versions
+
+keys / @ c h a m p i o n
+keys Enter
+keys Enter
+wait_for "Description"
+shot version-detail
+
+keys 2
+wait_for "Metrics ("
+shot version-metrics
+
+keys Escape
+sleep 0.3
+keys Escape
+sleep 0.3
+keys Escape
+wait_for "sort name"
+keys ?
+wait_for "Filter and command line"
+shot help
+
+keys Escape
+keys :
+keys t h e m e Space l
+keys Tab
+wait_for ":theme light"
+shot command-line
+keys C-c

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): install the Python side, start a real MLflow server on
+# loopback, seed it, run every Rust test against it, stop the server. Fails loudly, never skips,
+# when the server cannot start.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+DATA="${TOLLGATE_TEST_DATA:-$ROOT/.test-server}"
+PORT="${TOLLGATE_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
+
+cleanup() { "$ROOT/scripts/mlflow-server.sh" stop "$DATA" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "==> formatting check"
+cargo fmt --all -- --check
+
+# Compile the tests while the server is installed, started and seeded (CI has two cores).
+echo "==> building tests (in the background)"
+cargo test --locked --all-targets --no-run >"$ROOT/target-build.log" 2>&1 &
+BUILD_PID=$!
+
+cleanup
+rm -rf "$DATA"
+mkdir -p "$DATA"
+echo "==> starting and seeding MLflow on 127.0.0.1:$PORT"
+"$ROOT/scripts/start-seeded-server.sh" "$DATA" "$PORT" test
+
+if ! wait "$BUILD_PID"; then
+    cat "$ROOT/target-build.log"
+    echo "test build failed" >&2
+    exit 1
+fi
+rm -f "$ROOT/target-build.log"
+
+export TOLLGATE_TEST_TRACKING_URI="http://127.0.0.1:$PORT"
+export TOLLGATE_TEST_MANIFEST="$DATA/manifest.json"
+export TOLLGATE_TEST_DATA_DIR="$DATA"
+echo "==> running tests against $TOLLGATE_TEST_TRACKING_URI"
+cargo test --locked --all-targets "$@"
+cargo test --locked --doc
+echo "==> all tests passed"

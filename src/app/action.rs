@@ -1,0 +1,187 @@
+//! The one `Action` type: every key press, every finished request and every timer becomes an
+//! action, and only `update` turns actions into state changes. The variants a user can bind in
+//! the config file's `[keys]` table deserialize from their snake_case names (`move_down`,
+//! `{ select_tab = 3 }`); the internal ones (`#[serde(skip)]`) carry data and are never bound.
+
+use serde::Deserialize;
+
+use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
+
+// Large answers are boxed so every action stays small as it moves through the channel.
+
+/// Identifies one background request, so a late answer to a superseded request is dropped.
+pub type RequestId = u64;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // ---- bindable: navigation ----
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// Open the selected row (a model's versions, a version's detail).
+    Open,
+    /// One level up the breadcrumb (clears an active filter first).
+    Back,
+    /// Quit at the top level; one level back elsewhere.
+    Quit,
+    /// Quit from anywhere (Ctrl-C).
+    ForceQuit,
+    Help,
+    Filter,
+    Command,
+    Refresh,
+    CycleSort,
+    ReverseSort,
+    NextTab,
+    PrevTab,
+    /// Detail tab by number, 1-based.
+    SelectTab(u8),
+
+    // ---- bindable: writes to the registry (refused under --read-only) ----
+    RequestPromotion,
+    Approve,
+    Reject,
+    Rollback,
+
+    // ---- internal: input ----
+    #[serde(skip)]
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Spinner frame; sent only while something is loading.
+    #[serde(skip)]
+    Tick,
+    #[serde(skip)]
+    Edit(Edit),
+    #[serde(skip)]
+    PromptSubmit,
+    #[serde(skip)]
+    PromptCancel,
+    #[serde(skip)]
+    PromptComplete,
+    #[serde(skip)]
+    PromptCompleteBack,
+
+    // ---- internal: answers from background tasks ----
+    #[serde(skip)]
+    ModelsLoaded {
+        request: RequestId,
+        result: Result<Vec<ModelSummary>, String>,
+    },
+    #[serde(skip)]
+    ModelSearchLoaded {
+        request: RequestId,
+        result: Result<Vec<ModelSummary>, String>,
+    },
+    #[serde(skip)]
+    VersionsLoaded {
+        request: RequestId,
+        result: Result<Box<ModelVersions>, String>,
+    },
+    #[serde(skip)]
+    DetailLoaded {
+        request: RequestId,
+        result: Result<Box<VersionDetail>, String>,
+    },
+    /// The filter text has been still for the debounce delay: search the server for it.
+    #[serde(skip)]
+    SearchDue {
+        text: String,
+    },
+    #[serde(skip)]
+    ProfileSwitched(crate::app::ServerContext),
+    #[serde(skip)]
+    ProfileFailed {
+        name: String,
+        error: String,
+    },
+    #[serde(skip)]
+    ThemeApplied(String),
+    #[serde(skip)]
+    ThemeFailed {
+        name: String,
+        error: String,
+    },
+    /// A message for the status line (e.g. a warning about the config file).
+    #[serde(skip)]
+    Notify(String),
+}
+
+/// Editing keys of the filter and command prompts. Fixed (not in the key map): they are the
+/// same in every line editor users know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    Insert(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    DeleteWord,
+    Clear,
+}
+
+impl Action {
+    /// Actions that would change the registry; `--read-only` hides and refuses them.
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Action::RequestPromotion | Action::Approve | Action::Reject | Action::Rollback
+        )
+    }
+
+    /// One line for the help overlay; `None` for internal actions, which are never listed.
+    pub fn describe(&self) -> Option<String> {
+        let text = match self {
+            Action::MoveUp => "move up",
+            Action::MoveDown => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::First => "first row",
+            Action::Last => "last row",
+            Action::Open => "open",
+            Action::Back => "back (clears the filter first)",
+            Action::Quit => "quit (back one level below the top)",
+            Action::ForceQuit => "quit from anywhere",
+            Action::Help => "this help",
+            Action::Filter => "filter the list",
+            Action::Command => "command line (:models :model :profile :theme :quit)",
+            Action::Refresh => "refresh (retry after an error)",
+            Action::CycleSort => "sort by the next column",
+            Action::ReverseSort => "reverse the sort order",
+            Action::NextTab => "next tab",
+            Action::PrevTab => "previous tab",
+            Action::SelectTab(n) => return Some(format!("tab {n}")),
+            Action::RequestPromotion => "request promotion",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Rollback => "roll back",
+            _ => return None,
+        };
+        Some(text.to_string())
+    }
+
+    /// A short label for the footer.
+    pub fn short_label(&self) -> &'static str {
+        match self {
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Filter => "filter",
+            Action::Command => "cmd",
+            Action::Refresh => "refresh",
+            Action::CycleSort => "sort",
+            Action::NextTab => "tab",
+            Action::MoveDown => "down",
+            Action::MoveUp => "up",
+            _ => "",
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! What `update` asks the outside world to do. The runtime carries effects out (background
+//! tasks, timers, the theme) and feeds the outcome back as actions.
+
+use super::action::{Action, RequestId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadModels {
+        request: RequestId,
+    },
+    /// Server-side search of model names (long lists).
+    SearchModels {
+        request: RequestId,
+        text: String,
+    },
+    LoadVersions {
+        request: RequestId,
+        model: String,
+    },
+    LoadDetail {
+        request: RequestId,
+        model: String,
+        version: String,
+    },
+    /// Send `action` back after a delay (debouncing).
+    After {
+        delay_ms: u64,
+        action: Box<Action>,
+    },
+    /// Forget cached server data (refresh).
+    Invalidate,
+    /// Re-resolve the config with this profile and connect to its server.
+    SwitchProfile {
+        name: String,
+    },
+    SetTheme {
+        name: String,
+    },
+}

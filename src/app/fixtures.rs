@@ -1,0 +1,180 @@
+//! Deterministic sample data for unit tests, snapshot tests and benchmarks (no server needed
+//! to test drawing or `update`). Not used by the cockpit itself.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::mlflow::{Metric, ModelVersion, Param, RegisteredModel, Run, RunData, RunInfo, Tag};
+use crate::registry::{ModelSummary, ModelVersions, RunState, VersionDetail, VersionRow};
+
+/// 2025-11-20 10:00 UTC, so dates in snapshots never move.
+pub const T0: i64 = 1_763_632_800_000;
+const DAY: i64 = 86_400_000;
+
+pub fn model(name: &str, versions: usize, days_ago: i64) -> ModelSummary {
+    let mut latest = BTreeMap::new();
+    let mut aliases = BTreeMap::new();
+    if versions >= 1 {
+        latest.insert(
+            "Production".to_string(),
+            versions.saturating_sub(1).max(1).to_string(),
+        );
+        aliases.insert(
+            "champion".to_string(),
+            versions.saturating_sub(1).max(1).to_string(),
+        );
+    }
+    if versions >= 2 {
+        latest.insert("Staging".to_string(), versions.to_string());
+    }
+    ModelSummary {
+        name: name.to_string(),
+        description: Some(format!("{name}: scores applications")),
+        version_count: Some(versions),
+        latest_versions: latest,
+        aliases,
+        tags: BTreeMap::new(),
+        creation_timestamp: Some(T0 - 90 * DAY),
+        last_updated_timestamp: Some(T0 - days_ago * DAY),
+    }
+}
+
+/// A registry's worth of models: the seeded names first, then fillers.
+pub fn models(n: usize) -> Vec<ModelSummary> {
+    let named = [
+        ("credit-risk-scorer", 6),
+        ("fraud-detector", 4),
+        ("churn-predictor", 3),
+        ("O'Brien churn", 2),
+        ("Fraud Detection (EU)", 2),
+        ("信用评分", 1),
+    ];
+    let mut out: Vec<ModelSummary> = named
+        .iter()
+        .enumerate()
+        .map(|(i, (name, v))| model(name, *v, i as i64))
+        .collect();
+    out.extend(
+        (0..n.saturating_sub(named.len()))
+            .map(|i| model(&format!("filler-model-{i:04}"), i % 5, (i % 30) as i64)),
+    );
+    out.truncate(n);
+    out
+}
+
+fn run(run_id: &str, version: u64) -> Run {
+    let v = version as f64;
+    Run {
+        info: RunInfo {
+            run_id: run_id.to_string(),
+            run_name: Some(format!("train-{version}")),
+            experiment_id: Some("1".into()),
+            user_id: Some("ana".into()),
+            status: Some("FINISHED".into()),
+            start_time: Some(T0 - (100 - version as i64) * DAY),
+            end_time: Some(T0 - (100 - version as i64) * DAY + 3_600_000),
+            artifact_uri: Some(format!("mlflow-artifacts:/1/{run_id}/artifacts")),
+            lifecycle_stage: Some("active".into()),
+        },
+        data: RunData {
+            metrics: vec![
+                metric("accuracy", 0.80 + v * 0.001),
+                metric("auc", 0.85 + v * 0.001),
+                metric("f1", 0.70 + v * 0.002),
+                metric("precision", 0.75),
+                metric("recall", 0.66),
+                metric("latency_p95_ms", 40.0 + v),
+                metric("fairness.disparate_impact", 0.91),
+            ],
+            params: vec![
+                Param {
+                    key: "max_depth".into(),
+                    value: "6".into(),
+                },
+                Param {
+                    key: "n_estimators".into(),
+                    value: "300".into(),
+                },
+            ],
+            tags: vec![Tag {
+                key: "mlflow.user".into(),
+                value: "ana".into(),
+            }],
+        },
+        inputs: Default::default(),
+    }
+}
+
+fn metric(key: &str, value: f64) -> Metric {
+    Metric {
+        key: key.into(),
+        value,
+        timestamp: T0,
+        step: 10,
+    }
+}
+
+pub fn version(model: &str, number: u64, stage: &str, aliases: &[&str]) -> ModelVersion {
+    ModelVersion {
+        name: model.to_string(),
+        version: number.to_string(),
+        creation_timestamp: Some(T0 - (100 - number as i64 % 100) * DAY),
+        last_updated_timestamp: Some(T0),
+        user_id: Some(if number % 2 == 0 { "ana" } else { "bo" }.into()),
+        current_stage: Some(stage.into()),
+        description: Some(format!("Version {number} of {model}.")),
+        source: Some(format!("models:/m-{number:08x}")),
+        run_id: Some(format!("run{number:05}")),
+        status: Some("READY".into()),
+        status_message: None,
+        tags: vec![Tag {
+            key: "owner".into(),
+            value: "risk-team".into(),
+        }],
+        run_link: None,
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        model_id: Some(format!("m-{number:08x}")),
+    }
+}
+
+/// `n` versions, newest first; the second newest is the champion in Production.
+pub fn versions(model_name: &str, n: u64) -> ModelVersions {
+    let versions = (1..=n)
+        .rev()
+        .map(|number| {
+            let (stage, aliases): (&str, &[&str]) = if number == n {
+                ("Staging", &["challenger"])
+            } else if number + 1 == n || n == 1 {
+                ("Production", &["champion"])
+            } else if number + 4 > n {
+                ("Archived", &[])
+            } else {
+                ("None", &[])
+            };
+            let v = version(model_name, number, stage, aliases);
+            let run_id = v.run_id.clone().unwrap_or_default();
+            VersionRow {
+                version: v,
+                run: RunState::Active(Arc::new(run(&run_id, number))),
+            }
+        })
+        .collect();
+    ModelVersions {
+        model: RegisteredModel {
+            name: model_name.to_string(),
+            description: Some("Scores credit applications.".into()),
+            ..RegisteredModel::default()
+        },
+        versions,
+    }
+}
+
+pub fn detail(model_name: &str, number: u64) -> VersionDetail {
+    let v = version(model_name, number, "Production", &["champion"]);
+    let run_id = v.run_id.clone().unwrap_or_default();
+    VersionDetail {
+        version: v,
+        run: RunState::Active(Arc::new(run(&run_id, number))),
+        logged_model: None,
+    }
+}

@@ -1,0 +1,26 @@
+//! The cockpit's brain, apart from any terminal: [`State`] (plain data), one [`Action`] type,
+//! the pure [`update`] that turns actions into state changes and [`Effect`]s, the background
+//! [`Tasks`] that carry effects out against the registry, and the [`KeyMap`].
+
+pub mod action;
+pub mod command;
+pub mod cursor;
+pub mod effect;
+pub mod fixtures;
+pub mod keymap;
+pub mod prompt;
+pub mod remote;
+pub mod screens;
+pub mod settings;
+pub mod state;
+pub mod tasks;
+mod update;
+
+pub use action::{Action, Edit, RequestId};
+pub use effect::Effect;
+pub use keymap::{InputMode, Key, KeyContext, KeyMap};
+pub use remote::Remote;
+pub use settings::UiSettings;
+pub use state::{ServerContext, StartAt, State, Status, StatusLevel, Viewport};
+pub use tasks::Tasks;
+pub use update::update;

@@ -1,0 +1,212 @@
+//! One version in full, in tabs. Tabs 3-7 belong to later capabilities and say so.
+
+use super::matches;
+use crate::app::cursor::ListCursor;
+use crate::app::remote::Remote;
+use crate::mlflow::{Metric, Param};
+use crate::registry::VersionDetail;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailTab {
+    Overview,
+    Metrics,
+    Fairness,
+    Drift,
+    Lineage,
+    Gate,
+    Audit,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 7] = [
+        DetailTab::Overview,
+        DetailTab::Metrics,
+        DetailTab::Fairness,
+        DetailTab::Drift,
+        DetailTab::Lineage,
+        DetailTab::Gate,
+        DetailTab::Audit,
+    ];
+
+    /// 1-based, as the keys and the tab bar number them.
+    pub fn number(self) -> u8 {
+        DetailTab::ALL.iter().position(|t| *t == self).unwrap_or(0) as u8 + 1
+    }
+
+    pub fn from_number(n: u8) -> Option<DetailTab> {
+        DetailTab::ALL.get((n as usize).checked_sub(1)?).copied()
+    }
+
+    pub fn next(self) -> DetailTab {
+        DetailTab::ALL[self.number() as usize % DetailTab::ALL.len()]
+    }
+
+    pub fn prev(self) -> DetailTab {
+        let i = self.number() as usize - 1;
+        DetailTab::ALL[(i + DetailTab::ALL.len() - 1) % DetailTab::ALL.len()]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Overview => "Overview",
+            DetailTab::Metrics => "Metrics",
+            DetailTab::Fairness => "Fairness",
+            DetailTab::Drift => "Drift",
+            DetailTab::Lineage => "Lineage",
+            DetailTab::Gate => "Gate",
+            DetailTab::Audit => "Audit",
+        }
+    }
+
+    /// For tabs whose capability is not built yet: what will fill them.
+    pub fn arrives_with(self) -> Option<&'static str> {
+        match self {
+            DetailTab::Overview | DetailTab::Metrics => None,
+            DetailTab::Fairness => {
+                Some("the evidence views (fairness metrics by group, four-fifths ratio)")
+            }
+            DetailTab::Drift => Some("drift monitoring (per-feature drift, drift over time)"),
+            DetailTab::Lineage => Some("lineage (runs, datasets, code, logged models)"),
+            DetailTab::Gate => Some("policy gates (the gate report for a promotion)"),
+            DetailTab::Audit => Some("the audit trail (decisions recorded in the registry)"),
+        }
+    }
+
+    /// Whether `/` narrows something on this tab.
+    pub fn filterable(self) -> bool {
+        self == DetailTab::Metrics
+    }
+}
+
+/// One line of the Metrics tab: a section heading, a metric or a param.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MetricEntry<'a> {
+    Section { title: &'static str, count: usize },
+    Metric(&'a Metric),
+    Param(&'a Param),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailScreen {
+    pub model: String,
+    pub version: String,
+    pub data: Remote<VersionDetail>,
+    pub tab: DetailTab,
+    /// Metrics tab: the selected entry; Overview: `offset` is the scroll position.
+    pub cursor: ListCursor,
+    /// Narrows the Metrics tab (metric and param names).
+    pub filter: String,
+}
+
+impl DetailScreen {
+    pub fn new(model: &str, version: &str, data: Remote<VersionDetail>) -> Self {
+        DetailScreen {
+            model: model.to_string(),
+            version: version.to_string(),
+            data,
+            tab: DetailTab::Overview,
+            cursor: ListCursor::default(),
+            filter: String::new(),
+        }
+    }
+
+    /// The Metrics tab's lines, filtered, metrics then params, each sorted by name.
+    pub fn metric_entries(&self) -> Vec<MetricEntry<'_>> {
+        let Some(run) = self.data.data.as_ref().and_then(|d| d.run.run()) else {
+            return Vec::new();
+        };
+        let needle = self.filter.to_lowercase();
+        let mut metrics: Vec<&Metric> = run
+            .data
+            .metrics
+            .iter()
+            .filter(|m| matches(&m.key, &needle))
+            .collect();
+        metrics.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut params: Vec<&Param> = run
+            .data
+            .params
+            .iter()
+            .filter(|p| matches(&p.key, &needle))
+            .collect();
+        params.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut out = Vec::with_capacity(metrics.len() + params.len() + 2);
+        out.push(MetricEntry::Section {
+            title: "Metrics",
+            count: metrics.len(),
+        });
+        out.extend(metrics.into_iter().map(MetricEntry::Metric));
+        out.push(MetricEntry::Section {
+            title: "Params",
+            count: params.len(),
+        });
+        out.extend(params.into_iter().map(MetricEntry::Param));
+        out
+    }
+
+    /// Keep the Metrics tab's selection off section headings: step on in `direction`
+    /// (+1 down, -1 up), or the other way at the ends.
+    pub fn settle_on_entry(&mut self, direction: isize, rows: usize) {
+        if self.tab != DetailTab::Metrics {
+            return;
+        }
+        let entries = self.metric_entries();
+        let is_heading = |i: usize| matches!(entries.get(i), Some(MetricEntry::Section { .. }));
+        if !is_heading(self.cursor.selected) {
+            return;
+        }
+        let len = entries.len();
+        for dir in [direction, -direction] {
+            let mut i = self.cursor.selected as isize + dir;
+            while i >= 0 && (i as usize) < len {
+                if !is_heading(i as usize) {
+                    self.cursor.select(i as usize, len, rows);
+                    return;
+                }
+                i += dir;
+            }
+        }
+    }
+
+    /// Lines the current tab can scroll through (the Overview's count is an upper bound;
+    /// drawing clamps to what it laid out).
+    pub fn scroll_len(&self) -> usize {
+        match self.tab {
+            DetailTab::Metrics => self.metric_entries().len(),
+            DetailTab::Overview => self.data.data.as_ref().map_or(0, overview_line_bound),
+            _ => 0,
+        }
+    }
+}
+
+fn overview_line_bound(detail: &VersionDetail) -> usize {
+    let v = &detail.version;
+    let description = v
+        .description
+        .as_deref()
+        .map_or(0, |d| d.lines().count() + d.len() / 40);
+    let run_tags = detail
+        .run
+        .run()
+        .map_or(0, |r| r.data.tags.len() + r.inputs.dataset_inputs.len());
+    40 + v.tags.len() + description + run_tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_wrap_both_ways_and_number_from_one() {
+        assert_eq!(DetailTab::Audit.next(), DetailTab::Overview);
+        assert_eq!(DetailTab::Overview.prev(), DetailTab::Audit);
+        assert_eq!(DetailTab::from_number(2), Some(DetailTab::Metrics));
+        assert_eq!(DetailTab::from_number(0), None);
+        assert_eq!(DetailTab::from_number(8), None);
+        assert_eq!(DetailTab::Gate.number(), 6);
+        assert!(DetailTab::ALL
+            .iter()
+            .skip(2)
+            .all(|t| t.arrives_with().is_some()));
+    }
+}

@@ -1,0 +1,237 @@
+//! The cockpit's whole state: plain data, changed only by `update`, read by `ui::draw`.
+
+use super::action::RequestId;
+use super::effect::Effect;
+use super::keymap::{InputMode, KeyContext, KeyMap};
+use super::prompt::Prompt;
+use super::remote::Remote;
+use super::screens::{DetailScreen, ModelsScreen, Screen, VersionsScreen};
+use super::settings::UiSettings;
+
+/// Which server the cockpit talks to, as the header shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServerContext {
+    pub profile: Option<String>,
+    pub url: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+/// The status line's message (server text inside: sanitize before drawing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: StatusLevel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    pub width: u16,
+    pub height: u16,
+}
+
+/// Where the cockpit opens (`tollgate`, `tollgate open MODEL [VERSION]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum StartAt {
+    #[default]
+    Models,
+    Model(String),
+    Version(String, String),
+}
+
+/// Rows of chrome around a list: header, breadcrumb, the block's borders, the table header,
+/// status line, footer. The UI lays out the same; it also clamps, so a mismatch is harmless.
+pub const LIST_CHROME_ROWS: u16 = 7;
+/// The detail view adds its tab bar.
+pub const DETAIL_CHROME_ROWS: u16 = 9;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub server: ServerContext,
+    /// Profile names from the config file, for `:profile` completion.
+    pub profiles: Vec<String>,
+    /// Theme names (built-in and the user's), for `:theme` completion.
+    pub themes: Vec<String>,
+    pub theme: String,
+    pub settings: UiSettings,
+    pub keymap: KeyMap,
+    /// The breadcrumb: `[0]` is always the models list.
+    pub screens: Vec<Screen>,
+    pub prompt: Option<Prompt>,
+    /// The help overlay, with its scroll position.
+    pub help: Option<usize>,
+    pub status: Option<Status>,
+    pub viewport: Viewport,
+    /// Spinner frame, advanced by ticks that run only while something loads.
+    pub spinner: usize,
+    /// `:profile NAME` in progress.
+    pub switching_profile: Option<String>,
+    pub quit: bool,
+    next_request: RequestId,
+}
+
+impl State {
+    pub fn new(server: ServerContext, settings: UiSettings, keymap: KeyMap) -> Self {
+        State {
+            server,
+            profiles: Vec::new(),
+            themes: Vec::new(),
+            theme: "dark".to_string(),
+            settings,
+            keymap,
+            screens: vec![Screen::Models(ModelsScreen::default())],
+            prompt: None,
+            help: None,
+            status: None,
+            viewport: Viewport {
+                width: 80,
+                height: 24,
+            },
+            spinner: 0,
+            switching_profile: None,
+            quit: false,
+            next_request: 1,
+        }
+    }
+
+    /// Open at `target`, asking for its data (the models list always loads, for going back).
+    pub fn start(&mut self, target: StartAt) -> Vec<Effect> {
+        let request = self.new_request();
+        self.screens = vec![Screen::Models(ModelsScreen {
+            all: Remote::loading(request),
+            ..ModelsScreen::default()
+        })];
+        let mut effects = vec![Effect::LoadModels { request }];
+        match target {
+            StartAt::Models => {}
+            StartAt::Model(model) => effects.push(self.push_versions(&model, None)),
+            StartAt::Version(model, version) => {
+                effects.push(self.push_versions(&model, Some(&version)));
+                effects.push(self.push_detail(&model, &version));
+            }
+        }
+        effects
+    }
+
+    pub fn new_request(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    pub(crate) fn push_versions(&mut self, model: &str, select: Option<&str>) -> Effect {
+        let request = self.new_request();
+        let mut screen = VersionsScreen::new(model, Remote::loading(request));
+        screen.select_on_load = select.map(str::to_string);
+        self.screens.push(Screen::Versions(screen));
+        Effect::LoadVersions {
+            request,
+            model: model.to_string(),
+        }
+    }
+
+    pub(crate) fn push_detail(&mut self, model: &str, version: &str) -> Effect {
+        let request = self.new_request();
+        self.screens.push(Screen::Detail(DetailScreen::new(
+            model,
+            version,
+            Remote::loading(request),
+        )));
+        Effect::LoadDetail {
+            request,
+            model: model.to_string(),
+            version: version.to_string(),
+        }
+    }
+
+    pub fn top(&self) -> &Screen {
+        self.screens
+            .last()
+            .expect("the models screen is never popped")
+    }
+
+    pub fn top_mut(&mut self) -> &mut Screen {
+        self.screens
+            .last_mut()
+            .expect("the models screen is never popped")
+    }
+
+    pub fn models(&self) -> &ModelsScreen {
+        match &self.screens[0] {
+            Screen::Models(m) => m,
+            _ => unreachable!("screens[0] is the models list"),
+        }
+    }
+
+    pub fn models_mut(&mut self) -> &mut ModelsScreen {
+        match &mut self.screens[0] {
+            Screen::Models(m) => m,
+            _ => unreachable!("screens[0] is the models list"),
+        }
+    }
+
+    pub fn context(&self) -> KeyContext {
+        match self.top() {
+            Screen::Models(_) => KeyContext::Models,
+            Screen::Versions(_) => KeyContext::Versions,
+            Screen::Detail(_) => KeyContext::Detail,
+        }
+    }
+
+    pub fn input_mode(&self) -> InputMode {
+        if self.prompt.is_some() {
+            InputMode::Prompt
+        } else if self.help.is_some() {
+            InputMode::Help(self.context())
+        } else {
+            InputMode::View(self.context())
+        }
+    }
+
+    /// Whether a spinner should turn (and ticks run).
+    pub fn is_loading(&self) -> bool {
+        self.switching_profile.is_some() || self.screens.iter().any(Screen::is_loading)
+    }
+
+    /// Rows a list shows at the current size.
+    pub fn list_rows(&self) -> usize {
+        let chrome = match self.top() {
+            Screen::Detail(_) => DETAIL_CHROME_ROWS,
+            _ => LIST_CHROME_ROWS,
+        };
+        self.viewport.height.saturating_sub(chrome).max(1) as usize
+    }
+
+    pub fn set_status(&mut self, level: StatusLevel, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level,
+        });
+    }
+}
+
+impl ServerContext {
+    /// From resolved settings, with any `user:password@` left out of the URL shown.
+    pub fn from_resolved(resolved: &crate::config::Resolved) -> Self {
+        let uri = &resolved.connection.tracking_uri;
+        let url = match url::Url::parse(uri) {
+            Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+                u.to_string().trim_end_matches('/').to_string()
+            }
+            _ => uri.clone(),
+        };
+        ServerContext {
+            profile: resolved.profile.clone(),
+            url,
+            read_only: resolved.read_only,
+        }
+    }
+}

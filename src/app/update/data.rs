@@ -1,0 +1,120 @@
+//! Answers from the background tasks, routed to the screen that asked by request id.
+
+use super::super::action::RequestId;
+use super::super::effect::Effect;
+use super::super::screens::Screen;
+use super::super::state::{ServerContext, StartAt, State, StatusLevel};
+use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
+
+pub(super) use super::prompt::search_due;
+
+/// How a failure reads in the status line: what failed, why, and what the screen shows now.
+fn failure(what: &str, error: &str, kept_data: bool) -> String {
+    if kept_data {
+        format!("{what} failed: {error} (showing older data; r retries)")
+    } else {
+        format!("{what} failed: {error} (r retries)")
+    }
+}
+
+pub(super) fn models_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<ModelSummary>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let m = state.models_mut();
+    if !m.all.resolve(request, result) {
+        return;
+    }
+    m.recompute(rows);
+    let kept = m.all.stale;
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure("listing models", &e, kept));
+    }
+}
+
+pub(super) fn search_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<ModelSummary>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let m = state.models_mut();
+    let Some(search) = m.search.as_mut() else {
+        return;
+    };
+    if !search.results.resolve(request, result) {
+        return;
+    }
+    m.recompute(rows);
+    if let Some(e) = error {
+        state.set_status(
+            StatusLevel::Error,
+            format!("searching the server failed: {e} (the filter still narrows the loaded list)"),
+        );
+    }
+}
+
+pub(super) fn versions_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Box<ModelVersions>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let metrics = &state.settings.metrics;
+    let Some(screen) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Versions(v) if v.data.pending == Some(request) => Some(v),
+        _ => None,
+    }) else {
+        return;
+    };
+    screen.data.resolve(request, result.map(|b| *b));
+    screen.on_data(metrics.get(&screen.model).map(Vec::as_slice), rows);
+    let (model, kept) = (screen.model.clone(), screen.data.stale);
+    if let Some(e) = error {
+        let what = format!("loading the versions of '{model}'");
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
+pub(super) fn detail_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Box<VersionDetail>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(screen) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Detail(d) if d.data.pending == Some(request) => Some(d),
+        _ => None,
+    }) else {
+        return;
+    };
+    screen.data.resolve(request, result.map(|b| *b));
+    let len = screen.scroll_len();
+    screen.cursor.follow(len, rows);
+    screen.settle_on_entry(1, rows);
+    let what = format!("loading version {} of '{}'", screen.version, screen.model);
+    let kept = screen.data.stale;
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
+/// Connected to another server: start over at its models list.
+pub(super) fn profile_switched(state: &mut State, server: ServerContext, fx: &mut Vec<Effect>) {
+    let label = format!(
+        "profile '{}': {}",
+        server.profile.as_deref().unwrap_or("-"),
+        server.url
+    );
+    state.server = server;
+    state.switching_profile = None;
+    state.prompt = None;
+    fx.extend(state.start(StartAt::Models));
+    state.set_status(StatusLevel::Info, label);
+}

@@ -1,0 +1,84 @@
+//! `update(state, action) -> effects`: the only place state changes. Pure: no network, no
+//! terminal, no clock; what must happen outside comes back as [`Effect`]s.
+
+mod data;
+mod navigate;
+mod prompt;
+
+use super::action::Action;
+use super::effect::Effect;
+use super::state::{State, StatusLevel};
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match action {
+        Action::ForceQuit => state.quit = true,
+        Action::Resize { width, height } => {
+            state.viewport = super::state::Viewport { width, height };
+            navigate::refollow(state);
+        }
+        Action::Tick => state.spinner = state.spinner.wrapping_add(1),
+        Action::Notify(text) => state.set_status(StatusLevel::Warning, text),
+
+        Action::ModelsLoaded { request, result } => data::models_loaded(state, request, result),
+        Action::ModelSearchLoaded { request, result } => {
+            data::search_loaded(state, request, result)
+        }
+        Action::VersionsLoaded { request, result } => data::versions_loaded(state, request, result),
+        Action::DetailLoaded { request, result } => data::detail_loaded(state, request, result),
+        Action::SearchDue { text } => data::search_due(state, &text, &mut fx),
+        Action::ProfileSwitched(server) => data::profile_switched(state, server, &mut fx),
+        Action::ProfileFailed { name, error } => {
+            state.switching_profile = None;
+            state.set_status(
+                StatusLevel::Error,
+                format!("cannot switch to profile '{name}': {error}"),
+            );
+        }
+        Action::ThemeApplied(name) => {
+            state.set_status(StatusLevel::Info, format!("theme: {name}"));
+            state.theme = name;
+        }
+        Action::ThemeFailed { name, error } => state.set_status(
+            StatusLevel::Error,
+            format!("cannot use theme '{name}': {error}"),
+        ),
+
+        // Everything below is the user's doing: a new key press replaces the last message.
+        user => {
+            state.status = None;
+            if state.help.is_some() {
+                navigate::help_key(state, user);
+            } else if state.prompt.is_some() {
+                prompt::handle(state, user, &mut fx);
+            } else if user.is_write() {
+                refuse_or_defer_write(state, &user);
+            } else {
+                navigate::handle(state, user, &mut fx);
+            }
+        }
+    }
+    fx
+}
+
+/// No writing action exists yet (governance arrives with issue 5); under `--read-only` they
+/// are refused outright, which is the mechanism the real ones will go through.
+fn refuse_or_defer_write(state: &mut State, action: &Action) {
+    let what = action.describe().unwrap_or_default();
+    if state.server.read_only {
+        state.set_status(
+            StatusLevel::Error,
+            format!("read-only: '{what}' writes to the registry and is disabled (--read-only or the profile's read_only)"),
+        );
+    } else {
+        state.set_status(
+            StatusLevel::Info,
+            format!(
+                "{what}: not built yet: arrives with governance (gates, approvals, audit trail)"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;

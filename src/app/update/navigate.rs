@@ -1,0 +1,209 @@
+//! Moving around: cursors, the breadcrumb, tabs, sorting, refresh, the help overlay.
+
+use super::super::action::Action;
+use super::super::effect::Effect;
+use super::super::prompt::{Prompt, PromptKind};
+use super::super::screens::{DetailTab, Screen};
+use super::super::state::{State, StatusLevel};
+
+pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::MoveUp => move_cursor(state, Move::By(-1)),
+        Action::MoveDown => move_cursor(state, Move::By(1)),
+        Action::PageUp => move_cursor(state, Move::Page(-1)),
+        Action::PageDown => move_cursor(state, Move::Page(1)),
+        Action::First => move_cursor(state, Move::First),
+        Action::Last => move_cursor(state, Move::Last),
+        Action::Open => open(state, fx),
+        Action::Back => back(state),
+        Action::Quit => {
+            if state.screens.len() == 1 {
+                state.quit = true;
+            } else {
+                state.screens.pop();
+            }
+        }
+        Action::Help => state.help = Some(0),
+        Action::Filter => open_filter(state),
+        Action::Command => state.prompt = Some(Prompt::new(PromptKind::Command, "")),
+        Action::Refresh => refresh(state, fx),
+        Action::CycleSort | Action::ReverseSort => sort(state, action == Action::CycleSort),
+        Action::NextTab | Action::PrevTab | Action::SelectTab(_) => tab(state, action),
+        _ => {}
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Move {
+    By(isize),
+    Page(isize),
+    First,
+    Last,
+}
+
+pub(super) fn move_cursor(state: &mut State, how: Move) {
+    let rows = state.list_rows();
+    let (cursor, len, window) = match state.top_mut() {
+        Screen::Models(m) => (&mut m.cursor, m.visible.len(), rows),
+        Screen::Versions(v) => (&mut v.cursor, v.visible.len(), rows),
+        Screen::Detail(d) => {
+            let len = d.scroll_len();
+            // The Overview scrolls (a one-row window makes the cursor the scroll position).
+            let window = if d.tab == DetailTab::Overview {
+                1
+            } else {
+                rows
+            };
+            (&mut d.cursor, len, window)
+        }
+    };
+    let direction = match how {
+        Move::By(n) | Move::Page(n) => n.signum(),
+        Move::First => 1,
+        Move::Last => -1,
+    };
+    match how {
+        Move::By(n) => cursor.move_by(n, len, window),
+        Move::Page(n) => cursor.move_by(n * rows.max(1) as isize, len, window),
+        Move::First => cursor.first(),
+        Move::Last => cursor.last(len, window),
+    }
+    if let Screen::Detail(d) = state.top_mut() {
+        d.settle_on_entry(direction, rows);
+    }
+}
+
+/// Keep every cursor valid after the window changed size.
+pub(super) fn refollow(state: &mut State) {
+    let rows = state.list_rows();
+    for screen in &mut state.screens {
+        match screen {
+            Screen::Models(m) => m.cursor.follow(m.visible.len(), rows),
+            Screen::Versions(v) => v.cursor.follow(v.visible.len(), rows),
+            Screen::Detail(d) if d.tab != DetailTab::Overview => {
+                let len = d.scroll_len();
+                d.cursor.follow(len, rows)
+            }
+            Screen::Detail(_) => {}
+        }
+    }
+}
+
+fn open(state: &mut State, fx: &mut Vec<Effect>) {
+    match state.top() {
+        Screen::Models(m) => {
+            if let Some(model) = m.selected().map(|m| m.name.clone()) {
+                fx.push(state.push_versions(&model, None));
+            }
+        }
+        Screen::Versions(v) => {
+            if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
+                let model = v.model.clone();
+                fx.push(state.push_detail(&model, &version));
+            }
+        }
+        Screen::Detail(_) => {}
+    }
+}
+
+/// Esc: clear the filter first (as k9s does), then go up one level.
+fn back(state: &mut State) {
+    if !state.top().filter().is_empty() {
+        super::prompt::set_filter(state, String::new());
+        return;
+    }
+    if state.screens.len() > 1 {
+        state.screens.pop();
+    }
+}
+
+fn open_filter(state: &mut State) {
+    if let Screen::Detail(d) = state.top() {
+        if !d.tab.filterable() {
+            state.set_status(StatusLevel::Info, "nothing to filter on this tab");
+            return;
+        }
+    }
+    let text = state.top().filter().to_string();
+    state.prompt = Some(Prompt::new(PromptKind::Filter, &text));
+}
+
+/// `r`: forget cached data and reload what is on screen; what is shown stays until the answer.
+fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
+    fx.push(Effect::Invalidate);
+    let request = state.new_request();
+    let search_request = state.new_request();
+    match state.top_mut() {
+        Screen::Models(m) => {
+            m.all.start(request);
+            fx.push(Effect::LoadModels { request });
+            if let Some(search) = m.search.as_mut() {
+                search.results.start(search_request);
+                fx.push(Effect::SearchModels {
+                    request: search_request,
+                    text: search.text.clone(),
+                });
+            }
+        }
+        Screen::Versions(v) => {
+            v.data.start(request);
+            fx.push(Effect::LoadVersions {
+                request,
+                model: v.model.clone(),
+            });
+        }
+        Screen::Detail(d) => {
+            d.data.start(request);
+            fx.push(Effect::LoadDetail {
+                request,
+                model: d.model.clone(),
+                version: d.version.clone(),
+            });
+        }
+    }
+}
+
+fn sort(state: &mut State, cycle: bool) {
+    let rows = state.list_rows();
+    if let Screen::Models(m) = state.top_mut() {
+        if cycle {
+            m.sort = m.sort.cycled();
+        } else {
+            m.sort.descending = !m.sort.descending;
+        }
+        m.recompute(rows);
+    }
+}
+
+fn tab(state: &mut State, action: Action) {
+    let rows = state.list_rows();
+    if let Screen::Detail(d) = state.top_mut() {
+        let next = match action {
+            Action::NextTab => d.tab.next(),
+            Action::PrevTab => d.tab.prev(),
+            Action::SelectTab(n) => match DetailTab::from_number(n) {
+                Some(t) => t,
+                None => return,
+            },
+            _ => return,
+        };
+        if next != d.tab {
+            d.tab = next;
+            d.cursor = Default::default();
+            d.settle_on_entry(1, rows);
+        }
+    }
+}
+
+/// With the help open, keys close or scroll it; Ctrl-C still quits (handled earlier).
+pub(super) fn help_key(state: &mut State, action: Action) {
+    let scroll = state.help.unwrap_or(0);
+    state.help = match action {
+        Action::MoveDown => Some(scroll + 1),
+        Action::MoveUp => Some(scroll.saturating_sub(1)),
+        Action::PageDown => Some(scroll + state.list_rows()),
+        Action::PageUp => Some(scroll.saturating_sub(state.list_rows())),
+        Action::First => Some(0),
+        _ => None,
+    };
+}

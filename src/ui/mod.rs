@@ -1,0 +1,92 @@
+//! Drawing: a pure function of the state and the theme. Nothing here changes state, talks to
+//! the server or decides anything; server text is sanitized on its way into every span.
+
+mod breadcrumb;
+mod completion;
+mod detail;
+mod footer;
+pub mod format;
+mod header;
+mod help;
+mod models;
+mod panel;
+mod status_line;
+pub mod table;
+pub mod theme;
+mod too_small;
+mod versions;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+use ratatui::Frame;
+
+pub use theme::{ColorMode, Theme};
+pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
+
+use crate::app::screens::Screen;
+use crate::app::State;
+use format::spinner;
+
+/// Draw one frame.
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.base()), area);
+    if !too_small::fits(area) {
+        too_small::draw(frame, area, theme);
+        return;
+    }
+    let [header_row, crumbs_row, body, status_row, footer_row] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, header_row, state, theme);
+    breadcrumb::draw(frame, crumbs_row, state, theme);
+    match state.top() {
+        Screen::Models(m) => models::draw(frame, body, state, m, theme),
+        Screen::Versions(v) => versions::draw(frame, body, state, v, theme),
+        Screen::Detail(d) => detail::draw(frame, body, state, d, theme),
+    }
+    status_line::draw(frame, status_row, state, theme);
+    footer::draw(frame, footer_row, state, theme);
+    completion::draw(frame, status_row, state, theme);
+    if let Some(scroll) = state.help {
+        help::draw(frame, area, state, scroll, theme);
+    }
+}
+
+/// A view's title: its spans, then "refreshing" while a reload runs over shown data, then a
+/// STALE badge when the last reload failed.
+fn block_title(
+    mut spans: Vec<Span<'static>>,
+    refreshing: bool,
+    stale: bool,
+    state: &State,
+    theme: &Theme,
+) -> Line<'static> {
+    if refreshing {
+        spans.push(Span::styled(
+            format!("{} refreshing ", spinner(state.spinner)),
+            theme.muted(),
+        ));
+    }
+    if stale {
+        spans.push(Span::styled(" STALE ", theme.badge(theme.palette.warn)));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+/// The block's right border, between its corners: where a list's scrollbar goes.
+fn scrollbar_area(block: Rect) -> Rect {
+    Rect::new(
+        block.x,
+        block.y + 1,
+        block.width,
+        block.height.saturating_sub(2),
+    )
+}

@@ -1,0 +1,62 @@
+//! What a view shows instead of data: loading, a failure, or an empty list.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::format::spinner;
+use super::theme::Theme;
+use crate::text::sanitize_line;
+
+fn centered(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let [_, middle, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(2),
+    ])
+    .areas(area);
+    let inner = middle.inner(ratatui::layout::Margin::new(2, 0));
+    frame.render_widget(
+        Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+pub fn loading(frame: &mut Frame, area: Rect, what: &str, frame_no: usize, theme: &Theme) {
+    let line = Line::from(vec![
+        Span::styled(spinner(frame_no), theme.accent()),
+        Span::styled(format!(" Loading {what}…"), theme.muted()),
+    ]);
+    centered(frame, area, vec![line]);
+}
+
+/// A failure with nothing to show: what failed, why (server text, sanitized), how to retry.
+pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &str, theme: &Theme) {
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("✗ Could not load {}", sanitize_line(what)),
+            theme.error(),
+        )),
+        Line::from(""),
+        Line::from(Span::styled(
+            sanitize_line(error).into_owned(),
+            theme.base(),
+        )),
+        Line::from(""),
+        Line::from(Span::styled("Press r to retry.", theme.muted())),
+    ];
+    centered(frame, area, lines);
+}
+
+pub fn empty(frame: &mut Frame, area: Rect, text: &str, hint: &str, theme: &Theme) {
+    let mut lines = vec![Line::from(Span::styled(
+        sanitize_line(text).into_owned(),
+        theme.base(),
+    ))];
+    if !hint.is_empty() {
+        lines.push(Line::from(Span::styled(hint.to_string(), theme.muted())));
+    }
+    centered(frame, area, lines);
+}

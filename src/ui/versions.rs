@@ -1,0 +1,213 @@
+//! One model's versions: version, stage, aliases, status, created, creator, and as many key
+//! metrics as the width allows; the champion (or Production) version marked with ★.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+use ratatui::Frame;
+
+use super::format::{clip, date, metric, span};
+use super::theme::Theme;
+use super::{block_title, panel, scrollbar_area, table};
+use crate::app::screens::{creator, VersionsScreen};
+use crate::app::State;
+use crate::registry::RunState;
+use crate::text::width;
+
+const WIDE: u16 = 120;
+const CHAMPION: &str = "★";
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, theme: &Theme) {
+    let has_data = v.data.data.is_some();
+    let mut title = vec![Span::styled(
+        format!(" {} ", clip(&v.model, 50)),
+        theme.title(),
+    )];
+    if let Some(data) = &v.data.data {
+        let total = data.versions.len();
+        if v.filter.is_empty() {
+            title.push(Span::styled(format!("{total} versions "), theme.muted()));
+        } else {
+            title.push(Span::styled(
+                format!("/{} {} of {total} ", clip(&v.filter, 30), v.visible.len()),
+                theme.accent(),
+            ));
+        }
+    }
+    let mut block = Block::bordered()
+        .border_style(theme.border(true))
+        .title(block_title(
+            title,
+            has_data && v.data.is_loading(),
+            v.data.stale,
+            state,
+            theme,
+        ));
+    if let Some(champion) = &v.champion {
+        block = block.title(
+            Line::from(vec![
+                Span::styled(format!(" {CHAMPION} "), theme.accent()),
+                Span::styled(format!("serving v{} ", clip(champion, 10)), theme.muted()),
+            ])
+            .right_aligned(),
+        );
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(data) = &v.data.data else {
+        match &v.data.error {
+            Some(e) if !v.data.is_loading() => panel::error(
+                frame,
+                inner,
+                &format!("the versions of '{}'", v.model),
+                e,
+                theme,
+            ),
+            _ => panel::loading(frame, inner, "versions", state.spinner, theme),
+        }
+        return;
+    };
+    if v.visible.is_empty() {
+        if data.versions.is_empty() {
+            panel::empty(
+                frame,
+                inner,
+                &format!("'{}' has no versions yet.", v.model),
+                "",
+                theme,
+            );
+        } else {
+            let text = format!("No version matches '{}'.", v.filter);
+            panel::empty(frame, inner, &text, "Esc clears the filter.", theme);
+        }
+        return;
+    }
+
+    let wide = inner.width >= WIDE;
+    let mut columns = vec![
+        table::Column::new("", Constraint::Length(1)),
+        table::Column::new("VER", Constraint::Length(4)).right(),
+        table::Column::new("STAGE", Constraint::Length(10)),
+        table::Column::new("ALIASES", Constraint::Length(if wide { 22 } else { 11 })),
+        table::Column::new("STATUS", Constraint::Length(7)),
+        table::Column::new("CREATED", Constraint::Length(if wide { 16 } else { 10 })),
+        table::Column::new("CREATOR", Constraint::Length(if wide { 16 } else { 8 })),
+    ];
+    let fixed: u16 = columns
+        .iter()
+        .map(|c| constraint_len(c.width) + 1)
+        .sum::<u16>()
+        + 2;
+    let mut room = inner.width.saturating_sub(fixed);
+    let mut shown_metrics = Vec::new();
+    for name in &v.metric_columns {
+        let w = (width(name) as u16).clamp(8, 14);
+        if w + 1 > room {
+            break;
+        }
+        room -= w + 1;
+        shown_metrics.push(name.as_str());
+        columns.push(table::Column::new(name, Constraint::Length(w)).right());
+    }
+    // What is left names the run, when there is room for it to say something.
+    let show_run = room >= 12;
+    if show_run {
+        columns.push(table::Column::new("RUN", Constraint::Fill(1)));
+    }
+
+    table::draw(
+        frame,
+        inner,
+        scrollbar_area(area),
+        table::Rows {
+            columns: &columns,
+            len: v.visible.len(),
+            cursor: &v.cursor,
+        },
+        theme,
+        &|i, w| {
+            let Some(row) = v.row(i) else {
+                return Vec::new();
+            };
+            let ver = &row.version;
+            let champion = v.is_champion(row);
+            let stage = ver.stage().unwrap_or("-");
+            let aliases = ver
+                .aliases
+                .iter()
+                .map(|a| format!("@{a}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let (status, status_style) = match ver.status.as_deref() {
+                Some("READY") | None => ("READY", theme.ok()),
+                Some("PENDING_REGISTRATION") => ("PENDING", theme.warn()),
+                Some("FAILED_REGISTRATION") => ("FAILED", theme.error()),
+                Some(other) => (other, theme.muted()),
+            };
+            let number_style = if champion {
+                theme.accent()
+            } else {
+                theme.base()
+            };
+            let mut cells = vec![
+                Line::from(Span::styled(
+                    if champion { CHAMPION } else { "" },
+                    theme.accent(),
+                )),
+                Line::from(span(&ver.version, w[1] as usize, number_style)),
+                Line::from(span(stage, w[2] as usize, theme.stage(stage))),
+                Line::from(span(&aliases, w[3] as usize, theme.alias())),
+                Line::from(span(status, w[4] as usize, status_style)),
+                Line::from(Span::styled(
+                    date(ver.creation_timestamp, wide),
+                    theme.muted(),
+                )),
+                Line::from(span(
+                    creator(ver, row.run.run()).unwrap_or("-"),
+                    w[6] as usize,
+                    theme.base(),
+                )),
+            ];
+            let run = row.run.run();
+            for (k, name) in shown_metrics.iter().enumerate() {
+                let value = run.and_then(|r| r.metric(name));
+                cells.push(match value {
+                    Some(x) => Line::from(span(&metric(x), w[7 + k] as usize, theme.base())),
+                    None => Line::from(Span::styled("-", theme.muted())),
+                });
+            }
+            if show_run {
+                let text = match (&row.run, run) {
+                    (RunState::NoRun, _) => "no run".to_string(),
+                    (RunState::Missing, _) => "run missing".to_string(),
+                    (RunState::Deleted(_), Some(r)) => {
+                        format!(
+                            "{} (deleted)",
+                            r.info.run_name.as_deref().unwrap_or(&r.info.run_id)
+                        )
+                    }
+                    (_, Some(r)) => r
+                        .info
+                        .run_name
+                        .clone()
+                        .unwrap_or_else(|| r.info.run_id.clone()),
+                    (_, None) => "-".to_string(),
+                };
+                cells.push(Line::from(span(
+                    &text,
+                    w[7 + shown_metrics.len()] as usize,
+                    theme.muted(),
+                )));
+            }
+            cells
+        },
+    );
+}
+
+fn constraint_len(c: Constraint) -> u16 {
+    match c {
+        Constraint::Length(n) | Constraint::Min(n) | Constraint::Max(n) => n,
+        _ => 0,
+    }
+}

@@ -1,0 +1,241 @@
+//! End-to-end: the real binary in a pseudo-terminal against the real, seeded MLflow test
+//! server (scripts/test.sh). Keys go in, the screen is read back with vt100.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use pty::{alias_version, manifest, restored, signal, tracking_uri, Cockpit, Launch};
+
+fn start(args: &[&str]) -> Cockpit {
+    Cockpit::start(Launch {
+        args,
+        tracking_uri: Some(tracking_uri()),
+        ..Launch::default()
+    })
+}
+
+#[test]
+fn filter_open_a_version_switch_tabs_go_back_and_quit() {
+    let manifest = manifest();
+    let champion = alias_version(&manifest, "credit-risk-scorer", "champion");
+    let mut c = start(&[]);
+    c.wait_for(&["tollgate", "Models", "credit-risk-scorer", "sort name"]);
+
+    // The selection is visible without colour: reverse video on the ▶ row.
+    let inverse = c.with_screen(|s| {
+        (0..pty::ROWS).find_map(|row| {
+            let text = s.contents_between(row, 0, row, pty::COLS);
+            text.contains('▶')
+                .then(|| s.cell(row, 5).is_some_and(|cell| cell.inverse()))
+        })
+    });
+    assert_eq!(
+        inverse,
+        Some(true),
+        "the selected row is not in reverse video"
+    );
+
+    // Filter: narrows at once; the seeded registry is long, so the server is asked as well.
+    c.send("/");
+    c.type_text("credit-risk");
+    c.wait_for(&["/credit-risk", "1 of", "(server search)"]);
+    c.send("\r");
+    // The prompt closed and the status line says the filter is kept.
+    let screen = c.wait_for(&["filter /credit-risk", "(Esc clears)"]);
+    assert!(!screen.contains("fraud-detector"));
+
+    c.send("\r");
+    c.wait_for(&[
+        "Models › credit-risk-scorer",
+        "versions",
+        "VER",
+        "STAGE",
+        "★ serving",
+    ]);
+
+    // Find the champion with the versions filter, then open it.
+    c.send("/");
+    c.type_text("@champion");
+    c.send("\r");
+    c.wait_for(&["of", "@champion", "filter /@champion"]);
+    c.send("\r");
+    let crumb = format!("Models › credit-risk-scorer › version {champion} › Overview");
+    let screen = c.wait_for(&[&crumb, "Stage", "Production", "Description", "Tags ("]);
+    assert!(screen.contains("@champion"), "{screen}");
+
+    c.send("2");
+    c.wait_for(&["› Metrics", "Metrics (", "accuracy", "auc"]);
+    c.send("3");
+    c.wait_for(&["› Fairness", "not built yet: arrives with"]);
+    c.send("\t");
+    c.wait_for(&["› Drift", "not built yet: arrives with drift monitoring"]);
+    c.send("\x1b[Z");
+    c.wait_for(&["› Fairness"]);
+    c.send("1");
+    c.wait_for(&["› Overview"]);
+
+    c.esc();
+    let screen = c.wait_until("the versions list", |s| {
+        s.contains("Models › credit-risk-scorer") && !s.contains("› version")
+    });
+    assert!(screen.contains("@champion"));
+    c.esc(); // clears the versions filter
+    c.wait_until("the versions filter to clear", |s| {
+        !s.contains("filter /@champion")
+    });
+    c.esc();
+    c.wait_until("the models list", |s| {
+        s.contains(" Models ") && !s.contains("› credit-risk-scorer")
+    });
+
+    c.send("?");
+    c.wait_for(&["Keys", "sort by the next column", "Filter and command line"]);
+    c.esc();
+    c.wait_until("help to close", |s| !s.contains("sort by the next column"));
+
+    c.send("q");
+    assert!(c.wait_exit(), "q at the top level exits cleanly");
+    assert!(restored(&c.raw()), "terminal not restored after q");
+}
+
+#[test]
+fn open_starts_on_a_model_or_a_version_with_awkward_names() {
+    let mut c = start(&["open", "O'Brien churn", "1"]);
+    c.wait_for(&["Models › O'Brien churn › version 1 › Overview", "Stage"]);
+    c.esc();
+    c.wait_for(&["Models › O'Brien churn", "versions"]);
+    c.send("q");
+    c.wait_until("the models list", |s| s.contains("sort name"));
+    c.send("q");
+    assert!(c.wait_exit());
+
+    let mut c = start(&["open", "信用评分"]);
+    c.wait_for(&["Models › 信用评分", "versions", "★ serving"]);
+    c.send("\x03");
+    assert!(c.wait_exit(), "Ctrl-C exits cleanly");
+    assert!(restored(&c.raw()));
+}
+
+#[test]
+fn escape_sequences_from_the_server_reach_the_screen_harmlessly() {
+    let mut c = start(&["open", "escape-test-model", "1"]);
+    let screen = c.wait_for(&["Description", "\\e[1;31mBOLD RED\\e[0m"]);
+    assert!(screen.contains("^G"), "{screen}");
+    let raw = c.raw();
+    let raw_text = String::from_utf8_lossy(&raw);
+    assert!(
+        !raw_text.contains("\x1b[1;31mBOLD RED"),
+        "a raw escape sequence reached the terminal"
+    );
+    assert!(!raw_text.contains('\x07'), "a raw BEL reached the terminal");
+    c.send("q");
+    c.send("q");
+    c.send("q");
+    assert!(c.wait_exit());
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut c = start(&[]);
+    c.wait_for(&["credit-risk-scorer"]);
+    assert!(
+        c.with_screen(|s| s.alternate_screen()),
+        "the cockpit uses the alternate screen"
+    );
+    signal(c.pid(), "TERM");
+    c.wait_exit();
+    assert!(
+        restored(&c.raw()),
+        "alternate screen not left or cursor not shown after SIGTERM"
+    );
+    assert!(c.with_screen(|s| !s.alternate_screen() && !s.hide_cursor()));
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let mut c = start(&["open", "fraud-detector"]);
+    c.wait_for(&["Models › fraud-detector"]);
+    signal(c.pid(), "HUP");
+    c.wait_exit();
+    assert!(restored(&c.raw()));
+}
+
+#[test]
+fn ctrl_c_quits_from_the_filter_prompt() {
+    let mut c = start(&[]);
+    c.wait_for(&["credit-risk-scorer"]);
+    c.send("/");
+    c.type_text("zz");
+    c.wait_for(&["/zz"]);
+    c.send("\x03");
+    assert!(c.wait_exit());
+    assert!(restored(&c.raw()));
+}
+
+#[test]
+fn read_only_hides_and_refuses_writes() {
+    let mut c = start(&["--read-only", "open", "credit-risk-scorer"]);
+    c.wait_for(&["READ-ONLY", "★ serving"]);
+    c.send("a");
+    c.wait_for(&["read-only: 'approve' writes to the registry and is disabled"]);
+    c.send("?");
+    let help = c.wait_for(&["Keys", "Everywhere"]);
+    assert!(
+        !help.contains("approve"),
+        "the help lists a write under read-only:\n{help}"
+    );
+    c.send("\x03");
+    assert!(c.wait_exit());
+}
+
+#[test]
+fn profile_switch_reconnects_without_restarting() {
+    let uri = tracking_uri();
+    let config = format!(
+        "default_profile = \"good\"\n\
+         [profiles.good]\ntracking_uri = \"{uri}\"\n\
+         [profiles.down]\ntracking_uri = \"http://127.0.0.1:9\"\ntimeout_secs = 2\n"
+    );
+    let mut c = Cockpit::start(Launch {
+        config: Some(&config),
+        ..Launch::default()
+    });
+    c.wait_for(&["│ good │", "credit-risk-scorer"]);
+    c.send(":");
+    c.type_text("profile do");
+    c.send("\t");
+    c.wait_for(&[":profile down"]);
+    c.send("\r");
+    c.wait_for(&["│ down │", "Could not load the models", "Press r to retry"]);
+    // The rest of the screen keeps working while the server is down.
+    c.send("?");
+    c.wait_for(&["Keys"]);
+    c.esc();
+    c.send(":");
+    c.type_text("profile good");
+    c.send("\r");
+    c.wait_for(&["│ good │", "credit-risk-scorer"]);
+    c.send("q");
+    assert!(c.wait_exit());
+}
+
+#[test]
+fn a_server_that_is_down_shows_an_error_and_r_retries() {
+    // No test server needed: nothing listens on port 9.
+    let mut c = Cockpit::start(Launch {
+        tracking_uri: Some("http://127.0.0.1:9".into()),
+        ..Launch::default()
+    });
+    c.wait_for(&[
+        "Could not load the models",
+        "cannot connect to http://127.0.0.1:9",
+        "Press r to retry",
+    ]);
+    c.send("r");
+    c.wait_for(&["Could not load the models"]);
+    c.send(":");
+    c.type_text("quit");
+    c.send("\r");
+    assert!(c.wait_exit());
+    assert!(restored(&c.raw()));
+}

@@ -1,0 +1,466 @@
+//! Snapshot tests of every view, drawn into ratatui's TestBackend from fixture data: at 80x24
+//! and 160x48, with data, while loading, after an error and empty. Plus the cases that must
+//! never regress: escape sequences in server text, selection without colour, too small.
+
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+
+use tollgate::app::fixtures;
+use tollgate::app::{update, Action, Edit, KeyMap, ServerContext, StartAt, State, UiSettings};
+use tollgate::app::{Effect, RequestId};
+use tollgate::ui::{self, ColorMode, Theme};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Data,
+    Loading,
+    Error,
+    Empty,
+}
+
+const KINDS: [Kind; 4] = [Kind::Data, Kind::Loading, Kind::Error, Kind::Empty];
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Data => "data",
+        Kind::Loading => "loading",
+        Kind::Error => "error",
+        Kind::Empty => "empty",
+    }
+}
+
+const CONNECT_ERROR: &str = "cannot connect to http://127.0.0.1:5000: tcp connect error: Connection refused (os error 111). Is the MLflow server running there? Set MLFLOW_TRACKING_URI or pass --tracking-uri";
+
+fn new_state(width: u16, height: u16) -> State {
+    let server = ServerContext {
+        profile: Some("local".into()),
+        url: "http://127.0.0.1:5000".into(),
+        read_only: false,
+    };
+    let mut s = State::new(server, UiSettings::default(), KeyMap::defaults());
+    update(&mut s, Action::Resize { width, height });
+    s
+}
+
+fn requests(fx: &[Effect]) -> (RequestId, Option<RequestId>, Option<RequestId>) {
+    let mut models = 0;
+    let (mut versions, mut detail) = (None, None);
+    for e in fx {
+        match e {
+            Effect::LoadModels { request } => models = *request,
+            Effect::LoadVersions { request, .. } => versions = Some(*request),
+            Effect::LoadDetail { request, .. } => detail = Some(*request),
+            _ => {}
+        }
+    }
+    (models, versions, detail)
+}
+
+fn models_state(kind: Kind, w: u16, h: u16) -> State {
+    let mut s = new_state(w, h);
+    let fx = s.start(StartAt::Models);
+    let (request, _, _) = requests(&fx);
+    let result = match kind {
+        Kind::Data => Ok(fixtures::models(40)),
+        Kind::Loading => return s,
+        Kind::Error => Err(CONNECT_ERROR.to_string()),
+        Kind::Empty => Ok(Vec::new()),
+    };
+    update(&mut s, Action::ModelsLoaded { request, result });
+    s
+}
+
+fn versions_state(kind: Kind, w: u16, h: u16) -> State {
+    let mut s = new_state(w, h);
+    let fx = s.start(StartAt::Model("credit-risk-scorer".into()));
+    let (models, versions, _) = requests(&fx);
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request: models,
+            result: Ok(fixtures::models(40)),
+        },
+    );
+    let result = match kind {
+        Kind::Data => Ok(Box::new(fixtures::versions("credit-risk-scorer", 30))),
+        Kind::Loading => return s,
+        Kind::Error => Err("credit-risk-scorer not found: RESOURCE_DOES_NOT_EXIST".to_string()),
+        Kind::Empty => Ok(Box::new(fixtures::versions("credit-risk-scorer", 0))),
+    };
+    update(
+        &mut s,
+        Action::VersionsLoaded {
+            request: versions.unwrap(),
+            result,
+        },
+    );
+    s
+}
+
+fn detail_state(kind: Kind, tab: u8, w: u16, h: u16) -> State {
+    let mut s = new_state(w, h);
+    let fx = s.start(StartAt::Version("credit-risk-scorer".into(), "29".into()));
+    let (_, _, detail) = requests(&fx);
+    let result = match kind {
+        Kind::Data => Ok(Box::new(fixtures::detail("credit-risk-scorer", 29))),
+        Kind::Loading => Err(String::new()),
+        Kind::Error => Err("HTTP 503 from http://127.0.0.1:5000/api/2.0/mlflow/model-versions/get: Service Unavailable".to_string()),
+        Kind::Empty => {
+            let mut d = fixtures::detail("credit-risk-scorer", 29);
+            d.run = tollgate::registry::RunState::NoRun;
+            d.version.description = None;
+            d.version.tags.clear();
+            d.version.aliases.clear();
+            Ok(Box::new(d))
+        }
+    };
+    if !matches!(kind, Kind::Loading) {
+        update(
+            &mut s,
+            Action::DetailLoaded {
+                request: detail.unwrap(),
+                result,
+            },
+        );
+    }
+    update(&mut s, Action::SelectTab(tab));
+    s
+}
+
+fn theme() -> Theme {
+    Theme::load("dark", ColorMode::TrueColor, None).unwrap()
+}
+
+fn draw_with(state: &State, theme: &Theme) -> Buffer {
+    let area = state.viewport;
+    let mut terminal = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+    terminal.draw(|f| ui::draw(f, state, theme)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshot(name: &str, state: &State) -> String {
+    let screen = text(&draw_with(state, &theme()));
+    insta::assert_snapshot!(name, screen);
+    screen
+}
+
+#[test]
+fn models_view() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            let screen = snapshot(
+                &format!("models_{}_{w}x{h}", kind_name(kind)),
+                &models_state(kind, w, h),
+            );
+            match kind {
+                Kind::Data => assert!(
+                    screen.contains("▶ churn-predictor") && screen.contains("credit-risk-scorer")
+                ),
+                Kind::Loading => assert!(screen.contains("Loading models…")),
+                Kind::Error => assert!(
+                    screen.contains("Could not load the models")
+                        && screen.contains("Press r to retry")
+                ),
+                Kind::Empty => assert!(screen.contains("No registered models")),
+            }
+        }
+    }
+}
+
+#[test]
+fn versions_view() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            let screen = snapshot(
+                &format!("versions_{}_{w}x{h}", kind_name(kind)),
+                &versions_state(kind, w, h),
+            );
+            assert!(
+                screen.contains("Models › credit-risk-scorer"),
+                "breadcrumb:\n{screen}"
+            );
+            if let Kind::Data = kind {
+                assert!(screen.contains("★") && screen.contains("@champion"));
+                assert!(screen.contains("accuracy"), "key metrics as columns");
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_screens_show_more_metric_columns() {
+    let narrow = text(&draw_with(&versions_state(Kind::Data, 80, 24), &theme()));
+    let wide = text(&draw_with(&versions_state(Kind::Data, 160, 48), &theme()));
+    let count = |s: &str| {
+        [
+            "accuracy",
+            "auc",
+            "f1",
+            "precision",
+            "recall",
+            "latency_p95_ms",
+        ]
+        .iter()
+        .filter(|m| s.lines().nth(3).unwrap().contains(*m))
+        .count()
+    };
+    assert!(
+        count(&wide) > count(&narrow),
+        "narrow {} wide {}",
+        count(&narrow),
+        count(&wide)
+    );
+    assert!(count(&narrow) >= 1);
+}
+
+#[test]
+fn detail_overview_and_metrics_tabs() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            for (tab, tab_name) in [(1, "overview"), (2, "metrics")] {
+                let name = format!("detail_{tab_name}_{}_{w}x{h}", kind_name(kind));
+                let screen = snapshot(&name, &detail_state(kind, tab, w, h));
+                assert!(screen.contains("1 Overview") && screen.contains("7 Audit"));
+            }
+        }
+    }
+}
+
+#[test]
+fn tabs_not_built_yet_say_so() {
+    for (w, h) in SIZES {
+        for (tab, name) in [
+            (3, "fairness"),
+            (4, "drift"),
+            (5, "lineage"),
+            (6, "gate"),
+            (7, "audit"),
+        ] {
+            let screen = snapshot(
+                &format!("detail_{name}_{w}x{h}"),
+                &detail_state(Kind::Data, tab, w, h),
+            );
+            assert!(screen.contains("not built yet: arrives with"), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn help_overlay_lists_the_keys_of_the_view() {
+    for (w, h) in SIZES {
+        let mut s = models_state(Kind::Data, w, h);
+        update(&mut s, Action::Help);
+        let screen = snapshot(&format!("help_models_{w}x{h}"), &s);
+        assert!(screen.contains("sort by the next column"));
+        let mut s = detail_state(Kind::Data, 1, w, h);
+        update(&mut s, Action::Help);
+        let screen = snapshot(&format!("help_detail_{w}x{h}"), &s);
+        assert!(screen.contains("Version detail"));
+    }
+}
+
+#[test]
+fn escape_sequences_in_server_text_are_shown_harmlessly() {
+    let mut s = new_state(160, 48);
+    let fx = s.start(StartAt::Models);
+    let (request, _, _) = requests(&fx);
+    let mut models = fixtures::models(5);
+    models[0].name = "escape-test-model\u{1b}[31m\u{1b}]0;pwned\u{7}".into();
+    models[0].description = Some("desc \u{1b}[2J\u{1b}[H cleared? \u{9b}31m".into());
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(models),
+        },
+    );
+    let buffer = draw_with(&s, &theme());
+    let screen = text(&buffer);
+    insta::assert_snapshot!("models_escape_sequences_160x48", screen);
+    assert!(screen.contains("escape-test-model\\e[31m\\e]0;pwned"));
+    assert!(screen.contains("desc \\e[2J\\e[H cleared? \\u{9b}31m"));
+    for cell in buffer.content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "raw control {:?}",
+            cell.symbol()
+        );
+    }
+
+    let mut s = detail_state(Kind::Data, 1, 80, 24);
+    let mut d = fixtures::detail("evil\u{1b}[5m", 1);
+    d.version.description = Some("line one\n\u{1b}[31mred\u{1b}[0m line two".into());
+    d.version.tags[0].value = "\u{1b}]52;c;Y3VybCBldmlsCg==\u{7}".into();
+    let tollgate::app::screens::Screen::Detail(screen) = s.screens.last_mut().unwrap() else {
+        panic!()
+    };
+    screen.data = tollgate::app::Remote::loaded(d);
+    let buffer = draw_with(&s, &theme());
+    let screen = text(&buffer);
+    insta::assert_snapshot!("detail_escape_sequences_80x24", screen);
+    assert!(screen.contains("\\e[31mred\\e[0m line two"));
+    assert!(screen.contains("\\e]52;c;"));
+    for cell in buffer.content() {
+        assert!(!cell.symbol().chars().any(|c| c.is_control()));
+    }
+}
+
+#[test]
+fn escape_sequences_in_names_inside_errors_and_breadcrumbs_are_harmless() {
+    let evil = "evil\u{1b}]0;owned\u{7}\u{1b}[2J";
+    let mut s = new_state(80, 24);
+    let fx = s.start(StartAt::Model(evil.into()));
+    let (_, versions, _) = requests(&fx);
+    update(
+        &mut s,
+        Action::VersionsLoaded {
+            request: versions.unwrap(),
+            result: Err(format!("registered model {evil} not found")),
+        },
+    );
+    let buffer = draw_with(&s, &theme());
+    let screen = text(&buffer);
+    assert!(
+        screen.contains("Models › evil\\e]0;owned^G\\e[2J"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Could not load the versions of 'evil\\e]0;owned^G"),
+        "{screen}"
+    );
+    for cell in buffer.content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "raw control {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+/// The selected row's cells: reverse video, and the marker.
+fn selected_row(buffer: &Buffer) -> u16 {
+    (0..buffer.area.height)
+        .find(|&y| (0..buffer.area.width).any(|x| buffer[(x, y)].symbol() == "▶"))
+        .expect("a ▶ marker on screen")
+}
+
+#[test]
+fn selection_stays_visible_without_colour() {
+    for name in ["dark", "monochrome"] {
+        let theme = Theme::load(name, ColorMode::NoColor, None).unwrap();
+        let s = models_state(Kind::Data, 80, 24);
+        let buffer = draw_with(&s, &theme);
+        if name == "dark" {
+            insta::assert_snapshot!("models_no_color_80x24", text(&buffer));
+        }
+        for cell in buffer.content() {
+            assert_eq!(cell.fg, Color::Reset, "NO_COLOR drew a colour: {cell:?}");
+            assert_eq!(cell.bg, Color::Reset, "NO_COLOR drew a colour: {cell:?}");
+        }
+        let y = selected_row(&buffer);
+        for x in 1..79 {
+            assert!(
+                buffer[(x, y)].modifier.contains(Modifier::REVERSED),
+                "{name}: cell {x} not reversed"
+            );
+        }
+        let other = y + 1;
+        assert!(!buffer[(5, other)].modifier.contains(Modifier::REVERSED));
+    }
+}
+
+#[test]
+fn sixteen_colour_terminals_get_no_rgb() {
+    let theme = Theme::load("dark", ColorMode::Ansi16, None).unwrap();
+    let buffer = draw_with(&versions_state(Kind::Data, 160, 48), &theme);
+    for cell in buffer.content() {
+        assert!(
+            !matches!(cell.fg, Color::Rgb(..) | Color::Indexed(_)),
+            "{cell:?}"
+        );
+        assert!(
+            !matches!(cell.bg, Color::Rgb(..) | Color::Indexed(_)),
+            "{cell:?}"
+        );
+    }
+}
+
+#[test]
+fn too_small_says_so() {
+    let s = models_state(Kind::Data, 79, 23);
+    let screen = snapshot("too_small_79x23", &s);
+    assert!(screen.contains("Terminal too small"));
+    assert!(screen.contains("79x23"));
+}
+
+#[test]
+fn filter_prompt_stale_data_and_read_only() {
+    let mut s = models_state(Kind::Data, 80, 24);
+    s.server.read_only = true;
+    update(&mut s, Action::Filter);
+    for c in "fraud".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    let screen = snapshot("models_filtering_80x24", &s);
+    assert!(screen.contains("/fraud"));
+    assert!(screen.contains("READ-ONLY"));
+
+    let mut s = models_state(Kind::Data, 80, 24);
+    let fx = update(&mut s, Action::Refresh);
+    let request = fx.iter().find_map(|e| match e {
+        Effect::LoadModels { request } => Some(*request),
+        _ => None,
+    });
+    let screen = snapshot("models_refreshing_80x24", &s);
+    assert!(screen.contains("refreshing"));
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request: request.unwrap(),
+            result: Err("timeout after 30s".into()),
+        },
+    );
+    let screen = snapshot("models_stale_80x24", &s);
+    assert!(screen.contains("STALE") && screen.contains("churn-predictor"));
+    assert!(screen.contains("timeout after 30s"));
+}
+
+#[test]
+fn command_line_completion() {
+    let mut s = models_state(Kind::Data, 80, 24);
+    update(&mut s, Action::Command);
+    for c in "model fraud".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    update(&mut s, Action::PromptComplete);
+    let screen = snapshot("command_completion_80x24", &s);
+    assert!(screen.contains(":model Fraud Detection (EU)"));
+    assert!(
+        screen.contains(" :model fraud-detector"),
+        "the other candidate is listed"
+    );
+}

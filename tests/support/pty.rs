@@ -1,0 +1,243 @@
+//! Drive the real `tollgate` binary in a pseudo-terminal and read its screen with vt100.
+//! Waits poll the screen with generous timeouts; nothing asserts on how long things take.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+/// Long enough for a loaded CI machine; a passing test never waits this long.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+pub const ROWS: u16 = 30;
+pub const COLS: u16 = 100;
+
+/// The test server's URL, or a failure that says how to get one.
+pub fn tracking_uri() -> String {
+    match std::env::var("TOLLGATE_TEST_TRACKING_URI") {
+        Ok(uri) if !uri.is_empty() => uri,
+        _ => panic!(
+            "TOLLGATE_TEST_TRACKING_URI is not set: the end-to-end tests need the seeded MLflow \
+             test server. Run them with scripts/test.sh (it starts and seeds the server and sets \
+             TOLLGATE_TEST_TRACKING_URI and TOLLGATE_TEST_MANIFEST)."
+        ),
+    }
+}
+
+/// The seeder's manifest (what models and versions exist).
+pub fn manifest() -> serde_json::Value {
+    let path = std::env::var("TOLLGATE_TEST_MANIFEST").unwrap_or_else(|_| {
+        panic!("TOLLGATE_TEST_MANIFEST is not set: run the end-to-end tests with scripts/test.sh")
+    });
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the test manifest {path}: {e}"));
+    serde_json::from_str(&text).expect("the manifest is JSON")
+}
+
+/// A model's alias -> version from the manifest.
+pub fn alias_version(manifest: &serde_json::Value, model: &str, alias: &str) -> String {
+    manifest["models"]
+        .as_array()
+        .expect("models[]")
+        .iter()
+        .find(|m| m["name"] == model)
+        .and_then(|m| m["aliases"][alias].as_str())
+        .unwrap_or_else(|| panic!("the manifest has no @{alias} for {model}"))
+        .to_string()
+}
+
+pub struct Cockpit {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    _master: Box<dyn MasterPty + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _home: tempfile::TempDir,
+}
+
+#[derive(Default)]
+pub struct Launch<'a> {
+    pub args: &'a [&'a str],
+    pub tracking_uri: Option<String>,
+    pub config: Option<&'a str>,
+    pub env: &'a [(&'a str, &'a str)],
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tollgate"))
+}
+
+impl Cockpit {
+    /// Start the binary with a private HOME and config, `NO_COLOR=1`, in a 100x30 terminal.
+    pub fn start(launch: Launch) -> Cockpit {
+        let home = tempfile::tempdir().expect("temp home");
+        let config_path = home.path().join("config.toml");
+        if let Some(config) = launch.config {
+            std::fs::write(&config_path, config).expect("write config");
+        }
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.args(launch.args);
+        cmd.env_clear();
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        set_home(&mut cmd, home.path(), &config_path);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_COLOR", "1");
+        cmd.env("TOLLGATE_LOG", "debug");
+        if let Some(uri) = &launch.tracking_uri {
+            cmd.env("MLFLOW_TRACKING_URI", uri);
+        }
+        for (k, v) in launch.env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("spawn tollgate");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (Arc::clone(&parser), Arc::clone(&raw));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Cockpit {
+            child,
+            writer,
+            _master: pty.master,
+            parser,
+            raw,
+            _home: home,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Everything the program wrote, escape sequences included.
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    pub fn with_screen<T>(&self, f: impl FnOnce(&vt100::Screen) -> T) -> T {
+        f(self.parser.lock().unwrap().screen())
+    }
+
+    /// Wait until the screen shows every one of `texts`; fail with the screen if it never does.
+    pub fn wait_for(&self, texts: &[&str]) -> String {
+        self.wait_until(&format!("{texts:?}"), |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn send(&mut self, bytes: &str) {
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Type text one key at a time, as a person would (each key is its own event).
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(&c.to_string());
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+
+    /// A lone Esc, then a pause, so it is not read as the start of an Alt chord.
+    pub fn esc(&mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child's pid")
+    }
+
+    /// Wait for the program to end; returns whether it exited successfully.
+    pub fn wait_exit(&mut self) -> bool {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                // Let the reader thread drain what was written last.
+                std::thread::sleep(Duration::from_millis(200));
+                return status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "tollgate did not exit; the screen shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Cockpit {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+fn set_home(cmd: &mut CommandBuilder, home: &Path, config: &Path) {
+    cmd.env("HOME", home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env("XDG_DATA_HOME", home.join("data"));
+    cmd.env("XDG_CACHE_HOME", home.join("cache"));
+    cmd.env("TOLLGATE_CONFIG", config);
+}
+
+/// Send a signal by name with the system's `kill`.
+pub fn signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// Whether `raw` left the alternate screen and showed the cursor after entering it.
+pub fn restored(raw: &[u8]) -> bool {
+    let find = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    let entered = find(b"\x1b[?1049h");
+    let left = find(b"\x1b[?1049l");
+    let shown = find(b"\x1b[?25h");
+    matches!((entered, left, shown), (Some(e), Some(l), Some(s)) if l > e && s > e)
+}

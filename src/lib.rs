@@ -8,6 +8,8 @@ pub mod app;
 pub mod cli;
 pub mod cockpit;
 pub mod config;
+pub mod evidence;
+pub mod governance;
 pub mod logging;
 pub mod mlflow;
 pub mod registry;

@@ -1,0 +1,17 @@
+//! Drift evidence: statistics and thresholds, per-window feature tables, drift over time from a
+//! monitoring run's metrics, and the histogram artifact.
+
+mod histograms;
+mod history;
+mod statistic;
+mod table;
+
+pub use histograms::{
+    FeatureHistogram, HistogramError, HistogramWindow, Histograms, HISTOGRAMS_ARTIFACT,
+};
+pub use history::{
+    day_of, DriftHistory, DriftOnset, FeatureSeries, SeriesPoint, Window, DRIFT_PREFIX,
+    PERF_PREFIX, SHARE_KEY,
+};
+pub use statistic::{Comparison, DriftThresholds, Statistic, Verdict};
+pub use table::{FeatureRow, WindowTable};

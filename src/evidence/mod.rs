@@ -1,0 +1,10 @@
+//! Pure interpretation of the evidence an approver reads: metric curves (downsampling), drift,
+//! Evidently reports, fairness and lineage. Data in, results out: no network, no terminal.
+
+pub mod bounds;
+pub mod downsample;
+pub mod drift;
+pub mod evidently;
+pub mod fairness;
+pub mod lenient_json;
+pub mod lineage;

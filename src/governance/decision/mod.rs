@@ -1,0 +1,16 @@
+//! Decisions: the record kept in version tags, who is acting, four-eyes, the roll back target
+//! and the staleness check made right before writing.
+
+mod actor;
+mod four_eyes;
+mod record;
+mod rollback;
+mod staleness;
+
+pub use actor::{resolve_actor, Actor, ActorInputs, ActorSource};
+pub use four_eyes::{check_four_eyes, FourEyesInput, FourEyesOk, Refusal};
+pub use record::{
+    fit_tag_value, iso8601, Decision, DecisionRecord, DECISION_TAG_PREFIX, MAX_TAG_VALUE,
+};
+pub use rollback::{rollback_target, AuditEntry, RollbackError};
+pub use staleness::{staleness, Change, Staleness};

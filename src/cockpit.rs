@@ -28,7 +28,8 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
     let registry = crate::cli::connect(&resolved)?;
 
     let (keymap, mut warnings) = KeyMap::from_config(resolved.config.keys.as_ref());
-    let (settings, ui_warnings) = UiSettings::from_config(resolved.config.ui.as_ref());
+    let (mut settings, ui_warnings) = UiSettings::from_config(resolved.config.ui.as_ref());
+    settings.ascii |= global.ascii;
     warnings.extend(ui_warnings);
 
     let mode = ColorMode::detect(&|k| std::env::var(k).ok());

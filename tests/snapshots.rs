@@ -464,3 +464,71 @@ fn command_line_completion() {
         "the other candidate is listed"
     );
 }
+
+fn detail_screen(s: &State) -> &tollgate::app::screens::DetailScreen {
+    match s.screens.last().unwrap() {
+        tollgate::app::screens::Screen::Detail(d) => d,
+        _ => panic!("not on a detail screen"),
+    }
+}
+
+/// Answer the pending history request of `key` with a noisy 30,000-point loss curve.
+fn answer_history(s: &mut State, key: &str, result: Result<usize, &str>) {
+    let request = detail_screen(s).histories[key]
+        .pending
+        .expect("history asked for");
+    let result = result
+        .map(|n| {
+            (0..n)
+                .map(|i| tollgate::mlflow::Metric {
+                    key: key.into(),
+                    value: 0.7 * (-(i as f64) / 4000.0).exp()
+                        + 0.05
+                        + if i == 12_345 { 0.4 } else { 0.0 },
+                    timestamp: 1_790_000_000_000 + i as i64 * 1000,
+                    step: i as i64,
+                })
+                .collect()
+        })
+        .map_err(str::to_string);
+    update(
+        s,
+        Action::HistoryLoaded {
+            request,
+            key: key.into(),
+            result,
+        },
+    );
+}
+
+#[test]
+fn metrics_tab_draws_the_selected_curve() {
+    for (w, h) in SIZES {
+        let mut s = detail_state(Kind::Data, 2, w, h);
+        answer_history(&mut s, "accuracy", Ok(30_000));
+        let screen = snapshot(&format!("detail_metrics_curve_{w}x{h}"), &s);
+        assert!(screen.contains("30000 points, by step"), "{screen}");
+        assert!(screen.contains("29999"), "the last step labels the x axis");
+        update(&mut s, Action::ToggleTimeAxis);
+        let screen = snapshot(&format!("detail_metrics_curve_by_time_{w}x{h}"), &s);
+        assert!(screen.contains("by time"), "{screen}");
+
+        let mut s = detail_state(Kind::Data, 2, w, h);
+        answer_history(&mut s, "accuracy", Err("HTTP 500: history unavailable"));
+        let screen = snapshot(&format!("detail_metrics_curve_error_{w}x{h}"), &s);
+        assert!(screen.contains("history unavailable"), "{screen}");
+
+        let mut s = detail_state(Kind::Data, 2, w, h);
+        answer_history(&mut s, "accuracy", Ok(1));
+        let screen = snapshot(&format!("detail_metrics_curve_single_{w}x{h}"), &s);
+        assert!(screen.contains("one value logged"), "{screen}");
+    }
+    let mut s = detail_state(Kind::Data, 2, 80, 24);
+    s.settings.ascii = true;
+    answer_history(&mut s, "accuracy", Ok(30_000));
+    let screen = snapshot("detail_metrics_curve_ascii_80x24", &s);
+    // The header's spinner is braille (models still loading); the chart below it is not.
+    let body: String = screen.lines().skip(1).collect();
+    assert!(!body.chars().any(|c| ('\u{2800}'..='\u{28ff}').contains(&c)));
+    assert!(body.contains('•'), "dots mark the curve");
+}

@@ -40,6 +40,8 @@ pub enum Action {
     PrevTab,
     /// Detail tab by number, 1-based.
     SelectTab(u8),
+    /// Metrics tab: draw the curve by step or by time.
+    ToggleTimeAxis,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -87,6 +89,13 @@ pub enum Action {
     DetailLoaded {
         request: RequestId,
         result: Result<Box<VersionDetail>, String>,
+    },
+    /// One metric's full history (Metrics tab curves), for the detail screen that asked.
+    #[serde(skip)]
+    HistoryLoaded {
+        request: RequestId,
+        key: String,
+        result: Result<Vec<crate::mlflow::Metric>, String>,
     },
     /// The filter text has been still for the debounce delay: search the server for it.
     #[serde(skip)]
@@ -158,6 +167,7 @@ impl Action {
             Action::NextTab => "next tab",
             Action::PrevTab => "previous tab",
             Action::SelectTab(n) => return Some(format!("tab {n}")),
+            Action::ToggleTimeAxis => "curve by step / by time (Metrics tab)",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

@@ -22,6 +22,12 @@ pub enum Effect {
         model: String,
         version: String,
     },
+    /// The full history of one metric of a run.
+    LoadHistory {
+        request: RequestId,
+        run_id: String,
+        key: String,
+    },
     /// Send `action` back after a delay (debouncing).
     After {
         delay_ms: u64,

@@ -3,6 +3,7 @@
 //! ```toml
 //! [ui]
 //! theme = "light"
+//! ascii = true                    # dot markers instead of braille in charts
 //! server_search_threshold = 200   # models lists at least this long filter on the server too
 //! search_debounce_ms = 250
 //! [ui.metrics]
@@ -21,6 +22,8 @@ pub struct UiSettings {
     /// Quiet time after the last keystroke before a server-side search is sent.
     pub search_debounce_ms: u64,
     pub theme: Option<String>,
+    /// Dot markers instead of braille in charts (fonts without braille, e.g. on bastion hosts).
+    pub ascii: bool,
 }
 
 impl Default for UiSettings {
@@ -30,6 +33,7 @@ impl Default for UiSettings {
             server_search_threshold: 200,
             search_debounce_ms: 250,
             theme: None,
+            ascii: false,
         }
     }
 }
@@ -45,6 +49,7 @@ impl UiSettings {
         for (key, value) in table {
             match (key.as_str(), value) {
                 ("theme", toml::Value::String(name)) => settings.theme = Some(name.clone()),
+                ("ascii", toml::Value::Boolean(b)) => settings.ascii = *b,
                 ("server_search_threshold", toml::Value::Integer(n)) if *n >= 0 => {
                     settings.server_search_threshold = *n as usize
                 }
@@ -67,7 +72,7 @@ impl UiSettings {
                     }
                 }
                 (key, value) => warnings.push(format!(
-                    "[ui] {key} = {value}: unknown setting or wrong type (known: theme, server_search_threshold, search_debounce_ms, metrics)"
+                    "[ui] {key} = {value}: unknown setting or wrong type (known: theme, ascii, server_search_threshold, search_debounce_ms, metrics)"
                 )),
             }
         }

@@ -81,6 +81,24 @@ impl Tasks {
                     let _ = tx.send(Action::DetailLoaded { request, result });
                 });
             }
+            Effect::LoadHistory {
+                request,
+                run_id,
+                key,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .client()
+                        .get_metric_history(&run_id, &key)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::HistoryLoaded {
+                        request,
+                        key,
+                        result,
+                    });
+                });
+            }
             Effect::After { delay_ms, action } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;

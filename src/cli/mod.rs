@@ -53,6 +53,9 @@ pub struct GlobalArgs {
     /// Let the cockpit use the mouse (wheel scrolls); off by default so terminal selection works.
     #[arg(long, global = true)]
     pub mouse: bool,
+    /// Draw charts with dots instead of braille (for fonts without braille; also `[ui] ascii`).
+    #[arg(long, global = true)]
+    pub ascii: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,7 @@
 //! One version in full, in tabs. Tabs 3-7 belong to later capabilities and say so.
 
+use std::collections::BTreeMap;
+
 use super::matches;
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
@@ -96,6 +98,11 @@ pub struct DetailScreen {
     pub cursor: ListCursor,
     /// Narrows the Metrics tab (metric and param names).
     pub filter: String,
+    /// Metric histories of the version's run, by key, fetched when a metric is selected and
+    /// kept until refresh.
+    pub histories: BTreeMap<String, Remote<Vec<Metric>>>,
+    /// Metrics tab: curves by time instead of by step.
+    pub by_time: bool,
 }
 
 impl DetailScreen {
@@ -107,6 +114,33 @@ impl DetailScreen {
             tab: DetailTab::Overview,
             cursor: ListCursor::default(),
             filter: String::new(),
+            histories: BTreeMap::new(),
+            by_time: false,
+        }
+    }
+
+    /// Whether anything of this screen is on its way (spinner ticks run meanwhile).
+    pub fn is_loading(&self) -> bool {
+        self.data.is_loading() || self.histories.values().any(Remote::is_loading)
+    }
+
+    /// The version's source run id, once the detail has loaded with a readable run.
+    pub fn run_id(&self) -> Option<&str> {
+        self.data
+            .data
+            .as_ref()
+            .and_then(|d| d.run.run())
+            .map(|r| r.info.run_id.as_str())
+    }
+
+    /// The metric selected on the Metrics tab.
+    pub fn selected_metric(&self) -> Option<&Metric> {
+        if self.tab != DetailTab::Metrics {
+            return None;
+        }
+        match self.metric_entries().get(self.cursor.selected) {
+            Some(MetricEntry::Metric(m)) => Some(m),
+            _ => None,
         }
     }
 

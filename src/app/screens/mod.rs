@@ -32,7 +32,7 @@ impl Screen {
         match self {
             Screen::Models(m) => m.is_loading(),
             Screen::Versions(v) => v.data.is_loading(),
-            Screen::Detail(d) => d.data.is_loading(),
+            Screen::Detail(d) => d.is_loading(),
         }
     }
 

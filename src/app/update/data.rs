@@ -2,6 +2,7 @@
 
 use super::super::action::RequestId;
 use super::super::effect::Effect;
+use super::super::remote::Remote;
 use super::super::screens::Screen;
 use super::super::state::{ServerContext, StartAt, State, StatusLevel};
 use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
@@ -102,6 +103,48 @@ pub(super) fn detail_loaded(
     let kept = screen.data.stale;
     if let Some(e) = error {
         state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
+pub(super) fn history_loaded(
+    state: &mut State,
+    request: RequestId,
+    key: &str,
+    result: Result<Vec<crate::mlflow::Metric>, String>,
+) {
+    for screen in &mut state.screens {
+        if let Screen::Detail(d) = screen {
+            if let Some(h) = d.histories.get_mut(key) {
+                if h.resolve(request, result.clone()) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Ask for what the shown tab needs and does not have yet: the selected metric's history on
+/// the Metrics tab. Each is asked for once and kept until refresh.
+pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(Screen::Detail(d)) = state.screens.last() else {
+        return;
+    };
+    let want_history = match (d.run_id(), d.selected_metric()) {
+        (Some(run), Some(m)) if !d.histories.contains_key(&m.key) => {
+            Some((run.to_string(), m.key.clone()))
+        }
+        _ => None,
+    };
+    if let Some((run_id, key)) = want_history {
+        let request = state.new_request();
+        if let Some(Screen::Detail(d)) = state.screens.last_mut() {
+            d.histories.insert(key.clone(), Remote::loading(request));
+        }
+        fx.push(Effect::LoadHistory {
+            request,
+            run_id,
+            key,
+        });
     }
 }
 

@@ -26,6 +26,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::VersionsLoaded { request, result } => data::versions_loaded(state, request, result),
         Action::DetailLoaded { request, result } => data::detail_loaded(state, request, result),
+        Action::HistoryLoaded {
+            request,
+            key,
+            result,
+        } => data::history_loaded(state, request, &key, result),
         Action::SearchDue { text } => data::search_due(state, &text, &mut fx),
         Action::ProfileSwitched(server) => data::profile_switched(state, server, &mut fx),
         Action::ProfileFailed { name, error } => {
@@ -58,6 +63,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
     }
+    data::ensure_tab_data(state, &mut fx);
     fx
 }
 

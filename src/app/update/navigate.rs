@@ -29,6 +29,13 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(state, fx),
         Action::CycleSort | Action::ReverseSort => sort(state, action == Action::CycleSort),
         Action::NextTab | Action::PrevTab | Action::SelectTab(_) => tab(state, action),
+        Action::ToggleTimeAxis => {
+            if let Screen::Detail(d) = state.top_mut() {
+                if d.tab == DetailTab::Metrics {
+                    d.by_time = !d.by_time;
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -153,6 +160,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             });
         }
         Screen::Detail(d) => {
+            d.histories.clear();
             d.data.start(request);
             fx.push(Effect::LoadDetail {
                 request,

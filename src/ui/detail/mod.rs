@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
     };
     match d.tab {
         DetailTab::Overview => overview::draw(frame, content, d, detail, theme),
-        DetailTab::Metrics => metrics::draw(frame, content, area, d, detail, theme),
+        DetailTab::Metrics => metrics::draw(frame, content, area, state, d, detail, theme),
         _ => {}
     }
 }

@@ -253,13 +253,7 @@ fn detail_overview_and_metrics_tabs() {
 #[test]
 fn tabs_not_built_yet_say_so() {
     for (w, h) in SIZES {
-        for (tab, name) in [
-            (3, "fairness"),
-            (4, "drift"),
-            (5, "lineage"),
-            (6, "gate"),
-            (7, "audit"),
-        ] {
+        for (tab, name) in [(4, "drift"), (5, "lineage"), (6, "gate"), (7, "audit")] {
             let screen = snapshot(
                 &format!("detail_{name}_{w}x{h}"),
                 &detail_state(Kind::Data, tab, w, h),
@@ -531,4 +525,96 @@ fn metrics_tab_draws_the_selected_curve() {
     let body: String = screen.lines().skip(1).collect();
     assert!(!body.chars().any(|c| ('\u{2800}'..='\u{28ff}').contains(&c)));
     assert!(body.contains('•'), "dots mark the curve");
+}
+
+/// Replace the run's metrics of a detail state (fixtures carry only a few).
+fn with_metrics(s: &mut State, metrics: &[(&str, f64)]) {
+    let tollgate::app::screens::Screen::Detail(d) = s.screens.last_mut().unwrap() else {
+        panic!()
+    };
+    let detail = d.data.data.as_mut().unwrap();
+    let tollgate::registry::RunState::Active(run) = &mut detail.run else {
+        panic!()
+    };
+    let run = std::sync::Arc::make_mut(run);
+    run.data.metrics = metrics
+        .iter()
+        .map(|(k, v)| tollgate::mlflow::Metric {
+            key: k.to_string(),
+            value: *v,
+            timestamp: 1_790_000_000_000,
+            step: 0,
+        })
+        .collect();
+}
+
+const FAIRNESS: &[(&str, f64)] = &[
+    ("accuracy", 0.83),
+    ("fairness.disparate_impact", 0.74),
+    ("fairness.statistical_parity_difference", -0.12),
+    ("fairness.sex.disparate_impact", 0.74),
+    ("fairness.age_group.disparate_impact", 0.91),
+    ("fairness.sex:female.selection_rate", 0.34),
+    ("fairness.sex:male.selection_rate", 0.46),
+    ("fairness.sex:female.accuracy", 0.81),
+    ("fairness.sex:male.accuracy", 0.84),
+    ("fairness.sex:female.tpr", 0.62),
+    ("fairness.sex:male.tpr", 0.71),
+    ("fairness.sex:female.fpr", 0.09),
+    ("fairness.sex:male.fpr", 0.14),
+    ("fairness.age_group:lt25.selection_rate", 0.38),
+    ("fairness.age_group:25to60.selection_rate", 0.42),
+    ("fairness.age_group:gt60.selection_rate", 0.40),
+];
+
+#[test]
+fn fairness_tab() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            let mut s = detail_state(kind, 3, w, h);
+            if let Kind::Data = kind {
+                with_metrics(&mut s, FAIRNESS);
+            }
+            let name = format!("detail_fairness_{}_{w}x{h}", kind_name(kind));
+            let screen = snapshot(&name, &s);
+            match kind {
+                Kind::Data => {
+                    assert!(screen.contains("disparate_impact"), "{screen}");
+                    assert!(
+                        screen.contains("four-fifths 0.905 = lt25 0.38 / 25to60 0.42 ✓ pass"),
+                        "{screen}"
+                    );
+                    assert!(screen.contains("no policy"));
+                }
+                Kind::Empty => assert!(screen.contains("no readable source run"), "{screen}"),
+                Kind::Loading => assert!(screen.contains("Loading"), "{screen}"),
+                Kind::Error => assert!(screen.contains("Could not load"), "{screen}"),
+            }
+        }
+        // No fairness metric at all: the convention to follow.
+        let mut s = detail_state(Kind::Data, 3, w, h);
+        with_metrics(&mut s, &[("accuracy", 0.8)]);
+        let screen = snapshot(&format!("detail_fairness_none_{w}x{h}"), &s);
+        assert!(screen.contains("No fairness evidence logged"), "{screen}");
+        assert!(screen.contains("fairness.<metric>"), "{screen}");
+
+        // A policy's bounds give verdicts; j moves to the next attribute.
+        let mut s = detail_state(Kind::Data, 3, w, h);
+        with_metrics(&mut s, FAIRNESS);
+        let bounds: std::collections::BTreeMap<String, tollgate::evidence::bounds::Bounds> = [(
+            "fairness.disparate_impact".to_string(),
+            tollgate::evidence::bounds::Bounds {
+                min: Some(0.8),
+                max: Some(1.25),
+                abs_max: None,
+            },
+        )]
+        .into();
+        s.fairness_bounds = Some(bounds);
+        update(&mut s, Action::MoveDown);
+        let screen = snapshot(&format!("detail_fairness_policy_{w}x{h}"), &s);
+        assert!(screen.contains("✗ fail"), "{screen}");
+        assert!(screen.contains("sex by group"), "{screen}");
+        assert!(screen.contains("four-fifths 0.739"), "{screen}");
+    }
 }

@@ -63,10 +63,7 @@ impl DetailTab {
     /// For tabs whose capability is not built yet: what will fill them.
     pub fn arrives_with(self) -> Option<&'static str> {
         match self {
-            DetailTab::Overview | DetailTab::Metrics => None,
-            DetailTab::Fairness => {
-                Some("the evidence views (fairness metrics by group, four-fifths ratio)")
-            }
+            DetailTab::Overview | DetailTab::Metrics | DetailTab::Fairness => None,
             DetailTab::Drift => Some("drift monitoring (per-feature drift, drift over time)"),
             DetailTab::Lineage => Some("lineage (runs, datasets, code, logged models)"),
             DetailTab::Gate => Some("policy gates (the gate report for a promotion)"),
@@ -207,9 +204,26 @@ impl DetailScreen {
     pub fn scroll_len(&self) -> usize {
         match self.tab {
             DetailTab::Metrics => self.metric_entries().len(),
+            DetailTab::Fairness => self.fairness_attributes(),
             DetailTab::Overview => self.data.data.as_ref().map_or(0, overview_line_bound),
             _ => 0,
         }
+    }
+}
+
+impl DetailScreen {
+    /// How many sensitive attributes the run logged (the Fairness tab's j/k choice).
+    fn fairness_attributes(&self) -> usize {
+        let Some(run) = self.data.data.as_ref().and_then(|d| d.run.run()) else {
+            return 0;
+        };
+        crate::evidence::fairness::Fairness::from_metrics(
+            &run.data.metrics,
+            &Default::default(),
+            &Default::default(),
+        )
+        .attributes()
+        .len()
     }
 }
 
@@ -240,7 +254,7 @@ mod tests {
         assert_eq!(DetailTab::Gate.number(), 6);
         assert!(DetailTab::ALL
             .iter()
-            .skip(2)
+            .skip(3)
             .all(|t| t.arrives_with().is_some()));
     }
 }

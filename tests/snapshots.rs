@@ -618,3 +618,122 @@ fn fairness_tab() {
         assert!(screen.contains("four-fifths 0.739"), "{screen}");
     }
 }
+
+/// Monitoring of 14 daily windows: `income` drifts from window 8 on, `age` never; accuracy falls.
+fn monitored() -> tollgate::app::screens::Monitored {
+    use std::collections::HashMap;
+    use tollgate::mlflow::Metric;
+    let day = 86_400_000i64;
+    let start = 1_794_700_800_000i64; // 2026-11-14
+    let series = |f: &dyn Fn(i64) -> f64| -> Vec<Metric> {
+        (0..14)
+            .map(|i| Metric {
+                key: String::new(),
+                value: f(i),
+                timestamp: start + i * day,
+                step: i,
+            })
+            .collect()
+    };
+    let mut h: HashMap<String, Vec<Metric>> = HashMap::new();
+    let drifting = |i: i64| {
+        if i >= 8 {
+            0.15 + 0.05 * (i - 8) as f64
+        } else {
+            0.03
+        }
+    };
+    h.insert("drift.income.psi".into(), series(&|i| drifting(i) * 2.0));
+    h.insert("drift.income.ks_stat".into(), series(&|i| drifting(i)));
+    h.insert(
+        "drift.income.p_value".into(),
+        series(&|i| if i >= 8 { 0.001 } else { 0.4 }),
+    );
+    h.insert("drift.age.psi".into(), series(&|_| 0.02));
+    h.insert("drift.age.ks_stat".into(), series(&|_| 0.03));
+    h.insert("drift.age.p_value".into(), series(&|_| 0.6));
+    h.insert(
+        "drift.share".into(),
+        series(&|i| if i >= 8 { 0.5 } else { 0.0 }),
+    );
+    h.insert("perf.accuracy".into(), series(&|i| 0.85 - 0.01 * i as f64));
+    h.insert("perf.auc".into(), series(&|i| 0.9 - 0.008 * i as f64));
+    let histograms = serde_json::json!({
+        "reference_rows": 5000,
+        "features": {
+            "income": {
+                "kind": "numeric",
+                "bin_edges": [0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0],
+                "reference": [300, 1200, 1800, 1100, 450, 150],
+                "windows": [{"step": 13, "window_end_ms": start + 13 * day, "rows": 1000,
+                             "counts": [20, 90, 200, 330, 250, 110]}]
+            }
+        }
+    });
+    tollgate::app::screens::Monitored {
+        run_id: "monrun0001".into(),
+        run_name: Some("monitoring-credit-risk-scorer-v29".into()),
+        runs: 1,
+        history: tollgate::evidence::drift::DriftHistory::from_metric_histories(
+            &h,
+            &Default::default(),
+        ),
+        histograms: Some(
+            tollgate::evidence::drift::Histograms::parse(histograms.to_string().as_bytes())
+                .map_err(|e| e.to_string()),
+        ),
+    }
+}
+
+fn answer_monitoring(s: &mut State, result: Result<tollgate::app::screens::Monitoring, String>) {
+    let request = detail_screen(s)
+        .monitoring
+        .as_ref()
+        .and_then(|m| m.pending)
+        .expect("monitoring asked for");
+    update(s, Action::MonitoringLoaded { request, result });
+}
+
+#[test]
+fn drift_tab() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            let mut s = detail_state(Kind::Data, 4, w, h);
+            let result = match kind {
+                Kind::Data => Ok(Some(std::sync::Arc::new(monitored()))),
+                Kind::Loading => Err(String::new()),
+                Kind::Error => Err("HTTP 503 from http://127.0.0.1:5000/api/2.0/mlflow/runs/search: Service Unavailable".into()),
+                Kind::Empty => Ok(None),
+            };
+            if !matches!(kind, Kind::Loading) {
+                answer_monitoring(&mut s, result);
+            }
+            let screen = snapshot(&format!("detail_drift_{}_{w}x{h}", kind_name(kind)), &s);
+            match kind {
+                Kind::Data => {
+                    assert!(
+                        screen.contains("income drifting since 2026-11-23"),
+                        "{screen}"
+                    );
+                    assert!(screen.contains("● yes"), "{screen}");
+                    assert!(screen.contains("share 0.50 DRIFTED"), "{screen}");
+                }
+                Kind::Loading => assert!(screen.contains("Loading monitoring runs"), "{screen}"),
+                Kind::Error => assert!(
+                    screen.contains("Could not load the monitoring runs"),
+                    "{screen}"
+                ),
+                Kind::Empty => assert!(screen.contains("Not monitored"), "{screen}"),
+            }
+        }
+        // The other feature: not drifting.
+        let mut s = detail_state(Kind::Data, 4, w, h);
+        answer_monitoring(&mut s, Ok(Some(std::sync::Arc::new(monitored()))));
+        update(&mut s, Action::MoveDown);
+        let screen = snapshot(&format!("detail_drift_stable_feature_{w}x{h}"), &s);
+        assert!(
+            screen.contains("age not drifting · PSI by window"),
+            "{screen}"
+        );
+    }
+}

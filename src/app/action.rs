@@ -97,6 +97,12 @@ pub enum Action {
         key: String,
         result: Result<Vec<crate::mlflow::Metric>, String>,
     },
+    /// A version's monitoring evidence (Drift tab).
+    #[serde(skip)]
+    MonitoringLoaded {
+        request: RequestId,
+        result: Result<crate::app::screens::Monitoring, String>,
+    },
     /// The filter text has been still for the debounce delay: search the server for it.
     #[serde(skip)]
     SearchDue {

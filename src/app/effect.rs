@@ -28,6 +28,13 @@ pub enum Effect {
         run_id: String,
         key: String,
     },
+    /// A version's monitoring runs, drift/perf histories and histograms, judged by `thresholds`.
+    LoadMonitoring {
+        request: RequestId,
+        model: String,
+        version: String,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
     /// Send `action` back after a delay (debouncing).
     After {
         delay_ms: u64,

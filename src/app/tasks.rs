@@ -99,6 +99,21 @@ impl Tasks {
                     });
                 });
             }
+            Effect::LoadMonitoring {
+                request,
+                model,
+                version,
+                thresholds,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .monitoring(&model, &version)
+                        .await
+                        .map(|data| data.map(|d| Arc::new(monitored(d, &thresholds))))
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::MonitoringLoaded { request, result });
+                });
+            }
             Effect::After { delay_ms, action } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;
@@ -137,5 +152,25 @@ impl Tasks {
             };
             let _ = tx.send(action);
         });
+    }
+}
+
+/// Judge the monitoring data and parse its histograms, off the UI thread.
+fn monitored(
+    data: crate::registry::MonitoringData,
+    thresholds: &crate::evidence::drift::DriftThresholds,
+) -> crate::app::screens::Monitored {
+    let run = data.latest_run();
+    crate::app::screens::Monitored {
+        run_id: run.map(|r| r.info.run_id.clone()).unwrap_or_default(),
+        run_name: run.and_then(|r| r.info.run_name.clone()),
+        runs: data.runs.len(),
+        history: crate::evidence::drift::DriftHistory::from_metric_histories(
+            &data.histories,
+            thresholds,
+        ),
+        histograms: data.histograms.as_deref().map(|bytes| {
+            crate::evidence::drift::Histograms::parse(bytes).map_err(|e| e.to_string())
+        }),
     }
 }

@@ -5,7 +5,7 @@ mod detail;
 mod models;
 mod versions;
 
-pub use detail::{DetailScreen, DetailTab, MetricEntry};
+pub use detail::{DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring};
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use versions::{VersionsScreen, MAX_METRIC_COLUMNS};
 

@@ -31,6 +31,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             key,
             result,
         } => data::history_loaded(state, request, &key, result),
+        Action::MonitoringLoaded { request, result } => {
+            data::monitoring_loaded(state, request, result)
+        }
         Action::SearchDue { text } => data::search_due(state, &text, &mut fx),
         Action::ProfileSwitched(server) => data::profile_switched(state, server, &mut fx),
         Action::ProfileFailed { name, error } => {

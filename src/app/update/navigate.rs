@@ -140,6 +140,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Invalidate);
     let request = state.new_request();
     let search_request = state.new_request();
+    let thresholds = state.settings.drift.clone();
     match state.top_mut() {
         Screen::Models(m) => {
             m.all.start(request);
@@ -161,6 +162,15 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Screen::Detail(d) => {
             d.histories.clear();
+            if let Some(m) = d.monitoring.as_mut() {
+                m.start(search_request);
+                fx.push(Effect::LoadMonitoring {
+                    request: search_request,
+                    model: d.model.clone(),
+                    version: d.version.clone(),
+                    thresholds,
+                });
+            }
             d.data.start(request);
             fx.push(Effect::LoadDetail {
                 request,

@@ -131,7 +131,17 @@ fn evidence_tabs_on_a_monitored_version() {
 
     c.send("5");
     c.wait_for(&["› Lineage"]);
-    c.send("q");
+    // Back on the versions list (the first Esc clears the metrics filter), the monitored
+    // version carries the drift marker.
+    c.esc();
+    c.wait_until("the metrics filter to clear", |s| !s.contains(fine));
+    c.esc();
+    let screen = c.wait_for(&["● drifted", "VER"]);
+    let marked: Vec<&str> = screen.lines().filter(|l| l.contains('●')).collect();
+    assert!(
+        marked.iter().any(|l| l.contains(&format!(" {version} "))),
+        "{screen}"
+    );
     c.send("q");
     c.send("q");
     assert!(c.wait_exit());

@@ -737,3 +737,28 @@ fn drift_tab() {
         );
     }
 }
+
+#[test]
+fn versions_list_marks_drifted_versions() {
+    for (w, h) in SIZES {
+        let mut s = versions_state(Kind::Data, w, h);
+        let tollgate::app::screens::Screen::Versions(v) = s.screens.last().unwrap() else {
+            panic!()
+        };
+        let request = v.drift.as_ref().and_then(|d| d.pending);
+        let request = request.expect("drift marks asked for with the list");
+        update(
+            &mut s,
+            Action::DriftMarksLoaded {
+                request,
+                result: Ok([("29".to_string(), true), ("28".to_string(), false)].into()),
+            },
+        );
+        let screen = snapshot(&format!("versions_drift_marks_{w}x{h}"), &s);
+        assert!(screen.contains("● drifted"), "{screen}");
+        let row = screen.lines().find(|l| l.contains("  29 ")).unwrap();
+        assert!(row.contains("★●"), "the champion, drifted: {row}");
+        let row = screen.lines().find(|l| l.contains("  28 ")).unwrap();
+        assert!(!row.contains('●'), "{row}");
+    }
+}

@@ -97,6 +97,12 @@ pub enum Action {
         key: String,
         result: Result<Vec<crate::mlflow::Metric>, String>,
     },
+    /// Drift markers of a model's versions (version -> latest window drifted).
+    #[serde(skip)]
+    DriftMarksLoaded {
+        request: RequestId,
+        result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
     /// A version's monitoring evidence (Drift tab).
     #[serde(skip)]
     MonitoringLoaded {

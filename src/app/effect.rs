@@ -35,6 +35,12 @@ pub enum Effect {
         version: String,
         thresholds: crate::evidence::drift::DriftThresholds,
     },
+    /// Whether each monitored version of `model` drifted in its latest window (one request).
+    LoadDriftMarks {
+        request: RequestId,
+        model: String,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
     /// Send `action` back after a delay (debouncing).
     After {
         delay_ms: u64,

@@ -156,6 +156,20 @@ pub(super) fn monitoring_loaded(
 /// the Metrics tab, the monitoring evidence on the Drift tab. Each is asked for once and kept
 /// until refresh.
 pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(Screen::Versions(v)) = state.screens.last() {
+        if v.drift.is_none() {
+            let request = state.new_request();
+            let thresholds = state.settings.drift.clone();
+            if let Some(Screen::Versions(v)) = state.screens.last_mut() {
+                v.drift = Some(Remote::loading(request));
+                fx.push(Effect::LoadDriftMarks {
+                    request,
+                    model: v.model.clone(),
+                    thresholds,
+                });
+            }
+        }
+    }
     let Some(Screen::Detail(d)) = state.screens.last() else {
         return;
     };

@@ -31,6 +31,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             key,
             result,
         } => data::history_loaded(state, request, &key, result),
+        Action::DriftMarksLoaded { request, result } => {
+            for screen in &mut state.screens {
+                if let super::screens::Screen::Versions(v) = screen {
+                    if let Some(d) = v.drift.as_mut() {
+                        // Markers are a hint: a failure leaves the list unmarked, not in error.
+                        if d.resolve(request, result.clone()) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         Action::MonitoringLoaded { request, result } => {
             data::monitoring_loaded(state, request, result)
         }

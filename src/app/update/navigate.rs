@@ -154,6 +154,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
         Screen::Versions(v) => {
+            v.drift = None;
             v.data.start(request);
             fx.push(Effect::LoadVersions {
                 request,

@@ -150,3 +150,44 @@ fn a_gone_run_is_a_marked_leaf_not_an_error() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("[missing]"), "{}", stdout(&out));
 }
+
+/// Reports made by the real `evidently` package (tests/fixtures/evidently), logged as artifacts
+/// of a monitoring run, read into the same drift view as drift metrics.
+#[test]
+fn evidently_reports_logged_as_artifacts_are_read() {
+    use support::rest::{unique, Rest};
+    let live = live();
+    let rest = Rest::new(&live.uri);
+    let experiment = rest.experiment(&unique("evidently-monitoring"));
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/evidently");
+    for (file, shape) in [
+        ("evidently_0_4_40_datadrift_5000rows.json", "legacy"),
+        ("evidently_0_7_23_datadrift_500rows.json", "snapshot"),
+    ] {
+        let model = unique("evidently-model");
+        rest.model_with_version(&model, &experiment);
+        let run_id = rest.monitoring_run(&experiment, &model, "1");
+        let bytes = std::fs::read(fixtures.join(file)).unwrap();
+        rest.put_artifact(&experiment, &run_id, "evidently/data_drift.json", bytes);
+        let report = live.json(&["drift", &model, "1", "--json"]);
+        let d = &report["monitored_versions"][0];
+        assert_eq!(d["monitoring_run_id"], run_id.as_str());
+        let r = &d["evidently_reports"][0];
+        assert_eq!(r["path"], "evidently/data_drift.json", "{file}");
+        assert_eq!(r["shape"], shape, "{file}");
+        // The fixtures shift `income` by 20%: every Evidently version calls it drifted.
+        let drifted: Vec<&str> = d["drifted_features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert!(drifted.contains(&"income"), "{file}: {drifted:?}");
+        let text = stdout(&live.tollgate(&["drift", &model, "1"]));
+        assert!(
+            text.contains("Evidently report evidently/data_drift.json"),
+            "{text}"
+        );
+    }
+}

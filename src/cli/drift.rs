@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::output::{self, Table};
 use super::CliError;
 use crate::evidence::drift::{DriftHistory, DriftOnset, DriftThresholds, Statistic, WindowTable};
+use crate::evidence::evidently::{parse_report, ReportShape};
 use crate::registry::Registry;
 
 /// Statistics shown as table columns, in the convention's order.
@@ -29,6 +30,16 @@ struct VersionDrift {
     perf_latest: BTreeMap<String, f64>,
     perf_first: BTreeMap<String, f64>,
     history: DriftHistory,
+    /// Evidently reports found among the run's artifacts, read into the same table shape.
+    evidently_reports: Vec<ReportJson>,
+}
+
+#[derive(Serialize)]
+struct ReportJson {
+    path: String,
+    shape: ReportShape,
+    evidently_version: Option<String>,
+    table: WindowTable,
 }
 
 #[derive(Serialize)]
@@ -92,7 +103,24 @@ pub async fn run(
             continue;
         };
         let history = DriftHistory::from_metric_histories(&data.histories, &thresholds);
-        let latest = history.latest();
+        // Other JSON artifacts are reports only if they parse as one; the rest is ignored.
+        let evidently_reports: Vec<ReportJson> = data
+            .json_artifacts
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let report = parse_report(bytes, &thresholds).ok()?;
+                Some(ReportJson {
+                    path: path.clone(),
+                    shape: report.shape,
+                    evidently_version: report.evidently_version,
+                    table: report.table,
+                })
+            })
+            .collect();
+        // A run that logged only an Evidently report still has a latest window to show.
+        let latest = history
+            .latest()
+            .or_else(|| evidently_reports.first().map(|r| r.table.clone()));
         let pick = |i: usize| -> BTreeMap<String, f64> {
             history
                 .perf
@@ -120,6 +148,7 @@ pub async fn run(
             perf_first: pick(0),
             perf_latest: pick(1),
             history,
+            evidently_reports,
         });
     }
     if json {
@@ -160,42 +189,68 @@ fn write_version(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
         d.window_count
     )?;
     if let Some(table) = &d.latest {
-        let mut headers = vec!["FEATURE".to_string()];
-        headers.extend(COLUMNS.iter().map(|s| s.label().to_uppercase()));
-        headers.push("DRIFTED".into());
-        let mut t = Table::new(headers);
-        for f in &table.features {
-            let mut cells = vec![f.feature.clone()];
-            cells.extend(
-                COLUMNS
-                    .iter()
-                    .map(|s| f.stat(s).map(output::metric).unwrap_or_else(|| "-".into())),
-            );
-            cells.push(match &f.verdict {
-                Some(v) if v.drifted => format!(
-                    "yes ({} {})",
-                    v.statistic.label(),
-                    v.comparison.describe(v.threshold)
-                ),
-                Some(_) => "no".into(),
-                None => "?".into(),
-            });
-            t.row(cells);
-        }
-        t.write(out, output::stdout_styled())?;
-        if let Some(share) = table.drift_share {
-            writeln!(
-                out,
-                "drift share {:.2} (dataset drift: {})",
-                share,
-                if table.dataset_drifted == Some(true) {
-                    "yes"
-                } else {
-                    "no"
-                }
-            )?;
-        }
+        write_table(table, out)?;
     }
+    for r in &d.evidently_reports {
+        writeln!(
+            out,
+            "Evidently report {} ({}{}): {} features, {} drifted",
+            crate::text::sanitize_line(&r.path),
+            match r.shape {
+                ReportShape::Legacy => "Report 0.4-0.6",
+                ReportShape::Snapshot => "snapshot 0.7",
+            },
+            r.evidently_version
+                .as_deref()
+                .map(|v| format!(", evidently {}", crate::text::sanitize_line(v)))
+                .unwrap_or_default(),
+            r.table.features.len(),
+            r.table.drifted_features().count()
+        )?;
+    }
+    write_onsets_and_perf(d, out)
+}
+
+fn write_table(table: &WindowTable, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut headers = vec!["FEATURE".to_string()];
+    headers.extend(COLUMNS.iter().map(|s| s.label().to_uppercase()));
+    headers.push("DRIFTED".into());
+    let mut t = Table::new(headers);
+    for f in &table.features {
+        let mut cells = vec![f.feature.clone()];
+        cells.extend(
+            COLUMNS
+                .iter()
+                .map(|s| f.stat(s).map(output::metric).unwrap_or_else(|| "-".into())),
+        );
+        cells.push(match &f.verdict {
+            Some(v) if v.drifted => format!(
+                "yes ({} {})",
+                v.statistic.label(),
+                v.comparison.describe(v.threshold)
+            ),
+            Some(_) => "no".into(),
+            None => "?".into(),
+        });
+        t.row(cells);
+    }
+    t.write(out, output::stdout_styled())?;
+    if let Some(share) = table.drift_share {
+        writeln!(
+            out,
+            "drift share {:.2} (dataset drift: {})",
+            share,
+            if table.dataset_drifted == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+        )?;
+    }
+    Ok(())
+}
+
+fn write_onsets_and_perf(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
     for o in &d.onsets {
         writeln!(
             out,

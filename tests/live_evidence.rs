@@ -191,3 +191,63 @@ fn evidently_reports_logged_as_artifacts_are_read() {
         );
     }
 }
+
+#[test]
+fn fairness_reads_aggregates_groups_and_the_four_fifths_ratio() {
+    let live = live();
+    for low in live.manifest["fairness"]["disparate_impact_below_0_8"]
+        .as_array()
+        .unwrap()
+    {
+        let model = low["model"].as_str().unwrap();
+        let version = low["version"].as_str().unwrap();
+        let report = live.json(&["fairness", model, version, "--json"]);
+        let fairness = &report["fairness"];
+        assert_eq!(fairness["state"], "logged");
+        let di = fairness["aggregates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["metric"] == "disparate_impact")
+            .expect("disparate impact logged");
+        assert!((di["value"].as_f64().unwrap() - low["value"].as_f64().unwrap()).abs() < 1e-6);
+        assert_eq!(di["ideal"], 1.0);
+        let sex = fairness["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["attribute"] == "sex")
+            .expect("per-group values for sex");
+        let groups: Vec<&str> = sex["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["group"].as_str().unwrap())
+            .collect();
+        assert_eq!(groups, ["female", "male"]);
+        // The ratio of selection rates, computed by tollgate, is the logged disparate impact.
+        let ff = &sex["four_fifths"];
+        assert!(
+            (ff["ratio"].as_f64().unwrap() - low["value"].as_f64().unwrap()).abs() < 1e-3,
+            "{ff}"
+        );
+        assert_eq!(ff["passes"], false);
+    }
+}
+
+#[test]
+fn a_version_without_fairness_evidence_says_what_to_log() {
+    let live = live();
+    let name = live.edge("escape");
+    let out = live.tollgate(&["fairness", &name, "1"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("no fairness evidence logged"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        live.json(&["fairness", &name, "1", "--json"])["fairness"]["state"],
+        "no_evidence"
+    );
+}

@@ -4,6 +4,7 @@
 mod doctor;
 mod drift;
 mod error;
+mod fairness;
 mod lineage;
 mod models;
 mod output;
@@ -88,6 +89,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fairness evidence of a version: aggregates with their ideal values, per-group values,
+    /// the four-fifths ratio per attribute.
+    Fairness {
+        model: String,
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// The lineage tree of a version: logged model, run, parent runs, experiment, datasets, code.
     Lineage {
         model: String,
@@ -141,6 +150,14 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
         } => {
             let registry = connect(&resolved)?;
             drift::run(&registry, model, version.as_deref(), *json, out).await
+        }
+        Command::Fairness {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            fairness::run(&registry, model, version, *json, out).await
         }
         Command::Lineage {
             model,

@@ -2,7 +2,10 @@
 //! runs the same `registry` code as the cockpit and prints a table, or JSON with `--json`.
 
 mod doctor;
+mod drift;
 mod error;
+mod fairness;
+mod lineage;
 mod models;
 mod output;
 mod show;
@@ -81,6 +84,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Drift of a model's monitored versions (or one version): latest window per feature,
+    /// onsets, live performance.
+    Drift {
+        model: String,
+        version: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fairness evidence of a version: aggregates with their ideal values, per-group values,
+    /// the four-fifths ratio per attribute.
+    Fairness {
+        model: String,
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The lineage tree of a version: logged model, run, parent runs, experiment, datasets, code.
+    Lineage {
+        model: String,
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the connection: resolved URL and profile, paths, reachability, version, auth.
     Doctor {
         #[arg(long)]
@@ -120,6 +146,30 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
     let out = &mut std::io::stdout().lock();
     match command {
         Command::Doctor { json } => doctor::run(&resolved, *json, out).await,
+        Command::Drift {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            drift::run(&registry, model, version.as_deref(), *json, out).await
+        }
+        Command::Fairness {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            fairness::run(&registry, model, version, *json, out).await
+        }
+        Command::Lineage {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            lineage::run(&registry, model, version, *json, out).await
+        }
         Command::Models { filter, json } => {
             let registry = connect(&resolved)?;
             models::run(&registry, filter.as_deref(), *json, out).await

@@ -215,7 +215,7 @@ where
         .y_desc(&c.y_desc)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .y_label_formatter(&number);
     if c.x_labels.is_empty() {
@@ -230,10 +230,12 @@ where
 
     for (i, s) in c.series.iter().enumerate() {
         let col = colour(i);
+        // A dense curve drawn thick is a smear.
+        let stroke = if s.points.len() > 200 { 1 } else { 2 };
         chart
             .draw_series(LineSeries::new(
                 s.points.iter().copied(),
-                col.stroke_width(2),
+                col.stroke_width(stroke),
             ))
             .map_err(err)?
             .label(&s.name)
@@ -297,10 +299,11 @@ where
     let (lo, hi) = bounds(values());
     // Rates live in [0, 1]: keep that scale when they do, so charts compare at a glance.
     let y_lo = lo.min(0.0);
+    // Headroom above the tallest bar for the legend.
     let y_hi = if hi.is_finite() && hi > 1.0 {
-        hi * 1.12
+        hi * 1.3
     } else {
-        1.08
+        1.3
     };
     let y_lo = if y_lo.is_finite() { y_lo * 1.12 } else { 0.0 };
     let mut chart = ChartBuilder::on(root)
@@ -328,7 +331,7 @@ where
         .y_desc(&c.y_desc)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .draw()
         .map_err(err)?;
@@ -413,7 +416,7 @@ where
         .y_label_formatter(&number)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .draw()
         .map_err(err)?;

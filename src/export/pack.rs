@@ -327,3 +327,196 @@ pub fn write_pack(data: &PackData, dir: &Path) -> Result<Vec<WrittenFile>, Expor
     written.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+
+    use super::*;
+    use crate::evidence::drift::{DriftThresholds, HistogramWindow};
+    use crate::evidence::fairness::{Fairness, FourFifthsRule};
+    use crate::evidence::lineage::{build_lineage, LineageInput};
+    use crate::export::gather::{Curve, Monitoring};
+    use crate::mlflow::{Metric, ModelVersion, Run, Tag};
+
+    const DAY: i64 = 86_400_000;
+
+    fn metric(key: &str, step: i64, value: f64) -> Metric {
+        Metric {
+            key: key.into(),
+            value,
+            timestamp: 1_793_491_200_000 + step * DAY,
+            step,
+        }
+    }
+
+    /// A pack whose server text is hostile: names that collide once sanitized, path tricks,
+    /// Markdown and HTML.
+    fn data() -> PackData {
+        let version = ModelVersion {
+            name: "evil|model".into(),
+            version: "7".into(),
+            current_stage: Some("Staging".into()),
+            aliases: vec!["champion".into()],
+            description: Some("<script>alert(1)</script> [click](http://x)".into()),
+            tags: vec![Tag {
+                key: "note".into(),
+                value: "# not a heading\n| not | a | row |".into(),
+            }],
+            creation_timestamp: Some(1_793_000_000_000),
+            ..ModelVersion::default()
+        };
+        let mut run = Run::default();
+        run.info.run_id = "r1".into();
+        run.data.metrics = vec![
+            metric("../../etc/passwd", 3, 0.5),
+            metric("fairness.sex:female.selection_rate", 0, 0.4),
+            metric("fairness.sex:<b>male</b>.selection_rate", 0, 0.6),
+            metric("fairness.sex:female.accuracy", 0, 0.8),
+        ];
+        let mut histories: HashMap<String, Vec<Metric>> = HashMap::new();
+        for step in 0..10 {
+            let psi = if step >= 6 {
+                0.3 + 0.05 * step as f64
+            } else {
+                0.05
+            };
+            for (key, value) in [
+                ("drift.a b.psi", psi),
+                ("drift.a_b.psi", 0.01),
+                ("drift.../x.psi", 0.02),
+                ("perf.accuracy", 0.9 - 0.01 * step as f64),
+            ] {
+                histories
+                    .entry(key.into())
+                    .or_default()
+                    .push(metric(key, step, value));
+            }
+        }
+        let history = DriftHistory::from_metric_histories(&histories, &DriftThresholds::default());
+        let mut features = BTreeMap::new();
+        features.insert(
+            "a b".to_string(),
+            FeatureHistogram {
+                kind: "numeric".into(),
+                bin_edges: vec![0.0, 1.0, 2.0, 3.0],
+                categories: Vec::new(),
+                reference: vec![10.0, 20.0, 10.0],
+                windows: vec![HistogramWindow {
+                    step: 9,
+                    window_end_ms: Some(1_793_491_200_000 + 9 * DAY),
+                    rows: Some(40),
+                    counts: vec![5.0, 15.0, 20.0],
+                }],
+            },
+        );
+        let lineage = build_lineage(&LineageInput {
+            version: &version,
+            logged_model: None,
+            source_run: Some(&run),
+            runs: &HashMap::new(),
+            experiments: &HashMap::new(),
+            dataset_users: &[],
+        });
+        PackData {
+            model: "evil|model".into(),
+            run_state: "active".into(),
+            creator: Some("*someone*".into()),
+            logged_model_id: None,
+            curves: BTreeMap::from([(
+                "../../etc/passwd".to_string(),
+                Curve {
+                    logged_points: 4,
+                    points: vec![(0.0, 1.0), (1.0, 0.8), (2.0, 0.6), (3.0, 0.5)],
+                },
+            )]),
+            fairness: Fairness::from_metrics(
+                &run.data.metrics,
+                &BTreeMap::new(),
+                &FourFifthsRule::default(),
+            ),
+            monitoring: Some(Monitoring {
+                run_id: "m1".into(),
+                history,
+                histograms: Some(Histograms {
+                    reference_rows: Some(40),
+                    features,
+                }),
+                histograms_error: None,
+            }),
+            lineage,
+            version,
+            run: Some(run),
+        }
+    }
+
+    #[test]
+    fn charts_get_safe_unique_names() {
+        let stems: Vec<String> = plan_charts(&data()).into_iter().map(|c| c.stem).collect();
+        assert_eq!(
+            stems,
+            [
+                "metrics-_._.._etc_passwd",
+                "fairness-sex",
+                "drift-_._x",
+                "drift-a_b",
+                "drift-a_b-2",
+                "performance",
+                "histogram-a_b",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_pack_is_written_inside_its_directory_and_reproducible() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        let data = data();
+        let files = write_pack(&data, &a).unwrap();
+        let again = write_pack(&data, &b).unwrap();
+        assert_eq!(files, again);
+        // Nothing escaped the output directory.
+        let mut top: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        top.sort();
+        assert_eq!(top, ["a", "b"]);
+        let mut on_disk: Vec<String> = std::fs::read_dir(&a)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        on_disk.sort();
+        let listed: Vec<String> = files.iter().map(|f| f.file.clone()).collect();
+        assert_eq!(on_disk, listed);
+        for f in &files {
+            let x = std::fs::read(a.join(&f.file)).unwrap();
+            assert_eq!(x.len() as u64, f.bytes);
+            assert_eq!(x, std::fs::read(b.join(&f.file)).unwrap(), "{}", f.file);
+        }
+        assert_eq!(files.len(), 7 * 2 + 2);
+    }
+
+    #[test]
+    fn the_report_embeds_every_chart_and_escapes_server_text() {
+        let data = data();
+        let charts = plan_charts(&data);
+        let md = super::report::render(&data, &charts);
+        for c in &charts {
+            assert!(md.contains(&format!("]({})", c.png())), "{}", c.png());
+            assert!(md.contains(&format!("]({})", c.svg())), "{}", c.svg());
+        }
+        assert!(!md.contains("<script>"));
+        assert!(!md.contains("<b>"));
+        assert!(md.contains("\\<script\\>"));
+        assert!(md.contains("# Evidence pack: evil\\|model version 7"));
+        assert!(!md.contains("\n# not a heading"));
+        assert!(md.contains("\\# not a heading↵\\| not \\| a \\| row \\|"));
+        assert!(md.contains("| Creator | \\*someone\\* |"));
+        assert!(md.contains("a b drifting since 2026-11-07"), "{md}");
+        assert!(md.contains("Four-fifths rule: lowest selection rate 0.4000 (female)"));
+        assert!(md.contains("## Lineage\n\n- evil\\|model\n  - version 7"));
+        // No clock time: only the data's.
+        assert!(md.contains("Data as of 2026-11-10 00:00 UTC"), "{md}");
+    }
+}

@@ -272,6 +272,14 @@ where
             .label(label)
             .legend(legend_line(BLACK));
     }
+    let entries = c.series.len()
+        + usize::from(c.highlight.is_some())
+        + usize::from(c.threshold.is_some())
+        + usize::from(c.marker.is_some());
+    if entries < 2 {
+        // One curve: the title and the axis already name it.
+        return Ok(());
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)

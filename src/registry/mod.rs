@@ -2,11 +2,13 @@
 //! versions with their runs (batched), one version in full. Shared by the CLI and the cockpit.
 
 mod cache;
+mod gate;
 mod models;
 mod monitoring;
 mod versions;
 
 pub use cache::SessionCache;
+pub use gate::{holder, GatheredVersion};
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
 pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};

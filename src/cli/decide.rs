@@ -28,6 +28,8 @@ pub struct DecideArgs<'a> {
     pub policy: Option<&'a Path>,
     pub archive: Option<bool>,
     pub justification: Option<&'a str>,
+    /// The report the decider reviewed (`gate check --json`): the decision is bound to it.
+    pub report: Option<&'a Path>,
 }
 
 fn require_comment(comment: &str) -> Result<(), CliError> {
@@ -50,8 +52,12 @@ pub async fn decide(
     let target = parse_target(args.target)?;
     let policy = policy_file::load(resolved, args.policy)?;
     let actor = governance::actor(resolved)?;
-    let (seen_version, seen) =
+    let (seen_version, current) =
         governance::check(registry, &policy, args.model, args.version, &target).await?;
+    let seen = match args.report {
+        Some(path) => reviewed_report(path)?,
+        None => current,
+    };
     write_report(out, &seen)?;
 
     let held = |v: &crate::mlflow::ModelVersion| target.held_by(v.stage(), &v.aliases);
@@ -269,6 +275,21 @@ pub async fn rollback(
         "rolled_back: recorded on v{back_to} and in audit run {run_id}"
     )?;
     Ok(())
+}
+
+/// A report saved by `gate check --json`, whose digest must match its content.
+fn reviewed_report(path: &Path) -> Result<GateReport, CliError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::Usage(format!("cannot read the report {}: {e}", path.display())))?;
+    let report = GateReport::from_json(&bytes)
+        .map_err(|e| CliError::Usage(format!("{} is not a gate report: {e}", path.display())))?;
+    if !report.verify_digest() {
+        return Err(CliError::Usage(format!(
+            "{}: the report's digest does not match its content (edited?)",
+            path.display()
+        )));
+    }
+    Ok(report)
 }
 
 /// Stop when the fresh report differs from the one shown, listing what changed.

@@ -194,6 +194,9 @@ pub struct DecisionArgs {
     /// Approve past failing gates, when the policy allows overrides: the recorded justification.
     #[arg(long, value_name = "TEXT")]
     pub justification: Option<String>,
+    /// The report reviewed (saved by `gate check --json`): refuse if the version changed since.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub archive: ArchiveArgs,
 }
@@ -209,6 +212,7 @@ impl DecisionArgs {
             policy: self.policy.as_deref(),
             archive: self.archive.choice(),
             justification: self.justification.as_deref(),
+            report: self.report.as_deref(),
         }
     }
 }

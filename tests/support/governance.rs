@@ -81,7 +81,22 @@ fn unique(label: &str) -> String {
 
 /// A new registered model with one version per candidate.
 pub fn fresh_model(uri: &str, label: &str, candidates: &[Candidate]) -> TestModel {
-    let client = client(uri);
+    fresh_model_as(client(uri), label, candidates)
+}
+
+/// A client that signs in with basic auth (the basic-auth server's users).
+pub fn client_as(uri: &str, username: &str, password: &str) -> MlflowClient {
+    let mut settings = ConnectionSettings::new(uri);
+    settings.auth = tollgate::mlflow::Auth::Basic {
+        username: username.into(),
+        password: tollgate::mlflow::Secret::new(password),
+        source: tollgate::mlflow::CredentialSource::Environment,
+    };
+    MlflowClient::new(settings).unwrap()
+}
+
+/// [`fresh_model`] created through `client` (e.g. as an admin).
+pub fn fresh_model_as(client: MlflowClient, label: &str, candidates: &[Candidate]) -> TestModel {
     let name = unique(label);
     let runs = rt().block_on(async {
         let exp = match client.get_experiment_by_name("tollgate-gov-tests").await {

@@ -493,3 +493,54 @@ fn writes_need_confirmation_and_are_refused_read_only() {
     assert!(m.version("1").aliases.is_empty());
     assert!(m.tag("1", "tollgate.decision.alias:champion").is_none());
 }
+
+#[test]
+fn two_concurrent_approvals_promote_once() {
+    let live = live();
+    let m = fresh_model(&live.uri, "race", &[GOOD]);
+    let p = m.policy_path();
+    let spawn = |who: &str| {
+        let live = support::live::Live {
+            uri: live.uri.clone(),
+            manifest: Value::Null,
+        };
+        let (name, policy, who) = (m.name.clone(), p.clone(), who.to_string());
+        std::thread::spawn(move || {
+            live.tollgate_with(
+                &[
+                    "approve",
+                    &name,
+                    "1",
+                    "--to",
+                    "@champion",
+                    "--comment",
+                    "go",
+                    "--yes",
+                    "--policy",
+                    &policy,
+                ],
+                &[("TOLLGATE_USER", &who)],
+            )
+        })
+    };
+    let (a, b) = (spawn("bob"), spawn("carol"));
+    let outs = [a.join().unwrap(), b.join().unwrap()];
+    let ok: Vec<_> = outs.iter().filter(|o| code(o) == 0).collect();
+    assert_eq!(
+        ok.len(),
+        1,
+        "{:?}",
+        outs.iter().map(stderr).collect::<Vec<_>>()
+    );
+    let loser = outs.iter().find(|o| code(o) != 0).unwrap();
+    assert_eq!(code(loser), 1);
+    assert!(
+        stderr(loser).contains("came first") || stderr(loser).contains("already holds"),
+        "{}",
+        stderr(loser)
+    );
+    assert_eq!(m.version("1").aliases, ["champion"]);
+    let audit = live.json(&["audit", &m.name, "--json"]);
+    assert_eq!(audit["count"], 1, "{audit}");
+    assert!(m.tag("1", "tollgate.claim.alias:champion").is_none());
+}

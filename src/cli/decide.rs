@@ -148,12 +148,16 @@ pub async fn decide(
         },
         override_justification: override_justification.clone(),
     };
-    if decision == Decision::Approved {
+    let claim = if decision == Decision::Approved {
+        let claim = claim_promotion(registry, args.model, args.version, &target, &actor).await?;
         governance::promote(registry, args.model, args.version, &target, args.archive)
             .await
             .map_err(|e| refused(e, "the promotion"))?;
         writeln!(out, "{} v{} now holds {target}", args.model, args.version)?;
-    }
+        Some(claim)
+    } else {
+        None
+    };
     write_record(
         registry,
         args.model,
@@ -185,7 +189,61 @@ pub async fn decide(
         out,
         "{decision}: recorded on the version and in audit run {run_id}"
     )?;
+    if let Some(key) = claim {
+        release_claim(registry, args.model, args.version, &key).await;
+    }
     Ok(())
+}
+
+/// How long a claim must stand before the promotion goes ahead: longer than the gap between
+/// two concurrent approvers' claims, so the earlier one sees the later one and stops.
+const CLAIM_SETTLE: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// MLflow has no compare-and-set, so two approvers at once would both promote. Each writes a
+/// claim tag with its own token, waits, and re-reads: only the approver whose token is still
+/// there, on a version that does not yet hold the target, goes ahead. Answers the claim's key.
+async fn claim_promotion(
+    registry: &Registry,
+    model: &str,
+    version: &str,
+    target: &crate::governance::Target,
+    actor: &Actor,
+) -> Result<String, CliError> {
+    let key = format!("tollgate.claim.{}", target.tag_key());
+    let token = format!(
+        "{} {} {}",
+        actor.name,
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    registry
+        .client()
+        .set_model_version_tag(model, version, &key, &token)
+        .await
+        .map_err(|e| refused(e, "the promotion"))?;
+    tokio::time::sleep(CLAIM_SETTLE).await;
+    let now = registry.client().get_model_version(model, version).await?;
+    let ours = crate::mlflow::tag_value(&now.tags, &key) == Some(token.as_str());
+    if ours && !target.held_by(now.stage(), &now.aliases) {
+        return Ok(key);
+    }
+    if ours {
+        release_claim(registry, model, version, &key).await;
+    }
+    Err(CliError::Reported(format!(
+        "another approval of version {version} for {target} came first; nothing was promoted or recorded"
+    )))
+}
+
+/// Remove the claim tag; a failure only leaves a harmless tag behind.
+async fn release_claim(registry: &Registry, model: &str, version: &str, key: &str) {
+    if let Err(e) = registry
+        .client()
+        .delete_model_version_tag(model, version, key)
+        .await
+    {
+        tracing::warn!(error = %e, "could not remove the claim tag");
+    }
 }
 
 /// Roll `target` back to the version that held it before the current holder.

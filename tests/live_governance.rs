@@ -544,3 +544,90 @@ fn two_concurrent_approvals_promote_once() {
     assert_eq!(audit["count"], 1, "{audit}");
     assert!(m.tag("1", "tollgate.claim.alias:champion").is_none());
 }
+
+#[test]
+fn an_override_needs_the_policy_and_a_justification() {
+    let live = live();
+    let m = fresh_model(&live.uri, "override", &[UNFAIR]);
+    let lenient =
+        support::governance::POLICY.replace("allow_override = false", "allow_override = true");
+    std::fs::write(m.policy.path(), lenient).unwrap();
+    let p = m.policy_path();
+    let base = [
+        "approve",
+        &m.name,
+        "1",
+        "--to",
+        "@challenger",
+        "--comment",
+        "known gap",
+        "--yes",
+        "--policy",
+        &p,
+    ];
+    let out = live.tollgate_with(&base, &[("TOLLGATE_USER", "bob")]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("--justification"), "{}", stderr(&out));
+    assert!(m.version("1").aliases.is_empty());
+
+    let mut with = base.to_vec();
+    with.extend(["--justification", "shadow traffic only; fairness fix in v2"]);
+    let out = live.tollgate_with(&with, &[("TOLLGATE_USER", "bob")]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("OVERRIDE"), "{}", stdout(&out));
+    assert_eq!(m.version("1").aliases, ["challenger"]);
+    assert_eq!(
+        m.tag("1", "tollgate.decision.alias:challenger.override")
+            .as_deref(),
+        Some("shadow traffic only; fairness fix in v2")
+    );
+    let audit = live.json(&["audit", &m.name, "--json"]);
+    assert_eq!(
+        audit["decisions"][0]["override_justification"],
+        "shadow traffic only; fairness fix in v2"
+    );
+    assert_eq!(audit["decisions"][0]["gate_status"], "fail");
+}
+
+#[test]
+fn rollback_of_a_stage_returns_production_to_the_previous_version() {
+    let live = live();
+    let m = fresh_model(&live.uri, "stage-rollback", &[GOOD, GOOD]);
+    let p = m.policy_path();
+    for v in ["1", "2"] {
+        let out = live.tollgate_with(
+            &[
+                "approve",
+                &m.name,
+                v,
+                "--to",
+                "Production",
+                "--comment",
+                "ship",
+                "--yes",
+                "--policy",
+                &p,
+            ],
+            &[("TOLLGATE_USER", "bob")],
+        );
+        assert_eq!(code(&out), 0, "v{v}: {}{}", stdout(&out), stderr(&out));
+    }
+    // Production archives the previous holder by default.
+    assert_eq!(m.version("1").stage(), Some("Archived"));
+    assert_eq!(m.version("2").stage(), Some("Production"));
+    let out = live.tollgate_with(
+        &[
+            "rollback",
+            &m.name,
+            "--to",
+            "Production",
+            "--comment",
+            "bad release",
+            "--yes",
+        ],
+        &[("TOLLGATE_USER", "oncall")],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(m.version("1").stage(), Some("Production"));
+    assert_eq!(m.version("2").stage(), Some("Archived"));
+}

@@ -90,6 +90,22 @@ pub fn pad(text: &str, cols: usize) -> String {
     format!("{cut}{}", " ".repeat(fill))
 }
 
+/// A metric value short enough for a table cell: integers plainly, large values with one
+/// decimal, the rest with four. Shared by the CLI's tables and the cockpit's columns.
+pub fn metric(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".into()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf" } else { "-inf" }.into()
+    } else if value == value.trunc() && value.abs() < 1e9 {
+        format!("{value:.0}")
+    } else if value.abs() >= 1000.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.4}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,9 +66,9 @@ fn filter_open_a_version_switch_tabs_go_back_and_quit() {
     c.send("2");
     c.wait_for(&["› Metrics", "Metrics (", "accuracy", "auc"]);
     c.send("3");
-    c.wait_for(&["› Fairness", "not built yet: arrives with"]);
+    c.wait_for(&["› Fairness", "AGGREGATE", "four-fifths"]);
     c.send("\t");
-    c.wait_for(&["› Drift", "not built yet: arrives with drift monitoring"]);
+    c.wait_for(&["› Drift"]);
     c.send("\x1b[Z");
     c.wait_for(&["› Fairness"]);
     c.send("1");
@@ -96,6 +96,55 @@ fn filter_open_a_version_switch_tabs_go_back_and_quit() {
     c.send("q");
     assert!(c.wait_exit(), "q at the top level exits cleanly");
     assert!(restored(&c.raw()), "terminal not restored after q");
+}
+
+/// Tabs 2-5 on the monitored version with the 30,000-point curve.
+#[test]
+fn evidence_tabs_on_a_monitored_version() {
+    let manifest = manifest();
+    let monitoring = &manifest["monitoring"][0];
+    let model = monitoring["model_name"].as_str().unwrap();
+    let version = monitoring["model_version"].as_str().unwrap();
+    let feature = monitoring["drifting_feature"].as_str().unwrap();
+    let fine = manifest["fine_curve"]["metric"].as_str().unwrap();
+    let mut c = start(&["open", model, version]);
+    c.wait_for(&["› Overview", "Stage"]);
+
+    c.send("2");
+    c.wait_for(&["› Metrics", "Metrics ("]);
+    c.send("/");
+    c.type_text(fine);
+    c.send("\r");
+    let points = format!("{fine} 30000 points, by step");
+    c.wait_for(&[&points, "29999"]);
+    c.send("t");
+    c.wait_for(&["30000 points, by time"]);
+
+    c.send("3");
+    c.wait_for(&["› Fairness", "disparate_impact", "four-fifths", "by group"]);
+
+    c.send("4");
+    let drifting = format!("{feature} drifting since 20");
+    let screen = c.wait_for(&["› Drift", "FEATURE", "PSI", &drifting]);
+    assert!(screen.contains("● yes"), "{screen}");
+    assert!(screen.contains("monitoring"), "{screen}");
+
+    c.send("5");
+    c.wait_for(&["› Lineage"]);
+    // Back on the versions list (the first Esc clears the metrics filter), the monitored
+    // version carries the drift marker.
+    c.esc();
+    c.wait_until("the metrics filter to clear", |s| !s.contains(fine));
+    c.esc();
+    let screen = c.wait_for(&["● drifted", "VER"]);
+    let marked: Vec<&str> = screen.lines().filter(|l| l.contains('●')).collect();
+    assert!(
+        marked.iter().any(|l| l.contains(&format!(" {version} "))),
+        "{screen}"
+    );
+    c.send("q");
+    c.send("q");
+    assert!(c.wait_exit());
 }
 
 #[test]

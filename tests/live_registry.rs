@@ -36,8 +36,9 @@ fn monitoring_of_a_monitored_version_has_histories_and_histograms() {
     assert!(data.histories.contains_key("drift.share"));
     assert!(data.histories.keys().any(|k| k.starts_with("perf.")));
     assert!(data.histograms.is_some());
-    // Bounded: one search (+ experiments), one history per metric, one artifact.
-    let expected = 2 + data.histories.len() as u64 + 1;
+    // Bounded: the search (+ experiments), one history per metric, the histogram artifact, and
+    // two listings looking for reports (the root and its `drift/` folder).
+    let expected = 2 + data.histories.len() as u64 + 1 + 2;
     assert_eq!(client.request_count(), expected);
 }
 

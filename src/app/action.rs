@@ -40,6 +40,8 @@ pub enum Action {
     PrevTab,
     /// Detail tab by number, 1-based.
     SelectTab(u8),
+    /// Metrics tab: draw the curve by step or by time.
+    ToggleTimeAxis,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -87,6 +89,25 @@ pub enum Action {
     DetailLoaded {
         request: RequestId,
         result: Result<Box<VersionDetail>, String>,
+    },
+    /// One metric's full history (Metrics tab curves), for the detail screen that asked.
+    #[serde(skip)]
+    HistoryLoaded {
+        request: RequestId,
+        key: String,
+        result: Result<Vec<crate::mlflow::Metric>, String>,
+    },
+    /// Drift markers of a model's versions (version -> latest window drifted).
+    #[serde(skip)]
+    DriftMarksLoaded {
+        request: RequestId,
+        result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
+    /// A version's monitoring evidence (Drift tab).
+    #[serde(skip)]
+    MonitoringLoaded {
+        request: RequestId,
+        result: Result<crate::app::screens::Monitoring, String>,
     },
     /// The filter text has been still for the debounce delay: search the server for it.
     #[serde(skip)]
@@ -158,6 +179,7 @@ impl Action {
             Action::NextTab => "next tab",
             Action::PrevTab => "previous tab",
             Action::SelectTab(n) => return Some(format!("tab {n}")),
+            Action::ToggleTimeAxis => "curve by step / by time (Metrics tab)",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

@@ -22,6 +22,25 @@ pub enum Effect {
         model: String,
         version: String,
     },
+    /// The full history of one metric of a run.
+    LoadHistory {
+        request: RequestId,
+        run_id: String,
+        key: String,
+    },
+    /// A version's monitoring runs, drift/perf histories and histograms, judged by `thresholds`.
+    LoadMonitoring {
+        request: RequestId,
+        model: String,
+        version: String,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
+    /// Whether each monitored version of `model` drifted in its latest window (one request).
+    LoadDriftMarks {
+        request: RequestId,
+        model: String,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
     /// Send `action` back after a delay (debouncing).
     After {
         delay_ms: u64,

@@ -3,6 +3,9 @@
 //! ```toml
 //! [ui]
 //! theme = "light"
+//! ascii = true                    # dot markers instead of braille in charts
+//! [ui.drift]                      # when a feature counts as drifted (Evidently's defaults)
+//! psi = 0.25
 //! server_search_threshold = 200   # models lists at least this long filter on the server too
 //! search_debounce_ms = 250
 //! [ui.metrics]
@@ -21,6 +24,10 @@ pub struct UiSettings {
     /// Quiet time after the last keystroke before a server-side search is sent.
     pub search_debounce_ms: u64,
     pub theme: Option<String>,
+    /// When a feature counts as drifted (`[ui.drift]`, Evidently's defaults otherwise).
+    pub drift: crate::evidence::drift::DriftThresholds,
+    /// Dot markers instead of braille in charts (fonts without braille, e.g. on bastion hosts).
+    pub ascii: bool,
 }
 
 impl Default for UiSettings {
@@ -30,6 +37,8 @@ impl Default for UiSettings {
             server_search_threshold: 200,
             search_debounce_ms: 250,
             theme: None,
+            ascii: false,
+            drift: Default::default(),
         }
     }
 }
@@ -45,6 +54,15 @@ impl UiSettings {
         for (key, value) in table {
             match (key.as_str(), value) {
                 ("theme", toml::Value::String(name)) => settings.theme = Some(name.clone()),
+                ("ascii", toml::Value::Boolean(b)) => settings.ascii = *b,
+                ("drift", toml::Value::Table(t)) => {
+                    match toml::Value::Table(t.clone()).try_into() {
+                        Ok(thresholds) => settings.drift = thresholds,
+                        Err(e) => warnings.push(format!(
+                            "[ui.drift]: {e} (known: p_value, wasserstein, js_distance, psi, ks_stat, dataset_share, decide_by); using the defaults"
+                        )),
+                    }
+                }
                 ("server_search_threshold", toml::Value::Integer(n)) if *n >= 0 => {
                     settings.server_search_threshold = *n as usize
                 }
@@ -67,7 +85,7 @@ impl UiSettings {
                     }
                 }
                 (key, value) => warnings.push(format!(
-                    "[ui] {key} = {value}: unknown setting or wrong type (known: theme, server_search_threshold, search_debounce_ms, metrics)"
+                    "[ui] {key} = {value}: unknown setting or wrong type (known: theme, ascii, drift, server_search_threshold, search_debounce_ms, metrics)"
                 )),
             }
         }

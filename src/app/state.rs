@@ -73,6 +73,10 @@ pub struct State {
     /// `:profile NAME` in progress.
     pub switching_profile: Option<String>,
     pub quit: bool,
+    /// Bounds on `fairness.*` metrics from the configured policy; `None` without a policy
+    /// (the Fairness tab then shows no verdicts).
+    pub fairness_bounds:
+        Option<std::collections::BTreeMap<String, crate::evidence::bounds::Bounds>>,
     next_request: RequestId,
 }
 
@@ -96,6 +100,7 @@ impl State {
             spinner: 0,
             switching_profile: None,
             quit: false,
+            fairness_bounds: None,
             next_request: 1,
         }
     }

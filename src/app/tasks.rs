@@ -81,6 +81,53 @@ impl Tasks {
                     let _ = tx.send(Action::DetailLoaded { request, result });
                 });
             }
+            Effect::LoadHistory {
+                request,
+                run_id,
+                key,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .client()
+                        .get_metric_history(&run_id, &key)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::HistoryLoaded {
+                        request,
+                        key,
+                        result,
+                    });
+                });
+            }
+            Effect::LoadMonitoring {
+                request,
+                model,
+                version,
+                thresholds,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .monitoring(&model, &version)
+                        .await
+                        .map(|data| data.map(|d| Arc::new(monitored(d, &thresholds))))
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::MonitoringLoaded { request, result });
+                });
+            }
+            Effect::LoadDriftMarks {
+                request,
+                model,
+                thresholds,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .monitoring_runs(&model, None)
+                        .await
+                        .map(|runs| drift_marks(&runs, &thresholds))
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::DriftMarksLoaded { request, result });
+                });
+            }
             Effect::After { delay_ms, action } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;
@@ -119,5 +166,112 @@ impl Tasks {
             };
             let _ = tx.send(action);
         });
+    }
+}
+
+/// Judge the monitoring data and parse its histograms, off the UI thread.
+fn monitored(
+    data: crate::registry::MonitoringData,
+    thresholds: &crate::evidence::drift::DriftThresholds,
+) -> crate::app::screens::Monitored {
+    let run = data.latest_run();
+    crate::app::screens::Monitored {
+        run_id: run.map(|r| r.info.run_id.clone()).unwrap_or_default(),
+        run_name: run.and_then(|r| r.info.run_name.clone()),
+        runs: data.runs.len(),
+        history: crate::evidence::drift::DriftHistory::from_metric_histories(
+            &data.histories,
+            thresholds,
+        ),
+        histograms: data.histograms.as_deref().map(|bytes| {
+            crate::evidence::drift::Histograms::parse(bytes).map_err(|e| e.to_string())
+        }),
+    }
+}
+
+/// Version -> whether its newest monitoring run's latest values say drift: the dataset's
+/// share of drifted features, or any feature judged drifted by its statistics.
+pub fn drift_marks(
+    runs: &[crate::mlflow::Run],
+    thresholds: &crate::evidence::drift::DriftThresholds,
+) -> std::collections::BTreeMap<String, bool> {
+    use crate::evidence::drift::{FeatureRow, Statistic};
+    use std::collections::BTreeMap;
+    let mut marks = BTreeMap::new();
+    // Runs come newest first: the first run of a version is the one that counts.
+    for run in runs {
+        let Some(version) = run.tag("monitoring.model_version") else {
+            continue;
+        };
+        if marks.contains_key(version) {
+            continue;
+        }
+        let mut features: BTreeMap<&str, BTreeMap<Statistic, f64>> = BTreeMap::new();
+        let mut share_drifted = false;
+        for m in &run.data.metrics {
+            if m.key == "drift.share" {
+                share_drifted = thresholds.dataset_drifted(m.value);
+            } else if let Some((feature, stat)) = m
+                .key
+                .strip_prefix("drift.")
+                .and_then(|rest| rest.rsplit_once('.'))
+            {
+                features
+                    .entry(feature)
+                    .or_default()
+                    .insert(Statistic::from_key(stat), m.value);
+            }
+        }
+        let any_feature = features
+            .into_iter()
+            .any(|(f, stats)| FeatureRow::judged(f.to_string(), stats, thresholds).drifted());
+        marks.insert(version.to_string(), share_drifted || any_feature);
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drift_marks;
+    use crate::mlflow::{Metric, Run, Tag};
+
+    fn run(version: &str, metrics: &[(&str, f64)]) -> Run {
+        let mut r = Run::default();
+        r.data.tags.push(Tag {
+            key: "monitoring.model_version".into(),
+            value: version.into(),
+        });
+        r.data.metrics = metrics
+            .iter()
+            .map(|(k, v)| Metric {
+                key: k.to_string(),
+                value: *v,
+                timestamp: 0,
+                step: 0,
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn the_newest_run_of_each_version_decides_its_marker() {
+        let runs = [
+            run(
+                "4",
+                &[
+                    ("drift.income.psi", 0.6),
+                    ("drift.age.psi", 0.01),
+                    ("drift.share", 0.17),
+                ],
+            ),
+            run("4", &[("drift.income.psi", 0.01)]),
+            run("3", &[("drift.share", 0.6)]),
+            run("2", &[("drift.age.psi", 0.05), ("drift.share", 0.0)]),
+        ];
+        let marks = drift_marks(&runs, &Default::default());
+        assert_eq!(marks.get("4"), Some(&true), "a drifted feature is enough");
+        assert_eq!(marks.get("3"), Some(&true), "the dataset share");
+        assert_eq!(marks.get("2"), Some(&false));
+        assert_eq!(marks.get("1"), None, "not monitored");
     }
 }

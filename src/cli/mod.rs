@@ -4,10 +4,13 @@
 mod audit;
 mod decide;
 mod doctor;
+mod drift;
 mod error;
+mod fairness;
 mod gate;
 mod governance;
 mod inbox;
+mod lineage;
 mod models;
 mod output;
 mod policy_file;
@@ -61,6 +64,9 @@ pub struct GlobalArgs {
     /// Let the cockpit use the mouse (wheel scrolls); off by default so terminal selection works.
     #[arg(long, global = true)]
     pub mouse: bool,
+    /// Draw charts with dots instead of braille (for fonts without braille; also `[ui] ascii`).
+    #[arg(long, global = true)]
+    pub ascii: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +87,29 @@ pub enum Command {
     },
     /// Show one version: tags, description, and its run's metrics, params, tags and datasets.
     Show {
+        model: String,
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drift of a model's monitored versions (or one version): latest window per feature,
+    /// onsets, live performance.
+    Drift {
+        model: String,
+        version: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fairness evidence of a version: aggregates with their ideal values, per-group values,
+    /// the four-fifths ratio per attribute.
+    Fairness {
+        model: String,
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The lineage tree of a version: logged model, run, parent runs, experiment, datasets, code.
+    Lineage {
         model: String,
         version: String,
         #[arg(long)]
@@ -244,6 +273,30 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
     let out = &mut std::io::stdout().lock();
     match command {
         Command::Doctor { json } => doctor::run(&resolved, *json, out).await,
+        Command::Drift {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            drift::run(&registry, model, version.as_deref(), *json, out).await
+        }
+        Command::Fairness {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            fairness::run(&registry, model, version, *json, out).await
+        }
+        Command::Lineage {
+            model,
+            version,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            lineage::run(&registry, model, version, *json, out).await
+        }
         Command::Models { filter, json } => {
             let registry = connect(&resolved)?;
             models::run(&registry, filter.as_deref(), *json, out).await

@@ -94,15 +94,7 @@ pub fn iso_timestamp(ms: Option<i64>) -> Option<String> {
 
 /// A metric value short enough for a table cell.
 pub fn metric(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".into()
-    } else if value == value.trunc() && value.abs() < 1e9 {
-        format!("{value:.0}")
-    } else if value.abs() >= 1000.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.4}")
-    }
+    crate::text::metric(value)
 }
 
 pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> std::io::Result<()> {

@@ -133,10 +133,7 @@ pub fn build_lineage(input: &LineageInput<'_>) -> LineageNode {
             version: v.version.clone(),
         });
     let run = run_node(input);
-    match (
-        v.model_id.as_deref().filter(|id| !id.is_empty()),
-        input.logged_model,
-    ) {
+    match (v.logged_model_id(), input.logged_model) {
         (_, Some(lm)) => {
             let info = &lm.info;
             let node = LineageNode::new(

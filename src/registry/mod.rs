@@ -4,6 +4,7 @@
 mod audit;
 mod cache;
 mod gate;
+mod lineage;
 mod models;
 mod monitoring;
 mod versions;
@@ -11,6 +12,7 @@ mod versions;
 pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};
 pub use cache::SessionCache;
 pub use gate::{holder, GatheredVersion};
+pub use lineage::LineageData;
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
 pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};

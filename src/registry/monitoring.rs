@@ -22,6 +22,9 @@ pub struct MonitoringData {
     pub histories: HashMap<String, Vec<Metric>>,
     /// The newest run's histogram artifact, when it has one.
     pub histograms: Option<Vec<u8>>,
+    /// Other JSON artifacts of the newest run (path, bytes): candidates for Evidently reports,
+    /// which monitoring jobs often log instead of, or beside, drift metrics.
+    pub json_artifacts: Vec<(String, Vec<u8>)>,
 }
 
 impl MonitoringData {
@@ -114,14 +117,63 @@ impl Registry {
                 Err(e) => Err(e),
             }
         };
-        let (histories, histograms) = tokio::try_join!(histories_fut, histograms_fut)?;
+        let reports_fut = self.json_artifacts(&run_id);
+        let (histories, histograms, json_artifacts) =
+            tokio::try_join!(histories_fut, histograms_fut, reports_fut)?;
         Ok(Some(MonitoringData {
             runs,
             histories,
             histograms,
+            json_artifacts,
         }))
     }
 }
+
+impl Registry {
+    /// JSON files at the top of a run's artifacts and one folder down (reports are usually logged
+    /// as `report.json` or `evidently/<name>.json`), at most [`MAX_REPORTS`] of them.
+    async fn json_artifacts(&self, run_id: &str) -> Result<Vec<(String, Vec<u8>)>, MlflowError> {
+        let root = match self.client.list_artifacts(run_id, None).await {
+            Ok(files) => files,
+            Err(e) if is_absent(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut files: Vec<String> = Vec::new();
+        for entry in &root {
+            if entry.is_dir {
+                // One level down, only in folders whose name says they hold reports.
+                let name = entry.path.to_ascii_lowercase();
+                if ["evidently", "report", "drift", "monitoring"]
+                    .iter()
+                    .any(|w| name.contains(w))
+                {
+                    let inner = self
+                        .client
+                        .list_artifacts(run_id, Some(&entry.path))
+                        .await?;
+                    files.extend(inner.into_iter().filter(|f| !f.is_dir).map(|f| f.path));
+                }
+            } else {
+                files.push(entry.path.clone());
+            }
+        }
+        files.retain(|p| p.ends_with(".json") && p != HISTOGRAMS_ARTIFACT);
+        files.sort();
+        files.truncate(MAX_REPORTS);
+        let mut out = Vec::new();
+        for path in files {
+            match self.client.get_artifact(run_id, &path).await {
+                Ok(bytes) => out.push((path, bytes)),
+                Err(e) if is_absent(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Reports read per monitoring run; more would slow the tab for little gain.
+const MAX_REPORTS: usize = 4;
 
 /// An artifact that is not there: MLflow answers 404, some proxies a bare 404.
 pub(super) fn is_absent(e: &MlflowError) -> bool {

@@ -55,17 +55,7 @@ pub fn date(ms: Option<i64>, with_time: bool) -> String {
 
 /// A metric value short enough for a column (same rules as the CLI's tables).
 pub fn metric(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".into()
-    } else if value.is_infinite() {
-        if value > 0.0 { "inf" } else { "-inf" }.into()
-    } else if value == value.trunc() && value.abs() < 1e9 {
-        format!("{value:.0}")
-    } else if value.abs() >= 1000.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.4}")
-    }
+    crate::text::metric(value)
 }
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -2,6 +2,7 @@
 //! the server or decides anything; server text is sanitized on its way into every span.
 
 mod breadcrumb;
+pub mod chart;
 mod completion;
 mod detail;
 mod footer;

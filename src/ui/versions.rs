@@ -16,6 +16,8 @@ use crate::text::width;
 
 const WIDE: u16 = 120;
 const CHAMPION: &str = "★";
+/// A version whose latest monitoring window drifted.
+const DRIFTED: &str = "●";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, theme: &Theme) {
     let has_data = v.data.data.is_some();
@@ -43,6 +45,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
             state,
             theme,
         ));
+    let any_drifted = v
+        .drift
+        .as_ref()
+        .and_then(|d| d.data.as_ref())
+        .is_some_and(|m| m.values().any(|d| *d));
+    if any_drifted {
+        block = block.title(
+            Line::from(vec![
+                Span::styled(format!(" {DRIFTED} "), theme.error()),
+                Span::styled("drifted ", theme.muted()),
+            ])
+            .right_aligned(),
+        );
+    }
     if let Some(champion) = &v.champion {
         block = block.title(
             Line::from(vec![
@@ -85,8 +101,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
     }
 
     let wide = inner.width >= WIDE;
+    // The first column: ★ for the serving version, then ● when its latest monitoring window
+    // drifted.
     let mut columns = vec![
-        table::Column::new("", Constraint::Length(1)),
+        table::Column::new("", Constraint::Length(2)),
         table::Column::new("VER", Constraint::Length(4)).right(),
         table::Column::new("STAGE", Constraint::Length(10)),
         table::Column::new("ALIASES", Constraint::Length(if wide { 22 } else { 11 })),
@@ -151,10 +169,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
                 theme.base()
             };
             let mut cells = vec![
-                Line::from(Span::styled(
-                    if champion { CHAMPION } else { "" },
-                    theme.accent(),
-                )),
+                Line::from(vec![
+                    Span::styled(if champion { CHAMPION } else { " " }, theme.accent()),
+                    match v.drifted(&ver.version) {
+                        Some(true) => Span::styled(DRIFTED, theme.error()),
+                        _ => Span::raw(""),
+                    },
+                ]),
                 Line::from(span(&ver.version, w[1] as usize, number_style)),
                 Line::from(span(stage, w[2] as usize, theme.stage(stage))),
                 Line::from(span(&aliases, w[3] as usize, theme.alias())),

@@ -2,3 +2,4 @@
 pub mod fault_server;
 pub mod governance;
 pub mod live;
+pub mod rest;

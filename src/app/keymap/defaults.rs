@@ -49,6 +49,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::plain(KeyCode::Right), NextTab),
         (Detail, Key::char('h'), PrevTab),
         (Detail, Key::plain(KeyCode::Left), PrevTab),
+        (Detail, Key::char('t'), ToggleTimeAxis),
     ]);
     b
 }

@@ -1,10 +1,29 @@
 //! One version in full, in tabs. Tabs 3-7 belong to later capabilities and say so.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use super::matches;
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
+use crate::evidence::drift::{DriftHistory, Histograms};
 use crate::mlflow::{Metric, Param};
 use crate::registry::VersionDetail;
+
+/// A version's monitoring evidence, ready to draw (built off the UI thread).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Monitored {
+    pub run_id: String,
+    pub run_name: Option<String>,
+    /// How many monitoring runs the version has (the newest is shown).
+    pub runs: usize,
+    pub history: DriftHistory,
+    /// The histogram artifact: absent, or parsed, or why it could not be.
+    pub histograms: Option<Result<Histograms, String>>,
+}
+
+/// The Drift tab's data: `None` inside when the version is not monitored.
+pub type Monitoring = Option<Arc<Monitored>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailTab {
@@ -61,11 +80,9 @@ impl DetailTab {
     /// For tabs whose capability is not built yet: what will fill them.
     pub fn arrives_with(self) -> Option<&'static str> {
         match self {
-            DetailTab::Overview | DetailTab::Metrics => None,
-            DetailTab::Fairness => {
-                Some("the evidence views (fairness metrics by group, four-fifths ratio)")
+            DetailTab::Overview | DetailTab::Metrics | DetailTab::Fairness | DetailTab::Drift => {
+                None
             }
-            DetailTab::Drift => Some("drift monitoring (per-feature drift, drift over time)"),
             DetailTab::Lineage => Some("lineage (runs, datasets, code, logged models)"),
             DetailTab::Gate => Some("policy gates (the gate report for a promotion)"),
             DetailTab::Audit => Some("the audit trail (decisions recorded in the registry)"),
@@ -96,6 +113,13 @@ pub struct DetailScreen {
     pub cursor: ListCursor,
     /// Narrows the Metrics tab (metric and param names).
     pub filter: String,
+    /// Metric histories of the version's run, by key, fetched when a metric is selected and
+    /// kept until refresh.
+    pub histories: BTreeMap<String, Remote<Vec<Metric>>>,
+    /// Metrics tab: curves by time instead of by step.
+    pub by_time: bool,
+    /// Drift tab: asked for on first visit (`None` until then), kept until refresh.
+    pub monitoring: Option<Remote<Monitoring>>,
 }
 
 impl DetailScreen {
@@ -107,6 +131,36 @@ impl DetailScreen {
             tab: DetailTab::Overview,
             cursor: ListCursor::default(),
             filter: String::new(),
+            histories: BTreeMap::new(),
+            by_time: false,
+            monitoring: None,
+        }
+    }
+
+    /// Whether anything of this screen is on its way (spinner ticks run meanwhile).
+    pub fn is_loading(&self) -> bool {
+        self.data.is_loading()
+            || self.histories.values().any(Remote::is_loading)
+            || self.monitoring.as_ref().is_some_and(Remote::is_loading)
+    }
+
+    /// The version's source run id, once the detail has loaded with a readable run.
+    pub fn run_id(&self) -> Option<&str> {
+        self.data
+            .data
+            .as_ref()
+            .and_then(|d| d.run.run())
+            .map(|r| r.info.run_id.as_str())
+    }
+
+    /// The metric selected on the Metrics tab.
+    pub fn selected_metric(&self) -> Option<&Metric> {
+        if self.tab != DetailTab::Metrics {
+            return None;
+        }
+        match self.metric_entries().get(self.cursor.selected) {
+            Some(MetricEntry::Metric(m)) => Some(m),
+            _ => None,
         }
     }
 
@@ -173,9 +227,50 @@ impl DetailScreen {
     pub fn scroll_len(&self) -> usize {
         match self.tab {
             DetailTab::Metrics => self.metric_entries().len(),
+            DetailTab::Fairness => self.fairness_attributes(),
+            DetailTab::Drift => self.drift_features().len(),
             DetailTab::Overview => self.data.data.as_ref().map_or(0, overview_line_bound),
             _ => 0,
         }
+    }
+}
+
+impl DetailScreen {
+    /// The monitored evidence, once loaded.
+    pub fn monitored(&self) -> Option<&Monitored> {
+        self.monitoring.as_ref()?.data.as_ref()?.as_deref()
+    }
+
+    /// The latest drift window, drifted features first (triage starts at the top), then by name.
+    pub fn drift_table(&self) -> Option<crate::evidence::drift::WindowTable> {
+        let mut t = self.monitored()?.history.latest()?;
+        t.features.sort_by(|a, b| {
+            b.drifted()
+                .cmp(&a.drifted())
+                .then(a.feature.cmp(&b.feature))
+        });
+        Some(t)
+    }
+
+    /// The features of the latest drift window, in the Drift tab's order.
+    pub fn drift_features(&self) -> Vec<String> {
+        self.drift_table()
+            .map(|t| t.features.into_iter().map(|f| f.feature).collect())
+            .unwrap_or_default()
+    }
+
+    /// How many sensitive attributes the run logged (the Fairness tab's j/k choice).
+    fn fairness_attributes(&self) -> usize {
+        let Some(run) = self.data.data.as_ref().and_then(|d| d.run.run()) else {
+            return 0;
+        };
+        crate::evidence::fairness::Fairness::from_metrics(
+            &run.data.metrics,
+            &Default::default(),
+            &Default::default(),
+        )
+        .attributes()
+        .len()
     }
 }
 
@@ -206,7 +301,7 @@ mod tests {
         assert_eq!(DetailTab::Gate.number(), 6);
         assert!(DetailTab::ALL
             .iter()
-            .skip(2)
+            .skip(4)
             .all(|t| t.arrives_with().is_some()));
     }
 }

@@ -5,7 +5,7 @@ mod detail;
 mod models;
 mod versions;
 
-pub use detail::{DetailScreen, DetailTab, MetricEntry};
+pub use detail::{DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring};
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use versions::{VersionsScreen, MAX_METRIC_COLUMNS};
 
@@ -32,7 +32,7 @@ impl Screen {
         match self {
             Screen::Models(m) => m.is_loading(),
             Screen::Versions(v) => v.data.is_loading(),
-            Screen::Detail(d) => d.data.is_loading(),
+            Screen::Detail(d) => d.is_loading(),
         }
     }
 

@@ -23,6 +23,9 @@ pub struct VersionsScreen {
     pub champion: Option<String>,
     /// Version to select once the data arrives (`tollgate open MODEL VERSION`).
     pub select_on_load: Option<String>,
+    /// Monitored versions -> whether their latest window drifted (one request per model,
+    /// asked for when the list opens; `None` until then).
+    pub drift: Option<Remote<std::collections::BTreeMap<String, bool>>>,
 }
 
 impl VersionsScreen {
@@ -36,6 +39,7 @@ impl VersionsScreen {
             metric_columns: Vec::new(),
             champion: None,
             select_on_load: None,
+            drift: None,
         }
     }
 
@@ -46,6 +50,11 @@ impl VersionsScreen {
 
     pub fn selected(&self) -> Option<&VersionRow> {
         self.row(self.cursor.selected)
+    }
+
+    /// Whether the version's latest monitoring window drifted (`None`: not monitored / unknown).
+    pub fn drifted(&self, version: &str) -> Option<bool> {
+        self.drift.as_ref()?.data.as_ref()?.get(version).copied()
     }
 
     pub fn is_champion(&self, row: &VersionRow) -> bool {

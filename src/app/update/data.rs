@@ -2,7 +2,8 @@
 
 use super::super::action::RequestId;
 use super::super::effect::Effect;
-use super::super::screens::Screen;
+use super::super::remote::Remote;
+use super::super::screens::{DetailTab, Screen};
 use super::super::state::{ServerContext, StartAt, State, StatusLevel};
 use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
 
@@ -102,6 +103,106 @@ pub(super) fn detail_loaded(
     let kept = screen.data.stale;
     if let Some(e) = error {
         state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
+pub(super) fn history_loaded(
+    state: &mut State,
+    request: RequestId,
+    key: &str,
+    result: Result<Vec<crate::mlflow::Metric>, String>,
+) {
+    for screen in &mut state.screens {
+        if let Screen::Detail(d) = screen {
+            if let Some(h) = d.histories.get_mut(key) {
+                if h.resolve(request, result.clone()) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn monitoring_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<crate::app::screens::Monitoring, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(d) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Detail(d) if d.monitoring.as_ref().and_then(|m| m.pending) == Some(request) => {
+            Some(d)
+        }
+        _ => None,
+    }) else {
+        return;
+    };
+    if let Some(m) = d.monitoring.as_mut() {
+        m.resolve(request, result);
+    }
+    if d.tab == DetailTab::Drift {
+        let len = d.scroll_len();
+        d.cursor.follow(len, rows);
+    }
+    let what = format!("monitoring of version {} of '{}'", d.version, d.model);
+    let kept = d.monitoring.as_ref().is_some_and(|m| m.stale);
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
+/// Ask for what the shown tab needs and does not have yet: the selected metric's history on
+/// the Metrics tab, the monitoring evidence on the Drift tab. Each is asked for once and kept
+/// until refresh.
+pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(Screen::Versions(v)) = state.screens.last() {
+        if v.drift.is_none() {
+            let request = state.new_request();
+            let thresholds = state.settings.drift.clone();
+            if let Some(Screen::Versions(v)) = state.screens.last_mut() {
+                v.drift = Some(Remote::loading(request));
+                fx.push(Effect::LoadDriftMarks {
+                    request,
+                    model: v.model.clone(),
+                    thresholds,
+                });
+            }
+        }
+    }
+    let Some(Screen::Detail(d)) = state.screens.last() else {
+        return;
+    };
+    let want_history = match (d.run_id(), d.selected_metric()) {
+        (Some(run), Some(m)) if !d.histories.contains_key(&m.key) => {
+            Some((run.to_string(), m.key.clone()))
+        }
+        _ => None,
+    };
+    let want_monitoring = d.tab == DetailTab::Drift && d.monitoring.is_none();
+    if want_monitoring {
+        let request = state.new_request();
+        let thresholds = state.settings.drift.clone();
+        if let Some(Screen::Detail(d)) = state.screens.last_mut() {
+            d.monitoring = Some(Remote::loading(request));
+            fx.push(Effect::LoadMonitoring {
+                request,
+                model: d.model.clone(),
+                version: d.version.clone(),
+                thresholds,
+            });
+        }
+    }
+    if let Some((run_id, key)) = want_history {
+        let request = state.new_request();
+        if let Some(Screen::Detail(d)) = state.screens.last_mut() {
+            d.histories.insert(key.clone(), Remote::loading(request));
+        }
+        fx.push(Effect::LoadHistory {
+            request,
+            run_id,
+            key,
+        });
     }
 }
 

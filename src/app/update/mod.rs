@@ -26,6 +26,26 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::VersionsLoaded { request, result } => data::versions_loaded(state, request, result),
         Action::DetailLoaded { request, result } => data::detail_loaded(state, request, result),
+        Action::HistoryLoaded {
+            request,
+            key,
+            result,
+        } => data::history_loaded(state, request, &key, result),
+        Action::DriftMarksLoaded { request, result } => {
+            for screen in &mut state.screens {
+                if let super::screens::Screen::Versions(v) = screen {
+                    if let Some(d) = v.drift.as_mut() {
+                        // Markers are a hint: a failure leaves the list unmarked, not in error.
+                        if d.resolve(request, result.clone()) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Action::MonitoringLoaded { request, result } => {
+            data::monitoring_loaded(state, request, result)
+        }
         Action::SearchDue { text } => data::search_due(state, &text, &mut fx),
         Action::ProfileSwitched(server) => data::profile_switched(state, server, &mut fx),
         Action::ProfileFailed { name, error } => {
@@ -58,6 +78,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
     }
+    data::ensure_tab_data(state, &mut fx);
     fx
 }
 

@@ -29,6 +29,13 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(state, fx),
         Action::CycleSort | Action::ReverseSort => sort(state, action == Action::CycleSort),
         Action::NextTab | Action::PrevTab | Action::SelectTab(_) => tab(state, action),
+        Action::ToggleTimeAxis => {
+            if let Screen::Detail(d) = state.top_mut() {
+                if d.tab == DetailTab::Metrics {
+                    d.by_time = !d.by_time;
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -133,6 +140,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Invalidate);
     let request = state.new_request();
     let search_request = state.new_request();
+    let thresholds = state.settings.drift.clone();
     match state.top_mut() {
         Screen::Models(m) => {
             m.all.start(request);
@@ -146,6 +154,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
         Screen::Versions(v) => {
+            v.drift = None;
             v.data.start(request);
             fx.push(Effect::LoadVersions {
                 request,
@@ -153,6 +162,16 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             });
         }
         Screen::Detail(d) => {
+            d.histories.clear();
+            if let Some(m) = d.monitoring.as_mut() {
+                m.start(search_request);
+                fx.push(Effect::LoadMonitoring {
+                    request: search_request,
+                    model: d.model.clone(),
+                    version: d.version.clone(),
+                    thresholds,
+                });
+            }
             d.data.start(request);
             fx.push(Effect::LoadDetail {
                 request,

@@ -406,7 +406,10 @@ fn command_line_runs_and_completes() {
         "model fraud-detector"
     );
     let fx = update(&mut s, Action::PromptSubmit);
-    assert!(matches!(&fx[..], [Effect::LoadVersions { model, .. }] if model == "fraud-detector"));
+    assert!(
+        matches!(&fx[..], [Effect::LoadVersions { model, .. }, Effect::LoadDriftMarks { model: m2, .. }] if model == "fraud-detector" && m2 == model),
+        "the versions and, once per list, their drift markers: {fx:?}"
+    );
     assert_eq!(s.screens.len(), 2);
 
     update(&mut s, Action::Command);

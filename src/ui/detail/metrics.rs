@@ -1,17 +1,127 @@
-//! Tab 2 (for now): the run's metrics and params as a table. Curves arrive with the evidence
-//! views; this tab keeps the selection so they can hang off it.
+//! Tab 2: the run's metrics and params as a table, and the selected metric's curve (its full
+//! history, by step or by time, downsampled to the chart's width).
 
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use crate::app::screens::{DetailScreen, MetricEntry};
+use crate::app::State;
 use crate::registry::VersionDetail;
-use crate::ui::format::{date, metric, span};
+use crate::ui::chart::{self, LineChart, Series, XAxis};
+use crate::ui::format::{clip, date, metric, span};
 use crate::ui::theme::Theme;
 use crate::ui::{panel, table};
 
 pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    block_area: Rect,
+    state: &State,
+    d: &DetailScreen,
+    detail: &VersionDetail,
+    theme: &Theme,
+) {
+    if detail.run.run().is_none() || area.height < 10 {
+        return draw_table(frame, area, block_area, d, detail, theme);
+    }
+    let (table_area, chart_area) = if area.width >= 120 {
+        let [t, c] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(area);
+        (t, c)
+    } else {
+        let [t, c] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(area);
+        (t, c)
+    };
+    // The table's scrollbar follows the table, not the whole block.
+    let bar = Rect::new(
+        block_area.x,
+        table_area.y,
+        if area.width >= 120 {
+            table_area.width + 2
+        } else {
+            block_area.width
+        },
+        table_area.height,
+    );
+    draw_table(frame, table_area, bar, d, detail, theme);
+    draw_curve(frame, chart_area, state, d, theme);
+}
+
+/// The selected metric's curve, or why there is none.
+fn draw_curve(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, theme: &Theme) {
+    let Some(m) = d.selected_metric() else {
+        panel::empty(frame, area, "Select a metric to see its curve.", "", theme);
+        return;
+    };
+    let Some(history) = d.histories.get(&m.key) else {
+        panel::loading(frame, area, "the metric's history", state.spinner, theme);
+        return;
+    };
+    let Some(points) = &history.data else {
+        match &history.error {
+            Some(e) if !history.is_loading() => {
+                panel::error(frame, area, &format!("the history of {}", m.key), e, theme)
+            }
+            _ => panel::loading(frame, area, "the metric's history", state.spinner, theme),
+        }
+        return;
+    };
+    if points.len() < 2 {
+        panel::empty(
+            frame,
+            area,
+            &format!("{}: one value logged, no curve.", m.key),
+            "Metrics logged at several steps draw here.",
+            theme,
+        );
+        return;
+    }
+    let axis = if d.by_time { XAxis::Time } else { XAxis::Step };
+    let mut xy: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| {
+            let x = if d.by_time { p.timestamp } else { p.step };
+            (x as f64, p.value)
+        })
+        .collect();
+    // Histories come in logging order; charts need x order (stable: equal x keep their order).
+    if xy.windows(2).any(|w| w[1].0 < w[0].0) {
+        xy.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", clip(&m.key, 40)), theme.title()),
+        Span::styled(
+            format!(
+                "{} points, by {} (t toggles) ",
+                points.len(),
+                if d.by_time { "time" } else { "step" }
+            ),
+            theme.muted(),
+        ),
+    ]);
+    let series = [Series {
+        name: m.key.clone(),
+        points: xy,
+        color: theme.chart(0),
+    }];
+    chart::draw(
+        frame,
+        area,
+        LineChart {
+            title,
+            series: &series,
+            hlines: &[],
+            x: axis,
+            ascii: state.settings.ascii,
+            legend: false,
+        },
+        theme,
+    );
+}
+
+fn draw_table(
     frame: &mut Frame,
     area: Rect,
     block_area: Rect,

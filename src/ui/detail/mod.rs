@@ -1,5 +1,7 @@
 //! One version in tabs: 1 Overview and 2 Metrics now; 3-7 say which capability fills them.
 
+mod drift;
+mod fairness;
 mod metrics;
 mod overview;
 mod placeholder;
@@ -57,7 +59,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
     };
     match d.tab {
         DetailTab::Overview => overview::draw(frame, content, d, detail, theme),
-        DetailTab::Metrics => metrics::draw(frame, content, area, d, detail, theme),
+        DetailTab::Metrics => metrics::draw(frame, content, area, state, d, detail, theme),
+        DetailTab::Fairness => fairness::draw(frame, content, state, d, detail, theme),
+        DetailTab::Drift => drift::draw(frame, content, area, state, d, theme),
         _ => {}
     }
 }

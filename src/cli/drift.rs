@@ -1,0 +1,274 @@
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::output::{self, Table};
+use super::CliError;
+use crate::evidence::drift::{DriftHistory, DriftOnset, DriftThresholds, Statistic, WindowTable};
+use crate::evidence::evidently::{parse_report, ReportShape};
+use crate::registry::Registry;
+
+/// Statistics shown as table columns, in the convention's order.
+const COLUMNS: [Statistic; 5] = [
+    Statistic::Psi,
+    Statistic::KsStat,
+    Statistic::PValue,
+    Statistic::JsDistance,
+    Statistic::Wasserstein,
+];
+
+#[derive(Serialize)]
+struct VersionDrift {
+    model: String,
+    version: String,
+    monitoring_run_id: String,
+    window_count: usize,
+    latest: Option<WindowTable>,
+    drifted_features: Vec<String>,
+    onsets: Vec<OnsetJson>,
+    perf_latest: BTreeMap<String, f64>,
+    perf_first: BTreeMap<String, f64>,
+    history: DriftHistory,
+    /// Evidently reports found among the run's artifacts, read into the same table shape.
+    evidently_reports: Vec<ReportJson>,
+}
+
+#[derive(Serialize)]
+struct ReportJson {
+    path: String,
+    shape: ReportShape,
+    evidently_version: Option<String>,
+    table: WindowTable,
+}
+
+#[derive(Serialize)]
+struct OnsetJson {
+    feature: String,
+    since: String,
+    step: i64,
+    windows_drifted: usize,
+}
+
+impl From<&DriftOnset> for OnsetJson {
+    fn from(o: &DriftOnset) -> Self {
+        OnsetJson {
+            feature: o.feature.clone(),
+            since: o.day(),
+            step: o.window.step,
+            windows_drifted: o.windows_drifted,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DriftJson {
+    model: String,
+    monitored_versions: Vec<VersionDrift>,
+}
+
+pub async fn run(
+    registry: &Registry,
+    model: &str,
+    version: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let versions: Vec<String> = match version {
+        Some(v) => {
+            // A clear not-found for a version that does not exist, rather than "not monitored".
+            registry.client().get_model_version(model, v).await?;
+            vec![v.to_string()]
+        }
+        None => {
+            registry.client().get_registered_model(model).await?;
+            let mut vs: Vec<String> = registry
+                .monitoring_runs(model, None)
+                .await?
+                .iter()
+                .filter_map(|r| r.tag("monitoring.model_version").map(str::to_string))
+                .collect();
+            vs.sort_by_key(|v| std::cmp::Reverse(v.parse::<u64>().unwrap_or(0)));
+            vs.dedup();
+            vs
+        }
+    };
+    let thresholds = DriftThresholds::default();
+    let mut report = DriftJson {
+        model: model.to_string(),
+        monitored_versions: Vec::new(),
+    };
+    for v in &versions {
+        let Some(data) = registry.monitoring(model, v).await? else {
+            continue;
+        };
+        let history = DriftHistory::from_metric_histories(&data.histories, &thresholds);
+        // Other JSON artifacts are reports only if they parse as one; the rest is ignored.
+        let evidently_reports: Vec<ReportJson> = data
+            .json_artifacts
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let report = parse_report(bytes, &thresholds).ok()?;
+                Some(ReportJson {
+                    path: path.clone(),
+                    shape: report.shape,
+                    evidently_version: report.evidently_version,
+                    table: report.table,
+                })
+            })
+            .collect();
+        // A run that logged only an Evidently report still has a latest window to show.
+        let latest = history
+            .latest()
+            .or_else(|| evidently_reports.first().map(|r| r.table.clone()));
+        let pick = |i: usize| -> BTreeMap<String, f64> {
+            history
+                .perf
+                .iter()
+                .filter_map(|(k, s)| {
+                    let point = if i == 0 { s.first() } else { s.last() };
+                    point.map(|p| (k.clone(), p.value))
+                })
+                .collect()
+        };
+        report.monitored_versions.push(VersionDrift {
+            model: model.to_string(),
+            version: v.clone(),
+            monitoring_run_id: data
+                .latest_run()
+                .map(|r| r.info.run_id.clone())
+                .unwrap_or_default(),
+            window_count: history.windows.len(),
+            drifted_features: latest
+                .as_ref()
+                .map(|t| t.drifted_features().map(|f| f.feature.clone()).collect())
+                .unwrap_or_default(),
+            latest,
+            onsets: history.onsets().iter().map(OnsetJson::from).collect(),
+            perf_first: pick(0),
+            perf_latest: pick(1),
+            history,
+            evidently_reports,
+        });
+    }
+    if json {
+        output::json(out, &report)?;
+        return Ok(());
+    }
+    if report.monitored_versions.is_empty() {
+        let which = version.map(|v| format!(" version {v}")).unwrap_or_default();
+        writeln!(
+            out,
+            "{}{which} has no monitoring runs (runs tagged monitoring.model_name / monitoring.model_version; see docs/evidence-convention.md)",
+            crate::text::sanitize_line(model)
+        )?;
+        return Ok(());
+    }
+    for (i, d) in report.monitored_versions.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_version(d, out)?;
+    }
+    Ok(())
+}
+
+fn write_version(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
+    let latest_end = d
+        .latest
+        .as_ref()
+        .and_then(|t| t.window_end_ms)
+        .map(|ms| output::timestamp(Some(ms)))
+        .unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "{} version {}: monitoring run {} ({} windows, latest ending {latest_end} UTC)",
+        crate::text::sanitize_line(&d.model),
+        crate::text::sanitize_line(&d.version),
+        d.monitoring_run_id,
+        d.window_count
+    )?;
+    if let Some(table) = &d.latest {
+        write_table(table, out)?;
+    }
+    for r in &d.evidently_reports {
+        writeln!(
+            out,
+            "Evidently report {} ({}{}): {} features, {} drifted",
+            crate::text::sanitize_line(&r.path),
+            match r.shape {
+                ReportShape::Legacy => "Report 0.4-0.6",
+                ReportShape::Snapshot => "snapshot 0.7",
+            },
+            r.evidently_version
+                .as_deref()
+                .map(|v| format!(", evidently {}", crate::text::sanitize_line(v)))
+                .unwrap_or_default(),
+            r.table.features.len(),
+            r.table.drifted_features().count()
+        )?;
+    }
+    write_onsets_and_perf(d, out)
+}
+
+fn write_table(table: &WindowTable, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut headers = vec!["FEATURE".to_string()];
+    headers.extend(COLUMNS.iter().map(|s| s.label().to_uppercase()));
+    headers.push("DRIFTED".into());
+    let mut t = Table::new(headers);
+    for f in &table.features {
+        let mut cells = vec![f.feature.clone()];
+        cells.extend(
+            COLUMNS
+                .iter()
+                .map(|s| f.stat(s).map(output::metric).unwrap_or_else(|| "-".into())),
+        );
+        cells.push(match &f.verdict {
+            Some(v) if v.drifted => format!(
+                "yes ({} {})",
+                v.statistic.label(),
+                v.comparison.describe(v.threshold)
+            ),
+            Some(_) => "no".into(),
+            None => "?".into(),
+        });
+        t.row(cells);
+    }
+    t.write(out, output::stdout_styled())?;
+    if let Some(share) = table.drift_share {
+        writeln!(
+            out,
+            "drift share {:.2} (dataset drift: {})",
+            share,
+            if table.dataset_drifted == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+        )?;
+    }
+    Ok(())
+}
+
+fn write_onsets_and_perf(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
+    for o in &d.onsets {
+        writeln!(
+            out,
+            "{} drifting since {} ({} windows)",
+            crate::text::sanitize_line(&o.feature),
+            o.since,
+            o.windows_drifted
+        )?;
+    }
+    for (metric, latest) in &d.perf_latest {
+        let first = d.perf_first.get(metric).copied().unwrap_or(*latest);
+        writeln!(
+            out,
+            "perf.{}: {} (first window {})",
+            crate::text::sanitize_line(metric),
+            output::metric(*latest),
+            output::metric(first)
+        )?;
+    }
+    Ok(())
+}

@@ -104,6 +104,33 @@ fn policy_with_a_mistake_exits_2_naming_file_and_line() {
 }
 
 #[test]
+fn gate_check_errors_exit_2() {
+    let live = live();
+    let out = live.tollgate(&[
+        "gate",
+        "check",
+        "no-such-model-anywhere",
+        "1",
+        "--to",
+        "Production",
+        "--policy",
+        DEMO_POLICY,
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = live.tollgate(&[
+        "gate",
+        "check",
+        "credit-risk-scorer",
+        "4",
+        "--to",
+        "Prod",
+        "--policy",
+        DEMO_POLICY,
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}
+
+#[test]
 fn no_policy_names_the_searched_paths() {
     let live = live();
     let out = live.tollgate(&[

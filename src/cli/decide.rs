@@ -216,11 +216,21 @@ async fn claim_promotion(
         std::process::id(),
         Utc::now().timestamp_nanos_opt().unwrap_or_default()
     );
-    registry
+    match registry
         .client()
         .set_model_version_tag(model, version, &key, &token)
         .await
-        .map_err(|e| refused(e, "the promotion"))?;
+    {
+        Ok(()) => {}
+        // Two claims written at the same instant: the server's store rejects the second
+        // insert of the same tag (SQLite: UNIQUE constraint, HTTP 400). The other one won.
+        Err(crate::mlflow::MlflowError::Api { status: 400, .. }) => {
+            return Err(CliError::Reported(format!(
+                "another approval of version {version} for {target} came first (its claim was written at the same moment); nothing was promoted or recorded"
+            )))
+        }
+        Err(e) => return Err(refused(e, "the promotion")),
+    }
     tokio::time::sleep(CLAIM_SETTLE).await;
     let now = registry.client().get_model_version(model, version).await?;
     let ours = crate::mlflow::tag_value(&now.tags, &key) == Some(token.as_str());

@@ -339,7 +339,14 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
                 format,
                 record: *record,
             };
-            gate::check(&resolved, &registry, &args, out).await
+            // CI branches on 0 pass / 1 fail / 2 error: every error is 2 here, even the ones
+            // other commands give their own codes (not found, unreachable, forbidden).
+            gate::check(&resolved, &registry, &args, out)
+                .await
+                .map_err(|e| match e {
+                    CliError::Reported(_) | CliError::Usage(_) | CliError::Policy(_) => e,
+                    other => CliError::Usage(other.to_string()),
+                })
         }
         Command::Request(a) | Command::Approve(a) | Command::Reject(a) => {
             let decision = match command {

@@ -131,6 +131,50 @@ fn gate_check_errors_exit_2() {
 }
 
 #[test]
+fn the_policy_comes_from_the_profile_then_the_config_directory() {
+    let live = live();
+    let dir = tempfile::tempdir().unwrap();
+    let demo = std::fs::read_to_string(DEMO_POLICY).unwrap();
+    // A profile's relative `policy` is relative to the config file.
+    std::fs::write(dir.path().join("risk.toml"), &demo).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[profiles.risk]\npolicy = \"risk.toml\"\n").unwrap();
+    let config_s = config.display().to_string();
+    let args = [
+        "--profile",
+        "risk",
+        "gate",
+        "check",
+        "credit-risk-scorer",
+        "5",
+        "--to",
+        "@champion",
+        "--json",
+    ];
+    let out = live.tollgate_with(&args, &[("TOLLGATE_CONFIG", &config_s)]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["status"], "fail");
+
+    // No flag, no profile policy: policy.toml in the config directory.
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir_all(xdg.join("tollgate")).unwrap();
+    std::fs::write(xdg.join("tollgate").join("policy.toml"), &demo).unwrap();
+    let out = live.tollgate_with(
+        &[
+            "gate",
+            "check",
+            "credit-risk-scorer",
+            "4",
+            "--to",
+            "@champion",
+        ],
+        &[("XDG_CONFIG_HOME", &xdg.display().to_string())],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
 fn no_policy_names_the_searched_paths() {
     let live = live();
     let out = live.tollgate(&[

@@ -268,6 +268,7 @@ fn request_then_approve_moves_the_alias_and_records_everything() {
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["requested_by"], "alice");
     assert_eq!(mine[0]["target"], "@champion");
+    assert_eq!(mine[0]["gate"], "pass");
 
     // Four-eyes: the requester and the run's creator may not approve.
     for who in ["alice", support::governance::CREATOR] {

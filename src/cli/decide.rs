@@ -166,6 +166,18 @@ pub async fn decide(
         decision != Decision::Approved,
     )
     .await?;
+    // The gate status of the report decided on, for the inbox (as `gate check --record`).
+    let (gate_key, gate_value) = seen.gate_tag();
+    registry
+        .client()
+        .set_model_version_tag(args.model, args.version, &gate_key, &gate_value)
+        .await
+        .map_err(|e| {
+            partially(
+                e,
+                "the decision tags were written but the gate status tag was not",
+            )
+        })?;
     let run_id = registry
         .record_audit(&AuditRecord {
             model: args.model,

@@ -6,6 +6,7 @@ mod decide;
 mod doctor;
 mod drift;
 mod error;
+mod export;
 mod fairness;
 mod gate;
 mod governance;
@@ -112,6 +113,18 @@ pub enum Command {
     Lineage {
         model: String,
         version: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an evidence pack for auditors into DIR: charts (PNG and SVG) of metric curves,
+    /// fairness by group, drift over time and histograms, a Markdown report and the data used.
+    Export {
+        model: String,
+        version: String,
+        /// Directory to write into (created if needed; files of the same names are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print the files written and their sizes as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -288,6 +301,15 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
         } => {
             let registry = connect(&resolved)?;
             fairness::run(&registry, model, version, *json, out).await
+        }
+        Command::Export {
+            model,
+            version,
+            out: dir,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            export::run(&registry, model, version, dir, *json, out).await
         }
         Command::Lineage {
             model,

@@ -11,6 +11,9 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error("{0}")]
     Usage(String),
+    /// A policy file with a mistake: file, line and reason.
+    #[error("policy: {0}")]
+    Policy(#[from] crate::governance::PolicyError),
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
     /// A check failed and has already been reported on stdout (e.g. `doctor`).
@@ -21,7 +24,7 @@ pub enum CliError {
 /// Exit codes, documented in the README: scripts branch on them.
 pub fn exit_code(error: &CliError) -> i32 {
     match error {
-        CliError::Usage(_) | CliError::Config(_) => 2,
+        CliError::Usage(_) | CliError::Config(_) | CliError::Policy(_) => 2,
         CliError::Mlflow(e) => match e {
             MlflowError::NotFound { .. } => 3,
             MlflowError::Connect { .. }

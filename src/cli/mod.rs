@@ -1,20 +1,28 @@
 //! The command line: global connection flags and one module per headless command. Every command
 //! runs the same `registry` code as the cockpit and prints a table, or JSON with `--json`.
 
+mod audit;
+mod decide;
 mod doctor;
 mod drift;
 mod error;
 mod export;
 mod fairness;
+mod gate;
+mod governance;
+mod inbox;
 mod lineage;
 mod models;
 mod output;
+mod policy_file;
 mod show;
 mod versions;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::governance::decision::Decision;
 
 pub use error::{exit_code, CliError};
 
@@ -130,6 +138,125 @@ pub enum Command {
         model: String,
         version: Option<String>,
     },
+    /// Policy gates: `gate check MODEL VERSION --to TARGET` (exit 0 pass, 1 fail/missing, 2 error).
+    Gate {
+        #[command(subcommand)]
+        action: GateCommand,
+    },
+    /// Ask for a version to be promoted to a target (recorded as pending for approvers).
+    Request(DecisionArgs),
+    /// Promote a version to a target, when its gates pass and four-eyes holds.
+    Approve(DecisionArgs),
+    /// Turn a promotion down (changes no stage or alias).
+    Reject(DecisionArgs),
+    /// Move a target back to the version that held it before (from the audit trail).
+    Rollback {
+        model: String,
+        /// A stage (Staging, Production) or an alias (@champion).
+        #[arg(long = "to", value_name = "TARGET")]
+        target: String,
+        #[arg(long)]
+        comment: String,
+        /// Do not ask; required when there is no terminal.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        archive: ArchiveArgs,
+    },
+    /// Every pending promotion request across models, oldest first.
+    Inbox {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A model's decision history from the audit runs.
+    Audit {
+        model: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GateCommand {
+    /// Evaluate the policy's gates for a version and a target.
+    Check {
+        model: String,
+        version: String,
+        /// A stage (Staging, Production) or an alias (@champion).
+        #[arg(long = "to", value_name = "TARGET")]
+        target: String,
+        /// Policy file (default: the profile's `policy`, else policy.toml in the config directory).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        #[arg(long)]
+        markdown: bool,
+        /// Store the report in an audit run and tag the version `tollgate.gate.<TARGET>`.
+        #[arg(long)]
+        record: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ArchiveArgs {
+    /// Archive the versions now in the target stage (default for Production).
+    #[arg(long, conflicts_with = "no_archive")]
+    pub archive: bool,
+    /// Keep the versions now in the target stage.
+    #[arg(long)]
+    pub no_archive: bool,
+}
+
+impl ArchiveArgs {
+    fn choice(&self) -> Option<bool> {
+        match (self.archive, self.no_archive) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DecisionArgs {
+    pub model: String,
+    pub version: String,
+    /// A stage (Staging, Production) or an alias (@champion).
+    #[arg(long = "to", value_name = "TARGET")]
+    pub target: String,
+    #[arg(long)]
+    pub comment: String,
+    /// Do not ask; required when there is no terminal.
+    #[arg(long)]
+    pub yes: bool,
+    /// Policy file (default: the profile's `policy`, else policy.toml in the config directory).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Approve past failing gates, when the policy allows overrides: the recorded justification.
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
+    /// The report reviewed (saved by `gate check --json`): refuse if the version changed since.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
+}
+
+impl DecisionArgs {
+    fn decide(&self) -> decide::DecideArgs<'_> {
+        decide::DecideArgs {
+            model: &self.model,
+            version: &self.version,
+            target: &self.target,
+            comment: &self.comment,
+            yes: self.yes,
+            policy: self.policy.as_deref(),
+            archive: self.archive.choice(),
+            justification: self.justification.as_deref(),
+            report: self.report.as_deref(),
+        }
+    }
 }
 
 impl GlobalArgs {
@@ -207,6 +334,78 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
         } => {
             let registry = connect(&resolved)?;
             show::run(&registry, model, version, *json, out).await
+        }
+        Command::Gate {
+            action:
+                GateCommand::Check {
+                    model,
+                    version,
+                    target,
+                    policy,
+                    json,
+                    markdown,
+                    record,
+                },
+        } => {
+            let registry = connect(&resolved)?;
+            let format = match (json, markdown) {
+                (true, _) => gate::Format::Json,
+                (_, true) => gate::Format::Markdown,
+                _ => gate::Format::Table,
+            };
+            let args = gate::CheckArgs {
+                model,
+                version,
+                target,
+                policy: policy.as_deref(),
+                format,
+                record: *record,
+            };
+            // CI branches on 0 pass / 1 fail / 2 error: every error is 2 here, even the ones
+            // other commands give their own codes (not found, unreachable, forbidden).
+            gate::check(&resolved, &registry, &args, out)
+                .await
+                .map_err(|e| match e {
+                    CliError::Reported(_) | CliError::Usage(_) | CliError::Policy(_) => e,
+                    other => CliError::Usage(other.to_string()),
+                })
+        }
+        Command::Request(a) | Command::Approve(a) | Command::Reject(a) => {
+            let decision = match command {
+                Command::Request(_) => Decision::Requested,
+                Command::Approve(_) => Decision::Approved,
+                _ => Decision::Rejected,
+            };
+            let registry = connect(&resolved)?;
+            decide::decide(&resolved, &registry, decision, &a.decide(), out).await
+        }
+        Command::Rollback {
+            model,
+            target,
+            comment,
+            yes,
+            archive,
+        } => {
+            let registry = connect(&resolved)?;
+            decide::rollback(
+                &resolved,
+                &registry,
+                model,
+                target,
+                comment,
+                *yes,
+                archive.choice(),
+                out,
+            )
+            .await
+        }
+        Command::Inbox { json } => {
+            let registry = connect(&resolved)?;
+            inbox::run(&registry, *json, out).await
+        }
+        Command::Audit { model, json } => {
+            let registry = connect(&resolved)?;
+            audit::run(&registry, model, *json, out).await
         }
         Command::Open { .. } => Err(CliError::Usage(
             "`open` runs the interactive cockpit; it is started from main".into(),

@@ -456,6 +456,218 @@ impl MlflowClient {
             .await?;
         Ok(())
     }
+
+    /// Register a model name (tests and tools that seed a registry).
+    pub async fn create_registered_model(&self, name: &str) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "registered-models/create",
+                &json!({"name": name}),
+                Idempotency::Write,
+                &Subject::new("create model", format!("registered model '{name}'")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Register a new version of `name` from a run's artifacts.
+    pub async fn create_model_version(
+        &self,
+        name: &str,
+        source: &str,
+        run_id: Option<&str>,
+    ) -> Result<ModelVersion, MlflowError> {
+        let mut body = json!({"name": name, "source": source});
+        if let Some(r) = run_id {
+            body["run_id"] = json!(r);
+        }
+        let envelope: ModelVersionEnvelope = self
+            .transport
+            .post_json(
+                "model-versions/create",
+                &body,
+                Idempotency::Write,
+                &Subject::new("create version", format!("a version of model '{name}'")),
+            )
+            .await?;
+        Ok(envelope.model_version)
+    }
+
+    pub async fn delete_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+    ) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .write_json(
+                Method::DELETE,
+                "model-versions/delete-tag",
+                &json!({"name": name, "version": version, "key": key}),
+                &Subject::new("delete tag", format!("version {version} of model '{name}'")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Create an experiment; answers its id.
+    pub async fn create_experiment(&self, name: &str) -> Result<String, MlflowError> {
+        let created: ExperimentCreated = self
+            .transport
+            .post_json(
+                "experiments/create",
+                &json!({"name": name}),
+                Idempotency::Write,
+                &Subject::new("create experiment", format!("experiment '{name}'")),
+            )
+            .await?;
+        Ok(created.experiment_id)
+    }
+
+    /// Create a run in an experiment, started now.
+    pub async fn create_run(
+        &self,
+        experiment_id: &str,
+        run_name: &str,
+        start_time_ms: i64,
+    ) -> Result<Run, MlflowError> {
+        let created: RunCreated = self
+            .transport
+            .post_json(
+                "runs/create",
+                &json!({
+                    "experiment_id": experiment_id,
+                    "run_name": run_name,
+                    "start_time": start_time_ms,
+                }),
+                Idempotency::Write,
+                &Subject::new("create run", format!("a run in experiment {experiment_id}")),
+            )
+            .await?;
+        Ok(created.run)
+    }
+
+    /// Log params, tags and metrics to a run in one request.
+    pub async fn log_batch(
+        &self,
+        run_id: &str,
+        batch: &RunBatch,
+        timestamp_ms: i64,
+    ) -> Result<(), MlflowError> {
+        let kv = |pairs: &[(String, String)]| -> Vec<serde_json::Value> {
+            pairs
+                .iter()
+                .map(|(k, v)| json!({"key": k, "value": v}))
+                .collect()
+        };
+        let metrics: Vec<serde_json::Value> = batch
+            .metrics
+            .iter()
+            .map(|(k, v)| json!({"key": k, "value": v, "timestamp": timestamp_ms, "step": 0}))
+            .collect();
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "runs/log-batch",
+                &json!({
+                    "run_id": run_id,
+                    "params": kv(&batch.params),
+                    "tags": kv(&batch.tags),
+                    "metrics": metrics,
+                }),
+                Idempotency::Write,
+                &Subject::new("log to run", format!("run {run_id}")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// End a run with `status` (FINISHED, FAILED, KILLED).
+    pub async fn terminate_run(
+        &self,
+        run_id: &str,
+        status: &str,
+        end_time_ms: i64,
+    ) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "runs/update",
+                &json!({"run_id": run_id, "status": status, "end_time": end_time_ms}),
+                Idempotency::Write,
+                &Subject::new("finish run", format!("run {run_id}")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Upload one artifact file through the server's artifact proxy (`--serve-artifacts`, the
+    /// default since MLflow 2). `path` is relative to the run's artifact root.
+    pub async fn upload_artifact(
+        &self,
+        run: &RunInfo,
+        path: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), MlflowError> {
+        let root = run
+            .artifact_uri
+            .as_deref()
+            .and_then(|u| u.strip_prefix("mlflow-artifacts:/"))
+            .map(|r| r.trim_start_matches('/').to_string())
+            .unwrap_or_else(|| {
+                format!(
+                    "{}/{}/artifacts",
+                    run.experiment_id.as_deref().unwrap_or("0"),
+                    run.run_id
+                )
+            });
+        let encode = |s: &str| {
+            s.split('/')
+                .map(|seg| {
+                    percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let url_path = format!(
+            "api/2.0/mlflow-artifacts/artifacts/{}/{}",
+            encode(&root),
+            encode(path)
+        );
+        self.transport
+            .put_bytes(
+                &url_path,
+                bytes,
+                &Subject::new(
+                    "upload artifact",
+                    format!("artifact '{path}' of run {}", run.run_id),
+                ),
+            )
+            .await
+    }
+}
+
+/// A run created by [`MlflowClient::create_run`].
+#[derive(Debug, Clone, serde::Deserialize)]
+struct RunCreated {
+    run: Run,
+}
+
+/// The experiment id answered by `experiments/create`.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct ExperimentCreated {
+    experiment_id: String,
+}
+
+/// What `runs/log-batch` writes in one request.
+#[derive(Debug, Clone, Default)]
+pub struct RunBatch {
+    pub params: Vec<(String, String)>,
+    pub tags: Vec<(String, String)>,
+    pub metrics: Vec<(String, f64)>,
 }
 
 /// Follow `next_page_token` until the server stops sending one.

@@ -207,6 +207,29 @@ impl Transport {
         decode_json(response, &url).await
     }
 
+    /// PUT raw bytes to a path outside the API prefix (artifact uploads); never retried.
+    pub async fn put_bytes(
+        &self,
+        path: &str,
+        bytes: Vec<u8>,
+        subject: &Subject,
+    ) -> Result<(), MlflowError> {
+        let url = self.url(path)?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(url = %url, "upload");
+        let request = self.authorize(self.http.put(url.clone()).body(bytes));
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(e, &url, self.settings.timeout))?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(self
+            .decode_error(response, &url, Idempotency::Write, subject)
+            .await)
+    }
+
     /// GET a path outside the API prefix (`/health`, `/version`, `/get-artifact`) as bytes.
     pub async fn get_bytes(
         &self,

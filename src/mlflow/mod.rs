@@ -9,7 +9,8 @@ pub mod settings;
 pub mod types;
 
 pub use client::{
-    MlflowClient, RunSearch, ServerInfo, MAX_MODELS_PAGE, MAX_RUNS_PAGE, MAX_VERSIONS_PAGE,
+    MlflowClient, RunBatch, RunSearch, ServerInfo, MAX_MODELS_PAGE, MAX_RUNS_PAGE,
+    MAX_VERSIONS_PAGE,
 };
 pub use error::MlflowError;
 pub use settings::{Auth, ConnectionSettings, CredentialSource, Secret};

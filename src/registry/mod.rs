@@ -1,13 +1,17 @@
 //! What tollgate asks of a registry, built on `mlflow/`: models with their version counts,
 //! versions with their runs (batched), one version in full. Shared by the CLI and the cockpit.
 
+mod audit;
 mod cache;
+mod gate;
 mod lineage;
 mod models;
 mod monitoring;
 mod versions;
 
+pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};
 pub use cache::SessionCache;
+pub use gate::{holder, GatheredVersion};
 pub use lineage::LineageData;
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};

@@ -1,4 +1,5 @@
 #![allow(dead_code)]
 pub mod fault_server;
+pub mod governance;
 pub mod live;
 pub mod rest;

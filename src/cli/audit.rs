@@ -1,0 +1,51 @@
+//! `tollgate audit <MODEL>`: the model's decision history from the audit runs, oldest first.
+
+use std::io::Write;
+
+use super::output::{self, Table};
+use super::CliError;
+use crate::registry::Registry;
+
+pub async fn run(
+    registry: &Registry,
+    model: &str,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let runs = registry.audit_runs(Some(model)).await?;
+    if json {
+        output::json(
+            out,
+            &serde_json::json!({"model": model, "count": runs.len(), "decisions": runs}),
+        )?;
+        return Ok(());
+    }
+    if runs.is_empty() {
+        writeln!(out, "no recorded decisions for '{model}'")?;
+        return Ok(());
+    }
+    let mut table = Table::new([
+        "AT", "VERSION", "TARGET", "DECISION", "ACTOR", "GATES", "DIGEST", "COMMENT",
+    ]);
+    for r in &runs {
+        let decision = match &r.override_justification {
+            Some(_) => format!("{} (override)", r.decision),
+            None => r.decision.clone(),
+        };
+        table.row([
+            r.at.as_str(),
+            &r.version,
+            &r.target,
+            &decision,
+            &r.actor,
+            r.gate_status.as_deref().unwrap_or("-"),
+            &r.report_digest
+                .as_deref()
+                .map(|d| d.chars().take(12).collect::<String>())
+                .unwrap_or_else(|| "-".into()),
+            r.comment.as_deref().unwrap_or(""),
+        ]);
+    }
+    table.write(out, output::stdout_styled())?;
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! `tollgate gate check`: evaluate a version's gates for a target; exit 0 on pass, 1 otherwise.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::output::{self, Table};
+use super::{governance, policy_file, CliError};
+use crate::config::Resolved;
+use crate::governance::{GateReport, Target};
+use crate::registry::{AuditRecord, Registry, GATE_CHECK};
+
+/// Output form of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+pub struct CheckArgs<'a> {
+    pub model: &'a str,
+    pub version: &'a str,
+    pub target: &'a str,
+    pub policy: Option<&'a Path>,
+    pub format: Format,
+    pub record: bool,
+}
+
+pub fn parse_target(text: &str) -> Result<Target, CliError> {
+    text.parse()
+        .map_err(|e: crate::governance::TargetError| CliError::Usage(e.to_string()))
+}
+
+pub async fn check(
+    resolved: &Resolved,
+    registry: &Registry,
+    args: &CheckArgs<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let target = parse_target(args.target)?;
+    let policy = policy_file::load(resolved, args.policy)?;
+    if args.record {
+        governance::refuse_read_only(resolved, "gate check --record")?;
+    }
+    let actor = if args.record {
+        Some(governance::actor(resolved)?)
+    } else {
+        None
+    };
+    let (_, report) =
+        governance::check(registry, &policy, args.model, args.version, &target).await?;
+    match args.format {
+        Format::Json => writeln!(out, "{}", report.to_json())?,
+        Format::Markdown => write!(out, "{}", report.to_markdown())?,
+        Format::Table => write_report(out, &report)?,
+    }
+    if let Some(actor) = actor {
+        // The version tag first: when the server refuses it, nothing at all was recorded.
+        let (key, value) = report.gate_tag();
+        registry
+            .client()
+            .set_model_version_tag(args.model, args.version, &key, &value)
+            .await
+            .map_err(governance::nothing_recorded)?;
+        let run_id = registry
+            .record_audit(&AuditRecord {
+                model: args.model,
+                version: args.version,
+                target: &target,
+                decision: GATE_CHECK,
+                actor: &actor.name,
+                actor_source: actor.source.as_str(),
+                comment: "",
+                override_justification: None,
+                report: Some(&report),
+            })
+            .await?;
+        eprintln!("recorded: tag {key}={value}, audit run {run_id}");
+    }
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(CliError::Reported(format!(
+            "gates for {} v{} -> {}: {}",
+            args.model,
+            args.version,
+            target,
+            report.status.as_str()
+        )))
+    }
+}
+
+/// The report as a table of checks with a status line.
+pub fn write_report(out: &mut dyn Write, report: &GateReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} v{} -> {}: {}",
+        report.model,
+        report.version,
+        report.target,
+        report.status.as_str().to_uppercase()
+    )?;
+    let mut table = Table::new(["GATE", "OUTCOME", "OBSERVED", "BOUND", "MESSAGE"]);
+    for c in &report.checks {
+        let observed = match &c.observed {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .map(output::metric)
+                .unwrap_or_else(|| n.to_string()),
+            serde_json::Value::Null => "-".into(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        table.row([
+            c.id.as_str(),
+            c.outcome.as_str(),
+            &observed,
+            &c.bound,
+            &c.message,
+        ]);
+    }
+    table.write(out, output::stdout_styled())?;
+    if !report.not_applicable.is_empty() {
+        writeln!(
+            out,
+            "not applicable to {}: {}",
+            report.target,
+            report.not_applicable.join(", ")
+        )?;
+    }
+    writeln!(out, "report digest {}", report.digest)
+}

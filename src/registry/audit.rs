@@ -1,0 +1,188 @@
+//! The audit trail: one run per decision in the experiment `tollgate-audit`, with params model,
+//! version, target, decision and actor, tags for the rest, and the gate report as an artifact.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::Serialize;
+
+use super::Registry;
+use crate::governance::decision::{fit_tag_value, AuditEntry, Decision};
+use crate::governance::{GateReport, Target};
+use crate::mlflow::{filter, MlflowError, Run, RunBatch, RunSearch};
+
+/// The experiment holding tollgate's audit runs.
+pub const AUDIT_EXPERIMENT: &str = "tollgate-audit";
+/// The report artifact of an audit run.
+pub const REPORT_ARTIFACT: &str = "gate_report.json";
+/// The `decision` param of a headless `gate check --record`.
+pub const GATE_CHECK: &str = "gate_check";
+
+/// What one audit run records.
+#[derive(Debug, Clone)]
+pub struct AuditRecord<'a> {
+    pub model: &'a str,
+    pub version: &'a str,
+    pub target: &'a Target,
+    /// `approved`, `rejected`, `requested`, `rolled_back` or `gate_check`.
+    pub decision: &'a str,
+    pub actor: &'a str,
+    pub actor_source: &'a str,
+    pub comment: &'a str,
+    pub override_justification: Option<&'a str>,
+    pub report: Option<&'a GateReport>,
+}
+
+/// One audit run read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRun {
+    pub run_id: String,
+    pub at: String,
+    pub model: String,
+    pub version: String,
+    pub target: String,
+    pub decision: String,
+    pub actor: String,
+    pub actor_source: Option<String>,
+    pub comment: Option<String>,
+    pub report_digest: Option<String>,
+    pub gate_status: Option<String>,
+    pub override_justification: Option<String>,
+    #[serde(skip)]
+    pub start_time: i64,
+}
+
+impl AuditRun {
+    fn from_run(run: &Run) -> Option<AuditRun> {
+        let param = |k: &str| {
+            run.data
+                .params
+                .iter()
+                .find(|p| p.key == k)
+                .map(|p| p.value.clone())
+        };
+        let tag = |k: &str| run.tag(k).filter(|v| !v.is_empty()).map(String::from);
+        let start_time = run.info.start_time.unwrap_or(0);
+        Some(AuditRun {
+            run_id: run.info.run_id.clone(),
+            at: Utc
+                .timestamp_millis_opt(start_time)
+                .single()
+                .map(crate::governance::decision::iso8601)
+                .unwrap_or_default(),
+            model: param("model")?,
+            version: param("version")?,
+            target: param("target")?,
+            decision: param("decision")?,
+            actor: param("actor").unwrap_or_default(),
+            actor_source: tag("tollgate.actor_source"),
+            comment: tag("tollgate.comment"),
+            report_digest: tag("tollgate.report_digest"),
+            gate_status: tag("tollgate.gate_status"),
+            override_justification: tag("tollgate.override"),
+            start_time,
+        })
+    }
+
+    /// As an entry for the roll back calculation; `None` for gate checks and unreadable runs.
+    pub fn entry(&self) -> Option<AuditEntry> {
+        Some(AuditEntry {
+            target: self.target.parse().ok()?,
+            decision: Decision::parse(&self.decision)?,
+            version: self.version.clone(),
+            at: DateTime::<Utc>::from_timestamp_millis(self.start_time)?,
+        })
+    }
+}
+
+impl Registry {
+    /// The audit experiment's id, created when missing.
+    pub async fn audit_experiment(&self) -> Result<String, MlflowError> {
+        match self.client.get_experiment_by_name(AUDIT_EXPERIMENT).await {
+            Ok(e) => return Ok(e.experiment_id),
+            Err(MlflowError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        match self.client.create_experiment(AUDIT_EXPERIMENT).await {
+            Ok(id) => Ok(id),
+            // Created by someone else meanwhile: read it.
+            Err(e) => match self.client.get_experiment_by_name(AUDIT_EXPERIMENT).await {
+                Ok(found) => Ok(found.experiment_id),
+                Err(_) => Err(e),
+            },
+        }
+    }
+
+    /// Write one audit run: params, tags, the report artifact, then mark it finished.
+    pub async fn record_audit(&self, record: &AuditRecord<'_>) -> Result<String, MlflowError> {
+        let experiment_id = self.audit_experiment().await?;
+        let now = Utc::now().timestamp_millis();
+        let name = format!(
+            "{} {} v{} {}",
+            record.decision, record.model, record.version, record.target
+        );
+        let run = self.client.create_run(&experiment_id, &name, now).await?;
+        let params = [
+            ("model", record.model),
+            ("version", record.version),
+            ("target", &record.target.to_string()),
+            ("decision", record.decision),
+            ("actor", record.actor),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let mut tags: Vec<(String, String)> = vec![
+            ("mlflow.user".into(), record.actor.into()),
+            ("tollgate.actor_source".into(), record.actor_source.into()),
+            ("tollgate.comment".into(), fit_tag_value(record.comment)),
+        ];
+        if let Some(o) = record.override_justification {
+            tags.push(("tollgate.override".into(), fit_tag_value(o)));
+        }
+        if let Some(report) = record.report {
+            tags.push(("tollgate.report_digest".into(), report.digest.clone()));
+            tags.push(("tollgate.gate_status".into(), report.status.as_str().into()));
+        }
+        let batch = RunBatch {
+            params,
+            tags,
+            metrics: Vec::new(),
+        };
+        self.client.log_batch(&run.info.run_id, &batch, now).await?;
+        if let Some(report) = record.report {
+            self.client
+                .upload_artifact(&run.info, REPORT_ARTIFACT, report.to_json().into_bytes())
+                .await?;
+        }
+        self.client
+            .terminate_run(&run.info.run_id, "FINISHED", Utc::now().timestamp_millis())
+            .await?;
+        Ok(run.info.run_id)
+    }
+
+    /// The audit runs of `model` (every model when `None`), oldest first.
+    pub async fn audit_runs(&self, model: Option<&str>) -> Result<Vec<AuditRun>, MlflowError> {
+        let experiment_id = match self.client.get_experiment_by_name(AUDIT_EXPERIMENT).await {
+            Ok(e) => e.experiment_id,
+            Err(MlflowError::NotFound { .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let server_filter =
+            model.and_then(|m| filter::quote(m).map(|q| format!("params.model = {q}")));
+        let search = RunSearch {
+            experiment_ids: vec![experiment_id],
+            filter: server_filter,
+            order_by: vec!["attributes.start_time ASC".into()],
+            ..RunSearch::default()
+        };
+        let mut runs: Vec<AuditRun> = self
+            .client
+            .search_runs(&search)
+            .await?
+            .iter()
+            .filter_map(AuditRun::from_run)
+            .filter(|r| model.is_none_or(|m| r.model == m))
+            .collect();
+        runs.sort_by_key(|r| r.start_time);
+        Ok(runs)
+    }
+}

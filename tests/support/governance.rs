@@ -1,0 +1,210 @@
+//! Fresh registered models for governance tests: each test gets its own model, whose versions
+//! come from runs the test creates (so changing a metric disturbs nobody else).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use tollgate::mlflow::{ConnectionSettings, MlflowClient, Run, RunBatch};
+
+pub fn client(uri: &str) -> MlflowClient {
+    MlflowClient::new(ConnectionSettings::new(uri)).unwrap()
+}
+
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+/// What one version's source run holds.
+pub struct Candidate {
+    pub accuracy: f64,
+    pub disparate_impact: f64,
+}
+
+pub const GOOD: Candidate = Candidate {
+    accuracy: 0.91,
+    disparate_impact: 0.93,
+};
+/// Fails the four-fifths gate, like the seeded credit-risk-scorer v5 (0.636).
+pub const UNFAIR: Candidate = Candidate {
+    accuracy: 0.92,
+    disparate_impact: 0.636,
+};
+
+/// The run creator recorded on every test run (`mlflow.user`).
+pub const CREATOR: &str = "model-builder";
+
+pub const POLICY: &str = r#"
+[settings]
+four_eyes = true
+allow_override = false
+
+[[gate]]
+id = "accuracy"
+metric = "accuracy"
+min = 0.85
+
+[[gate]]
+id = "four-fifths"
+metric = "fairness.disparate_impact"
+min = 0.8
+max = 1.25
+
+[[gate]]
+id = "model-card"
+require_tags = ["owner"]
+
+[[gate]]
+id = "explainability"
+require_artifact = "explainability/"
+"#;
+
+pub struct TestModel {
+    pub name: String,
+    /// The source run of each version, in version order (v1 first).
+    pub runs: Vec<Run>,
+    pub client: MlflowClient,
+    pub policy: tempfile::NamedTempFile,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(label: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "gov-{label}-{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A new registered model with one version per candidate.
+pub fn fresh_model(uri: &str, label: &str, candidates: &[Candidate]) -> TestModel {
+    fresh_model_as(client(uri), label, candidates)
+}
+
+/// A client that signs in with basic auth (the basic-auth server's users).
+pub fn client_as(uri: &str, username: &str, password: &str) -> MlflowClient {
+    let mut settings = ConnectionSettings::new(uri);
+    settings.auth = tollgate::mlflow::Auth::Basic {
+        username: username.into(),
+        password: tollgate::mlflow::Secret::new(password),
+        source: tollgate::mlflow::CredentialSource::Environment,
+    };
+    MlflowClient::new(settings).unwrap()
+}
+
+/// [`fresh_model`] created through `client` (e.g. as an admin).
+pub fn fresh_model_as(client: MlflowClient, label: &str, candidates: &[Candidate]) -> TestModel {
+    let name = unique(label);
+    let runs = rt().block_on(async {
+        let exp = match client.get_experiment_by_name("tollgate-gov-tests").await {
+            Ok(e) => e.experiment_id,
+            Err(_) => match client.create_experiment("tollgate-gov-tests").await {
+                Ok(id) => id,
+                Err(_) => {
+                    client
+                        .get_experiment_by_name("tollgate-gov-tests")
+                        .await
+                        .unwrap()
+                        .experiment_id
+                }
+            },
+        };
+        client.create_registered_model(&name).await.unwrap();
+        let mut runs = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
+            let now = chrono::Utc::now().timestamp_millis();
+            let run = client
+                .create_run(&exp, &format!("{name}-v{}", i + 1), now)
+                .await
+                .unwrap();
+            let batch = RunBatch {
+                params: vec![],
+                tags: vec![
+                    ("mlflow.user".into(), CREATOR.into()),
+                    ("owner".into(), "risk-team".into()),
+                ],
+                metrics: vec![
+                    ("accuracy".into(), c.accuracy),
+                    ("fairness.disparate_impact".into(), c.disparate_impact),
+                ],
+            };
+            client
+                .log_batch(&run.info.run_id, &batch, now)
+                .await
+                .unwrap();
+            client
+                .upload_artifact(
+                    &run.info,
+                    "explainability/shap_summary.json",
+                    b"{}".to_vec(),
+                )
+                .await
+                .unwrap();
+            client
+                .terminate_run(&run.info.run_id, "FINISHED", now + 1)
+                .await
+                .unwrap();
+            let source = run.info.artifact_uri.clone().unwrap();
+            client
+                .create_model_version(&name, &source, Some(&run.info.run_id))
+                .await
+                .unwrap();
+            runs.push(run);
+        }
+        runs
+    });
+    let policy = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    std::fs::write(policy.path(), POLICY).unwrap();
+    TestModel {
+        name,
+        runs,
+        client,
+        policy,
+    }
+}
+
+impl Drop for TestModel {
+    /// Delete the model (and its versions) so tests reading the seeded registry never see it.
+    fn drop(&mut self) {
+        let url = format!(
+            "{}/api/2.0/mlflow/registered-models/delete",
+            self.client.base_url().trim_end_matches('/')
+        );
+        let body = serde_json::json!({"name": self.name});
+        let _ = rt().block_on(reqwest::Client::new().delete(url).json(&body).send());
+    }
+}
+
+impl TestModel {
+    pub fn policy_path(&self) -> String {
+        self.policy.path().display().to_string()
+    }
+
+    pub fn version(&self, v: &str) -> tollgate::mlflow::ModelVersion {
+        rt().block_on(self.client.get_model_version(&self.name, v))
+            .unwrap()
+    }
+
+    pub fn tag(&self, v: &str, key: &str) -> Option<String> {
+        self.version(v)
+            .tags
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.value.clone())
+    }
+
+    /// Log a new value of a metric to version `v`'s run (a later timestamp wins).
+    pub fn change_metric(&self, v: usize, key: &str, value: f64) {
+        let run = &self.runs[v - 1];
+        let batch = RunBatch {
+            metrics: vec![(key.into(), value)],
+            ..RunBatch::default()
+        };
+        let later = chrono::Utc::now().timestamp_millis() + 60_000;
+        rt().block_on(self.client.log_batch(&run.info.run_id, &batch, later))
+            .unwrap();
+    }
+}

@@ -8,9 +8,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 DATA="${TOLLGATE_TEST_DATA:-$ROOT/.test-server}"
-PORT="${TOLLGATE_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
+AUTH_DATA="$DATA-auth"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT="${TOLLGATE_TEST_PORT:-$(free_port)}"
+AUTH_PORT="$(free_port)"
 
-cleanup() { "$ROOT/scripts/mlflow-server.sh" stop "$DATA" >/dev/null 2>&1 || true; }
+cleanup() {
+    "$ROOT/scripts/mlflow-server.sh" stop "$DATA" >/dev/null 2>&1 || true
+    "$ROOT/scripts/start-auth-server.sh" stop "$AUTH_DATA" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -23,7 +29,7 @@ cargo test --locked --all-targets --no-run >"$ROOT/target-build.log" 2>&1 &
 BUILD_PID=$!
 
 cleanup
-rm -rf "$DATA"
+rm -rf "$DATA" "$AUTH_DATA"
 mkdir -p "$DATA"
 echo "==> starting and seeding MLflow on 127.0.0.1:$PORT"
 "$ROOT/scripts/start-seeded-server.sh" "$DATA" "$PORT" test
@@ -41,4 +47,9 @@ export TOLLGATE_TEST_DATA_DIR="$DATA"
 echo "==> running tests against $TOLLGATE_TEST_TRACKING_URI"
 cargo test --locked --all-targets "$@"
 cargo test --locked --doc
+
+# Permission refusals need MLflow's basic-auth app: a second server, for those tests only.
+echo "==> starting MLflow with basic auth on 127.0.0.1:$AUTH_PORT"
+"$ROOT/scripts/start-auth-server.sh" start "$AUTH_DATA" "$AUTH_PORT"
+TOLLGATE_TEST_AUTH_URI="http://127.0.0.1:$AUTH_PORT" cargo test --locked --test live_auth -- --ignored
 echo "==> all tests passed"

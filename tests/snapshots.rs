@@ -253,7 +253,7 @@ fn detail_overview_and_metrics_tabs() {
 #[test]
 fn tabs_not_built_yet_say_so() {
     for (w, h) in SIZES {
-        for (tab, name) in [(5, "lineage"), (6, "gate"), (7, "audit")] {
+        for (tab, name) in [(6, "gate"), (7, "audit")] {
             let screen = snapshot(
                 &format!("detail_{name}_{w}x{h}"),
                 &detail_state(Kind::Data, tab, w, h),
@@ -761,4 +761,97 @@ fn versions_list_marks_drifted_versions() {
         let row = screen.lines().find(|l| l.contains("  28 ")).unwrap();
         assert!(!row.contains('●'), "{row}");
     }
+}
+
+fn lineage_tree() -> std::sync::Arc<tollgate::evidence::lineage::LineageNode> {
+    use std::collections::HashMap;
+    let d = fixtures::detail("credit-risk-scorer", 29);
+    let mut run = d.run.run().unwrap().clone();
+    // A parent that cannot be read: the tree marks it, the rest stays.
+    run.data.tags.push(tollgate::mlflow::Tag {
+        key: "mlflow.parentRunId".into(),
+        value: "deadbeef0000".into(),
+    });
+    let (runs, experiments) = (HashMap::new(), HashMap::new());
+    let input = tollgate::evidence::lineage::LineageInput {
+        version: &d.version,
+        logged_model: None,
+        source_run: Some(&run),
+        runs: &runs,
+        experiments: &experiments,
+        dataset_users: &[],
+    };
+    std::sync::Arc::new(tollgate::evidence::lineage::build_lineage(&input))
+}
+
+#[test]
+fn lineage_tab() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            let mut s = detail_state(Kind::Data, 5, w, h);
+            let request = detail_screen(&s)
+                .lineage
+                .as_ref()
+                .and_then(|l| l.pending)
+                .expect("lineage asked for");
+            let result = match kind {
+                Kind::Data => Ok(lineage_tree()),
+                Kind::Loading => Err(String::new()),
+                Kind::Error => Err("HTTP 404: RESOURCE_DOES_NOT_EXIST".into()),
+                Kind::Empty => Ok(std::sync::Arc::new({
+                    let mut t = (*lineage_tree()).clone();
+                    t.children.clear();
+                    t
+                })),
+            };
+            if !matches!(kind, Kind::Loading) {
+                update(&mut s, Action::LineageLoaded { request, result });
+            }
+            let screen = snapshot(&format!("detail_lineage_{}_{w}x{h}", kind_name(kind)), &s);
+            match kind {
+                Kind::Data => {
+                    assert!(screen.contains("credit-risk-scorer"), "{screen}");
+                    assert!(screen.contains("✗ run deadbeef0000"), "{screen}");
+                }
+                Kind::Loading => assert!(screen.contains("Loading the lineage"), "{screen}"),
+                Kind::Error => assert!(screen.contains("RESOURCE_DOES_NOT_EXIST"), "{screen}"),
+                Kind::Empty => assert!(screen.contains("LINEAGE"), "{screen}"),
+            }
+        }
+    }
+    // Space folds the root: one line left.
+    let mut s = detail_state(Kind::Data, 5, 80, 24);
+    let request = detail_screen(&s)
+        .lineage
+        .as_ref()
+        .and_then(|l| l.pending)
+        .unwrap();
+    update(
+        &mut s,
+        Action::LineageLoaded {
+            request,
+            result: Ok(lineage_tree()),
+        },
+    );
+    update(&mut s, Action::ToggleFold);
+    let screen = snapshot("detail_lineage_folded_80x24", &s);
+    assert!(screen.contains("▸ credit-risk-scorer"), "{screen}");
+    // Enter on the version's own run opens its metrics.
+    update(&mut s, Action::ToggleFold);
+    let run_row = {
+        let d = detail_screen(&s);
+        let tree = d.lineage_tree().unwrap();
+        tollgate::app::screens::tree_lines(tree, &d.folded)
+            .iter()
+            .position(|(_, l)| l.node.kind == tollgate::evidence::lineage::NodeKind::Run)
+            .expect("a run node")
+    };
+    for _ in 0..run_row {
+        update(&mut s, Action::MoveDown);
+    }
+    update(&mut s, Action::Open);
+    assert_eq!(
+        detail_screen(&s).tab,
+        tollgate::app::screens::DetailTab::Metrics
+    );
 }

@@ -42,6 +42,8 @@ pub enum Action {
     SelectTab(u8),
     /// Metrics tab: draw the curve by step or by time.
     ToggleTimeAxis,
+    /// Lineage tab: fold or unfold the selected node.
+    ToggleFold,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -102,6 +104,12 @@ pub enum Action {
     DriftMarksLoaded {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
+    /// A version's lineage tree (Lineage tab).
+    #[serde(skip)]
+    LineageLoaded {
+        request: RequestId,
+        result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
     },
     /// A version's monitoring evidence (Drift tab).
     #[serde(skip)]
@@ -180,6 +188,7 @@ impl Action {
             Action::PrevTab => "previous tab",
             Action::SelectTab(n) => return Some(format!("tab {n}")),
             Action::ToggleTimeAxis => "curve by step / by time (Metrics tab)",
+            Action::ToggleFold => "fold / unfold a node (Lineage tab)",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

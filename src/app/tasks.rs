@@ -128,6 +128,22 @@ impl Tasks {
                     let _ = tx.send(Action::DriftMarksLoaded { request, result });
                 });
             }
+            Effect::LoadLineage {
+                request,
+                model,
+                version,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .lineage(&model, &version)
+                        .await
+                        .map(|data| {
+                            Arc::new(crate::evidence::lineage::build_lineage(&data.input()))
+                        })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::LineageLoaded { request, result });
+                });
+            }
             Effect::After { delay_ms, action } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;

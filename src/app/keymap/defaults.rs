@@ -50,6 +50,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::char('h'), PrevTab),
         (Detail, Key::plain(KeyCode::Left), PrevTab),
         (Detail, Key::char('t'), ToggleTimeAxis),
+        (Detail, Key::char(' '), ToggleFold),
     ]);
     b
 }

@@ -5,7 +5,9 @@ mod detail;
 mod models;
 mod versions;
 
-pub use detail::{DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring};
+pub use detail::{
+    tree_lines, DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring, TreeLine,
+};
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use versions::{VersionsScreen, MAX_METRIC_COLUMNS};
 

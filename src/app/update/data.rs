@@ -152,6 +152,33 @@ pub(super) fn monitoring_loaded(
     }
 }
 
+pub(super) fn lineage_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(d) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Detail(d) if d.lineage.as_ref().and_then(|m| m.pending) == Some(request) => Some(d),
+        _ => None,
+    }) else {
+        return;
+    };
+    if let Some(l) = d.lineage.as_mut() {
+        l.resolve(request, result);
+    }
+    if d.tab == DetailTab::Lineage {
+        let len = d.scroll_len();
+        d.cursor.follow(len, rows);
+    }
+    let what = format!("lineage of version {} of '{}'", d.version, d.model);
+    let kept = d.lineage.as_ref().is_some_and(|m| m.stale);
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
 /// Ask for what the shown tab needs and does not have yet: the selected metric's history on
 /// the Metrics tab, the monitoring evidence on the Drift tab. Each is asked for once and kept
 /// until refresh.
@@ -178,6 +205,20 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             Some((run.to_string(), m.key.clone()))
         }
         _ => None,
+    };
+    if d.tab == DetailTab::Lineage && d.lineage.is_none() {
+        let request = state.new_request();
+        if let Some(Screen::Detail(d)) = state.screens.last_mut() {
+            d.lineage = Some(Remote::loading(request));
+            fx.push(Effect::LoadLineage {
+                request,
+                model: d.model.clone(),
+                version: d.version.clone(),
+            });
+        }
+    }
+    let Some(Screen::Detail(d)) = state.screens.last() else {
+        return;
     };
     let want_monitoring = d.tab == DetailTab::Drift && d.monitoring.is_none();
     if want_monitoring {

@@ -43,6 +43,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
         Action::MonitoringLoaded { request, result } => {
             data::monitoring_loaded(state, request, result)
         }

@@ -5,6 +5,7 @@ use super::super::effect::Effect;
 use super::super::prompt::{Prompt, PromptKind};
 use super::super::screens::{DetailTab, Screen};
 use super::super::state::{State, StatusLevel};
+use crate::evidence::lineage::NodeRef;
 
 pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
@@ -29,6 +30,20 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(state, fx),
         Action::CycleSort | Action::ReverseSort => sort(state, action == Action::CycleSort),
         Action::NextTab | Action::PrevTab | Action::SelectTab(_) => tab(state, action),
+        Action::ToggleFold => {
+            let rows = state.list_rows();
+            if let Screen::Detail(d) = state.top_mut() {
+                if d.tab == DetailTab::Lineage {
+                    if let Some((path, node)) = d.selected_node() {
+                        if !node.children.is_empty() && !d.folded.remove(&path) {
+                            d.folded.insert(path);
+                        }
+                        let len = d.scroll_len();
+                        d.cursor.follow(len, rows);
+                    }
+                }
+            }
+        }
         Action::ToggleTimeAxis => {
             if let Screen::Detail(d) = state.top_mut() {
                 if d.tab == DetailTab::Metrics {
@@ -109,7 +124,48 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
                 fx.push(state.push_detail(&model, &version));
             }
         }
-        Screen::Detail(_) => {}
+        Screen::Detail(d) => {
+            if d.tab != DetailTab::Lineage {
+                return;
+            }
+            let Some((_, node)) = d.selected_node() else {
+                return;
+            };
+            let own_run = d.run_id().map(str::to_string);
+            let (model, version) = (d.model.clone(), d.version.clone());
+            match node.opens.clone() {
+                Some(NodeRef::Version {
+                    model: m,
+                    version: v,
+                }) => {
+                    if m == model && v == version {
+                        tab(state, Action::SelectTab(1));
+                    } else {
+                        fx.push(state.push_detail(&m, &v));
+                    }
+                }
+                Some(NodeRef::Run { run_id }) if own_run.as_deref() == Some(run_id.as_str()) => {
+                    tab(state, Action::SelectTab(2));
+                }
+                Some(NodeRef::Run { run_id }) => state.set_status(
+                    StatusLevel::Info,
+                    format!(
+                        "run {run_id} is not this version's run; its metrics are not shown here"
+                    ),
+                ),
+                Some(NodeRef::Experiment { experiment_id }) => {
+                    state.set_status(StatusLevel::Info, format!("experiment {experiment_id}"))
+                }
+                Some(NodeRef::LoggedModel { model_id }) => {
+                    state.set_status(StatusLevel::Info, format!("logged model {model_id}"))
+                }
+                None if node.missing => state.set_status(
+                    StatusLevel::Warning,
+                    format!("{}: missing (deleted or unreadable)", node.label),
+                ),
+                None => {}
+            }
+        }
     }
 }
 
@@ -141,6 +197,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let request = state.new_request();
     let search_request = state.new_request();
     let thresholds = state.settings.drift.clone();
+    let lineage_request = state.new_request();
     match state.top_mut() {
         Screen::Models(m) => {
             m.all.start(request);
@@ -163,6 +220,15 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Screen::Detail(d) => {
             d.histories.clear();
+            if let Some(l) = d.lineage.as_mut() {
+                let request = lineage_request;
+                l.start(request);
+                fx.push(Effect::LoadLineage {
+                    request,
+                    model: d.model.clone(),
+                    version: d.version.clone(),
+                });
+            }
             if let Some(m) = d.monitoring.as_mut() {
                 m.start(search_request);
                 fx.push(Effect::LoadMonitoring {

@@ -489,6 +489,7 @@ fn answer_history(s: &mut State, key: &str, result: Result<usize, &str>) {
         s,
         Action::HistoryLoaded {
             request,
+            run_id: "run00029".into(),
             key: key.into(),
             result,
         },
@@ -854,4 +855,71 @@ fn lineage_tab() {
         detail_screen(&s).tab,
         tollgate::app::screens::DetailTab::Metrics
     );
+}
+
+#[test]
+fn compare_marked_versions_with_the_champion() {
+    for (w, h) in SIZES {
+        let mut s = versions_state(Kind::Data, w, h);
+        update(&mut s, Action::Mark); // v30, the cursor moves on
+        update(&mut s, Action::MoveDown); // skip the champion (always compared)
+        update(&mut s, Action::Mark); // v28
+        let screen = snapshot(&format!("versions_marked_{w}x{h}"), &s);
+        assert!(screen.contains("2 marked (c compares)"), "{screen}");
+        assert!(screen.contains("+30") && screen.contains("+28"), "{screen}");
+
+        let fx = update(&mut s, Action::Compare);
+        let mut histories = fx.iter().filter_map(|e| match e {
+            Effect::LoadHistory {
+                request,
+                run_id,
+                key,
+            } => Some((*request, run_id.clone(), key.clone())),
+            _ => None,
+        });
+        let screen = snapshot(&format!("versions_compare_loading_{w}x{h}"), &s);
+        assert!(screen.contains("compare 3 versions"), "{screen}");
+        assert!(
+            screen.contains("v29★"),
+            "the champion is the baseline: {screen}"
+        );
+        assert!(
+            screen.contains("(+0.0010)"),
+            "differences to the champion: {screen}"
+        );
+        let mut n = 0;
+        for (request, run_id, key) in histories.by_ref() {
+            n += 1;
+            let shift = n as f64 * 0.01;
+            let result = Ok((0..200)
+                .map(|i| tollgate::mlflow::Metric {
+                    key: key.clone(),
+                    value: 0.6 + shift + 0.2 * (1.0 - (-(i as f64) / 40.0).exp()),
+                    timestamp: 1_790_000_000_000 + i * 1000,
+                    step: i,
+                })
+                .collect());
+            update(
+                &mut s,
+                Action::HistoryLoaded {
+                    request,
+                    run_id,
+                    key,
+                    result,
+                },
+            );
+        }
+        assert_eq!(n, 3, "one history per compared run");
+        let screen = snapshot(&format!("versions_compare_{w}x{h}"), &s);
+        assert!(
+            screen.contains("by step, overlaid ■ v29 ★ ■ v30 ■ v28"),
+            "{screen}"
+        );
+        update(&mut s, Action::Back);
+        let screen = text(&draw_with(&s, &theme()));
+        assert!(
+            !screen.contains("compare 3 versions"),
+            "Esc closes: {screen}"
+        );
+    }
 }

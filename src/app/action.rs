@@ -44,6 +44,10 @@ pub enum Action {
     ToggleTimeAxis,
     /// Lineage tab: fold or unfold the selected node.
     ToggleFold,
+    /// Versions list: mark or unmark the selected version for comparing.
+    Mark,
+    /// Versions list: compare the marked versions (with the champion).
+    Compare,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -92,10 +96,11 @@ pub enum Action {
         request: RequestId,
         result: Result<Box<VersionDetail>, String>,
     },
-    /// One metric's full history (Metrics tab curves), for the detail screen that asked.
+    /// One metric's full history (Metrics tab and compare curves), for the screen that asked.
     #[serde(skip)]
     HistoryLoaded {
         request: RequestId,
+        run_id: String,
         key: String,
         result: Result<Vec<crate::mlflow::Metric>, String>,
     },
@@ -189,6 +194,8 @@ impl Action {
             Action::SelectTab(n) => return Some(format!("tab {n}")),
             Action::ToggleTimeAxis => "curve by step / by time (Metrics tab)",
             Action::ToggleFold => "fold / unfold a node (Lineage tab)",
+            Action::Mark => "mark / unmark a version for compare",
+            Action::Compare => "compare the marked versions with the champion",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

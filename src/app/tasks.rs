@@ -94,6 +94,7 @@ impl Tasks {
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::HistoryLoaded {
                         request,
+                        run_id,
                         key,
                         result,
                     });

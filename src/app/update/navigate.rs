@@ -30,6 +30,30 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(state, fx),
         Action::CycleSort | Action::ReverseSort => sort(state, action == Action::CycleSort),
         Action::NextTab | Action::PrevTab | Action::SelectTab(_) => tab(state, action),
+        Action::Mark => {
+            let rows = state.list_rows();
+            if let Screen::Versions(v) = state.top_mut() {
+                if v.compare.is_none() {
+                    if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
+                        if !v.marked.remove(&version) {
+                            v.marked.insert(version);
+                        }
+                        // Marking moves on, so Space Space marks a run of versions.
+                        let len = v.visible.len();
+                        v.cursor.move_by(1, len, rows);
+                    }
+                }
+            }
+        }
+        Action::Compare => {
+            if let Screen::Versions(v) = state.top_mut() {
+                if v.compare.is_some() {
+                    v.compare = None;
+                } else if v.data.data.is_some() {
+                    v.open_compare();
+                }
+            }
+        }
         Action::ToggleFold => {
             let rows = state.list_rows();
             if let Screen::Detail(d) = state.top_mut() {
@@ -67,6 +91,11 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
     let rows = state.list_rows();
     let (cursor, len, window) = match state.top_mut() {
         Screen::Models(m) => (&mut m.cursor, m.visible.len(), rows),
+        Screen::Versions(v) if v.compare.is_some() => {
+            let len = v.compare_metrics().len();
+            let c = v.compare.as_mut().expect("checked");
+            (&mut c.cursor, len, rows)
+        }
         Screen::Versions(v) => (&mut v.cursor, v.visible.len(), rows),
         Screen::Detail(d) => {
             let len = d.scroll_len();
@@ -118,6 +147,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
                 fx.push(state.push_versions(&model, None));
             }
         }
+        Screen::Versions(v) if v.compare.is_some() => {}
         Screen::Versions(v) => {
             if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
                 let model = v.model.clone();
@@ -171,6 +201,11 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// Esc: clear the filter first (as k9s does), then go up one level.
 fn back(state: &mut State) {
+    if let Screen::Versions(v) = state.top_mut() {
+        if v.compare.take().is_some() {
+            return;
+        }
+    }
     if !state.top().filter().is_empty() {
         super::prompt::set_filter(state, String::new());
         return;
@@ -212,6 +247,9 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Screen::Versions(v) => {
             v.drift = None;
+            if let Some(c) = v.compare.as_mut() {
+                c.histories.clear();
+            }
             v.data.start(request);
             fx.push(Effect::LoadVersions {
                 request,

@@ -146,7 +146,10 @@ sleep 0.3
 keys Escape
 wait_for "serving v"
 keys Space
+keys Space
 keys c
-wait_for "compare 2 versions"
+wait_for "(Esc closes)"
+keys G
+sleep 1
 shot compare
 keys C-c

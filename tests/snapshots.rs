@@ -923,3 +923,37 @@ fn compare_marked_versions_with_the_champion() {
         );
     }
 }
+
+#[test]
+fn escape_sequences_in_evidence_are_harmless() {
+    let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let assert_clean = |s: &State| {
+        let buffer = draw_with(s, &theme());
+        for cell in buffer.content() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "{:?}",
+                cell.symbol()
+            );
+        }
+        text(&buffer)
+    };
+    // Fairness: an attribute and a group named with escapes.
+    let mut s = detail_state(Kind::Data, 3, 160, 48);
+    let g1 = format!("fairness.{evil}:{evil}.selection_rate");
+    let g2 = format!("fairness.{evil}:b.selection_rate");
+    with_metrics(&mut s, &[(g1.as_str(), 0.3), (g2.as_str(), 0.5)]);
+    let screen = assert_clean(&s);
+    assert!(screen.contains("x\\e]0;pwned"), "{screen}");
+    // Metrics: the curve of a metric with an escape in its name.
+    let mut s = detail_state(Kind::Data, 2, 160, 48);
+    let key = format!("loss{evil}");
+    with_metrics(&mut s, &[(key.as_str(), 0.3)]);
+    let fx = update(&mut s, Action::MoveDown);
+    let _ = fx;
+    update(&mut s, Action::MoveUp);
+    if detail_screen(&s).histories.contains_key(&key) {
+        answer_history(&mut s, &key, Err(evil));
+    }
+    assert_clean(&s);
+}

@@ -38,7 +38,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
     }
     if let Some(c) = &v.compare {
         title.push(Span::styled(
-            format!("compare {} versions (Esc closes) ", c.versions.len()),
+            format!(
+                "compare {} version{} (Esc closes) ",
+                c.versions.len(),
+                if c.versions.len() == 1 { "" } else { "s" }
+            ),
             theme.accent(),
         ));
     } else if !v.marked.is_empty() {

@@ -69,15 +69,34 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
 
     let (tx, rx) = mpsc::unbounded_channel();
     let tasks = Tasks::new(registry, tx, global.overrides());
+    // Handlers first: a signal that arrives once the terminal is ours must end the loop (and so
+    // restore the terminal), never kill the process with the default action.
+    let signals = Signals {
+        term: signal(SignalKind::terminate())?,
+        hup: signal(SignalKind::hangup())?,
+        int: signal(SignalKind::interrupt())?,
+    };
     let guard = terminal::TerminalGuard::enter(global.mouse)?;
-    let outcome = event_loop(guard, state, theme, theme_dir, tasks, rx, start, started).await;
+    let outcome = event_loop(
+        guard, signals, state, theme, theme_dir, tasks, rx, start, started,
+    )
+    .await;
     terminal::restore();
     outcome
 }
 
 #[allow(clippy::too_many_arguments)]
+/// The signals that end the cockpit (Ctrl-C arrives as a key in raw mode, SIGINT from `kill`).
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn event_loop(
     mut guard: terminal::TerminalGuard,
+    mut signals: Signals,
     mut state: State,
     mut theme: Theme,
     theme_dir: PathBuf,
@@ -123,9 +142,6 @@ async fn event_loop(
     run(initial, &mut state, &mut theme);
 
     let mut events = EventStream::new();
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
@@ -144,9 +160,9 @@ async fn event_loop(
             },
             Some(action) = rx.recv() => action,
             _ = tick.tick(), if state.is_loading() => Action::Tick,
-            _ = sigterm.recv() => { tracing::info!("SIGTERM: leaving"); break; }
-            _ = sighup.recv() => { tracing::info!("SIGHUP: the terminal went away"); break; }
-            _ = sigint.recv() => Action::ForceQuit,
+            _ = signals.term.recv() => { tracing::info!("SIGTERM: leaving"); break; }
+            _ = signals.hup.recv() => { tracing::info!("SIGHUP: the terminal went away"); break; }
+            _ = signals.int.recv() => Action::ForceQuit,
         };
         let effects = update(&mut state, action);
         run(effects, &mut state, &mut theme);

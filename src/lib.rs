@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cockpit;
 pub mod config;
 pub mod evidence;
+pub mod export;
 pub mod governance;
 pub mod logging;
 pub mod mlflow;

@@ -4,6 +4,7 @@
 mod doctor;
 mod drift;
 mod error;
+mod export;
 mod fairness;
 mod lineage;
 mod models;
@@ -107,6 +108,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write an evidence pack for auditors into DIR: charts (PNG and SVG) of metric curves,
+    /// fairness by group, drift over time and histograms, a Markdown report and the data used.
+    Export {
+        model: String,
+        version: String,
+        /// Directory to write into (created if needed; files of the same names are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print the files written and their sizes as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the connection: resolved URL and profile, paths, reachability, version, auth.
     Doctor {
         #[arg(long)]
@@ -161,6 +174,15 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
         } => {
             let registry = connect(&resolved)?;
             fairness::run(&registry, model, version, *json, out).await
+        }
+        Command::Export {
+            model,
+            version,
+            out: dir,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            export::run(&registry, model, version, dir, *json, out).await
         }
         Command::Lineage {
             model,

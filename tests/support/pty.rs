@@ -54,6 +54,8 @@ pub struct Cockpit {
     _master: Box<dyn MasterPty + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Set when the program's output ended (it exited and the pty closed).
+    drained: Arc<std::sync::atomic::AtomicBool>,
     _home: tempfile::TempDir,
 }
 
@@ -105,7 +107,8 @@ impl Cockpit {
         let writer = pty.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (Arc::clone(&parser), Arc::clone(&raw));
+        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (p, r, d) = (Arc::clone(&parser), Arc::clone(&raw), Arc::clone(&drained));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
@@ -117,6 +120,8 @@ impl Cockpit {
                     }
                 }
             }
+            // End of output: the program exited and the pty closed.
+            d.store(true, std::sync::atomic::Ordering::SeqCst);
         });
         Cockpit {
             child,
@@ -124,6 +129,7 @@ impl Cockpit {
             _master: pty.master,
             parser,
             raw,
+            drained,
             _home: home,
         }
     }
@@ -192,8 +198,12 @@ impl Cockpit {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
-                // Let the reader thread drain what was written last.
-                std::thread::sleep(Duration::from_millis(200));
+                // Read what was written last (the terminal restore) before judging it.
+                while !self.drained.load(std::sync::atomic::Ordering::SeqCst)
+                    && Instant::now() < deadline
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
                 return status.success();
             }
             if Instant::now() > deadline {

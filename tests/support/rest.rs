@@ -34,6 +34,42 @@ impl Rest {
         })
     }
 
+    pub fn get(&self, route: &str, query: &[(&str, String)]) -> Value {
+        self.rt.block_on(async {
+            let resp = self
+                .http
+                .get(format!("{}/api/2.0/mlflow/{route}", self.base))
+                .query(query)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status();
+            let text = resp.text().await.unwrap();
+            assert!(status.is_success(), "{route}: {status} {text}");
+            serde_json::from_str(&text).unwrap()
+        })
+    }
+
+    /// Every registered model's name, read page by page with plain requests.
+    pub fn model_names(&self) -> std::collections::BTreeSet<String> {
+        let mut names = std::collections::BTreeSet::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![("max_results", "1000".to_string())];
+            if let Some(t) = &token {
+                query.push(("page_token", t.clone()));
+            }
+            let page = self.get("registered-models/search", &query);
+            for m in page["registered_models"].as_array().into_iter().flatten() {
+                names.insert(m["name"].as_str().unwrap().to_string());
+            }
+            match page["next_page_token"].as_str() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return names,
+            }
+        }
+    }
+
     /// Upload bytes as an artifact of a run (the server proxies artifacts: `--serve-artifacts`).
     pub fn put_artifact(&self, experiment_id: &str, run_id: &str, path: &str, bytes: Vec<u8>) {
         self.rt.block_on(async {

@@ -119,3 +119,37 @@ keys Tab
 wait_for ":theme light"
 shot command-line
 keys C-c
+
+# The evidence tabs on the monitored version with the 30,000-point curve, then compare.
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+    "env -i PATH=/usr/bin:/bin HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN open credit-risk-scorer 4"
+tmux set-option -t "$SESSION" status off >/dev/null
+wait_for "Description"
+keys 2
+wait_for "Metrics ("
+keys / t r a i n _ l o s s _ f i n e
+keys Enter
+wait_for "30000 points"
+shot metrics-curve
+keys 3
+wait_for "four-fifths"
+shot fairness
+keys 4
+wait_for "drifting since"
+shot drift
+keys 5
+wait_for "LINEAGE"
+shot lineage
+keys Escape
+sleep 0.3
+keys Escape
+wait_for "serving v"
+keys Space
+keys Space
+keys c
+wait_for "(Esc closes)"
+keys G
+sleep 1
+shot compare
+keys C-c

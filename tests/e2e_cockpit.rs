@@ -130,7 +130,8 @@ fn evidence_tabs_on_a_monitored_version() {
     assert!(screen.contains("monitoring"), "{screen}");
 
     c.send("5");
-    c.wait_for(&["› Lineage"]);
+    let v = format!("version {version}");
+    c.wait_for(&["› Lineage", "LINEAGE", "▾ credit-risk-scorer", &v, "run "]);
     // Back on the versions list (the first Esc clears the metrics filter), the monitored
     // version carries the drift marker.
     c.esc();

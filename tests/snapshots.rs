@@ -253,7 +253,7 @@ fn detail_overview_and_metrics_tabs() {
 #[test]
 fn tabs_not_built_yet_say_so() {
     for (w, h) in SIZES {
-        for (tab, name) in [(5, "lineage"), (6, "gate"), (7, "audit")] {
+        for (tab, name) in [(6, "gate"), (7, "audit")] {
             let screen = snapshot(
                 &format!("detail_{name}_{w}x{h}"),
                 &detail_state(Kind::Data, tab, w, h),
@@ -489,6 +489,7 @@ fn answer_history(s: &mut State, key: &str, result: Result<usize, &str>) {
         s,
         Action::HistoryLoaded {
             request,
+            run_id: "run00029".into(),
             key: key.into(),
             result,
         },
@@ -761,4 +762,198 @@ fn versions_list_marks_drifted_versions() {
         let row = screen.lines().find(|l| l.contains("  28 ")).unwrap();
         assert!(!row.contains('●'), "{row}");
     }
+}
+
+fn lineage_tree() -> std::sync::Arc<tollgate::evidence::lineage::LineageNode> {
+    use std::collections::HashMap;
+    let d = fixtures::detail("credit-risk-scorer", 29);
+    let mut run = d.run.run().unwrap().clone();
+    // A parent that cannot be read: the tree marks it, the rest stays.
+    run.data.tags.push(tollgate::mlflow::Tag {
+        key: "mlflow.parentRunId".into(),
+        value: "deadbeef0000".into(),
+    });
+    let (runs, experiments) = (HashMap::new(), HashMap::new());
+    let input = tollgate::evidence::lineage::LineageInput {
+        version: &d.version,
+        logged_model: None,
+        source_run: Some(&run),
+        runs: &runs,
+        experiments: &experiments,
+        dataset_users: &[],
+    };
+    std::sync::Arc::new(tollgate::evidence::lineage::build_lineage(&input))
+}
+
+#[test]
+fn lineage_tab() {
+    for (w, h) in SIZES {
+        for kind in KINDS {
+            let mut s = detail_state(Kind::Data, 5, w, h);
+            let request = detail_screen(&s)
+                .lineage
+                .as_ref()
+                .and_then(|l| l.pending)
+                .expect("lineage asked for");
+            let result = match kind {
+                Kind::Data => Ok(lineage_tree()),
+                Kind::Loading => Err(String::new()),
+                Kind::Error => Err("HTTP 404: RESOURCE_DOES_NOT_EXIST".into()),
+                Kind::Empty => Ok(std::sync::Arc::new({
+                    let mut t = (*lineage_tree()).clone();
+                    t.children.clear();
+                    t
+                })),
+            };
+            if !matches!(kind, Kind::Loading) {
+                update(&mut s, Action::LineageLoaded { request, result });
+            }
+            let screen = snapshot(&format!("detail_lineage_{}_{w}x{h}", kind_name(kind)), &s);
+            match kind {
+                Kind::Data => {
+                    assert!(screen.contains("credit-risk-scorer"), "{screen}");
+                    assert!(screen.contains("✗ run deadbeef0000"), "{screen}");
+                }
+                Kind::Loading => assert!(screen.contains("Loading the lineage"), "{screen}"),
+                Kind::Error => assert!(screen.contains("RESOURCE_DOES_NOT_EXIST"), "{screen}"),
+                Kind::Empty => assert!(screen.contains("LINEAGE"), "{screen}"),
+            }
+        }
+    }
+    // Space folds the root: one line left.
+    let mut s = detail_state(Kind::Data, 5, 80, 24);
+    let request = detail_screen(&s)
+        .lineage
+        .as_ref()
+        .and_then(|l| l.pending)
+        .unwrap();
+    update(
+        &mut s,
+        Action::LineageLoaded {
+            request,
+            result: Ok(lineage_tree()),
+        },
+    );
+    update(&mut s, Action::ToggleFold);
+    let screen = snapshot("detail_lineage_folded_80x24", &s);
+    assert!(screen.contains("▸ credit-risk-scorer"), "{screen}");
+    // Enter on the version's own run opens its metrics.
+    update(&mut s, Action::ToggleFold);
+    let run_row = {
+        let d = detail_screen(&s);
+        let tree = d.lineage_tree().unwrap();
+        tollgate::app::screens::tree_lines(tree, &d.folded)
+            .iter()
+            .position(|(_, l)| l.node.kind == tollgate::evidence::lineage::NodeKind::Run)
+            .expect("a run node")
+    };
+    for _ in 0..run_row {
+        update(&mut s, Action::MoveDown);
+    }
+    update(&mut s, Action::Open);
+    assert_eq!(
+        detail_screen(&s).tab,
+        tollgate::app::screens::DetailTab::Metrics
+    );
+}
+
+#[test]
+fn compare_marked_versions_with_the_champion() {
+    for (w, h) in SIZES {
+        let mut s = versions_state(Kind::Data, w, h);
+        update(&mut s, Action::Mark); // v30, the cursor moves on
+        update(&mut s, Action::MoveDown); // skip the champion (always compared)
+        update(&mut s, Action::Mark); // v28
+        let screen = snapshot(&format!("versions_marked_{w}x{h}"), &s);
+        assert!(screen.contains("2 marked (c compares)"), "{screen}");
+        assert!(screen.contains("+30") && screen.contains("+28"), "{screen}");
+
+        let fx = update(&mut s, Action::Compare);
+        let mut histories = fx.iter().filter_map(|e| match e {
+            Effect::LoadHistory {
+                request,
+                run_id,
+                key,
+            } => Some((*request, run_id.clone(), key.clone())),
+            _ => None,
+        });
+        let screen = snapshot(&format!("versions_compare_loading_{w}x{h}"), &s);
+        assert!(screen.contains("compare 3 versions"), "{screen}");
+        assert!(
+            screen.contains("v29★"),
+            "the champion is the baseline: {screen}"
+        );
+        assert!(
+            screen.contains("(+0.0010)"),
+            "differences to the champion: {screen}"
+        );
+        let mut n = 0;
+        for (request, run_id, key) in histories.by_ref() {
+            n += 1;
+            let shift = n as f64 * 0.01;
+            let result = Ok((0..200)
+                .map(|i| tollgate::mlflow::Metric {
+                    key: key.clone(),
+                    value: 0.6 + shift + 0.2 * (1.0 - (-(i as f64) / 40.0).exp()),
+                    timestamp: 1_790_000_000_000 + i * 1000,
+                    step: i,
+                })
+                .collect());
+            update(
+                &mut s,
+                Action::HistoryLoaded {
+                    request,
+                    run_id,
+                    key,
+                    result,
+                },
+            );
+        }
+        assert_eq!(n, 3, "one history per compared run");
+        let screen = snapshot(&format!("versions_compare_{w}x{h}"), &s);
+        assert!(
+            screen.contains("by step, overlaid ■ v29 ★ ■ v30 ■ v28"),
+            "{screen}"
+        );
+        update(&mut s, Action::Back);
+        let screen = text(&draw_with(&s, &theme()));
+        assert!(
+            !screen.contains("compare 3 versions"),
+            "Esc closes: {screen}"
+        );
+    }
+}
+
+#[test]
+fn escape_sequences_in_evidence_are_harmless() {
+    let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let assert_clean = |s: &State| {
+        let buffer = draw_with(s, &theme());
+        for cell in buffer.content() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "{:?}",
+                cell.symbol()
+            );
+        }
+        text(&buffer)
+    };
+    // Fairness: an attribute and a group named with escapes.
+    let mut s = detail_state(Kind::Data, 3, 160, 48);
+    let g1 = format!("fairness.{evil}:{evil}.selection_rate");
+    let g2 = format!("fairness.{evil}:b.selection_rate");
+    with_metrics(&mut s, &[(g1.as_str(), 0.3), (g2.as_str(), 0.5)]);
+    let screen = assert_clean(&s);
+    assert!(screen.contains("x\\e]0;pwned"), "{screen}");
+    // Metrics: the curve of a metric with an escape in its name.
+    let mut s = detail_state(Kind::Data, 2, 160, 48);
+    let key = format!("loss{evil}");
+    with_metrics(&mut s, &[(key.as_str(), 0.3)]);
+    let fx = update(&mut s, Action::MoveDown);
+    let _ = fx;
+    update(&mut s, Action::MoveUp);
+    if detail_screen(&s).histories.contains_key(&key) {
+        answer_history(&mut s, &key, Err(evil));
+    }
+    assert_clean(&s);
 }

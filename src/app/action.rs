@@ -42,6 +42,12 @@ pub enum Action {
     SelectTab(u8),
     /// Metrics tab: draw the curve by step or by time.
     ToggleTimeAxis,
+    /// Lineage tab: fold or unfold the selected node.
+    ToggleFold,
+    /// Versions list: mark or unmark the selected version for comparing.
+    Mark,
+    /// Versions list: compare the marked versions (with the champion).
+    Compare,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -90,10 +96,11 @@ pub enum Action {
         request: RequestId,
         result: Result<Box<VersionDetail>, String>,
     },
-    /// One metric's full history (Metrics tab curves), for the detail screen that asked.
+    /// One metric's full history (Metrics tab and compare curves), for the screen that asked.
     #[serde(skip)]
     HistoryLoaded {
         request: RequestId,
+        run_id: String,
         key: String,
         result: Result<Vec<crate::mlflow::Metric>, String>,
     },
@@ -102,6 +109,12 @@ pub enum Action {
     DriftMarksLoaded {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
+    /// A version's lineage tree (Lineage tab).
+    #[serde(skip)]
+    LineageLoaded {
+        request: RequestId,
+        result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
     },
     /// A version's monitoring evidence (Drift tab).
     #[serde(skip)]
@@ -180,6 +193,9 @@ impl Action {
             Action::PrevTab => "previous tab",
             Action::SelectTab(n) => return Some(format!("tab {n}")),
             Action::ToggleTimeAxis => "curve by step / by time (Metrics tab)",
+            Action::ToggleFold => "fold / unfold a node (Lineage tab)",
+            Action::Mark => "mark / unmark a version for compare",
+            Action::Compare => "compare the marked versions with the champion",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

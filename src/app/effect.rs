@@ -41,6 +41,12 @@ pub enum Effect {
         model: String,
         thresholds: crate::evidence::drift::DriftThresholds,
     },
+    /// A version's lineage tree.
+    LoadLineage {
+        request: RequestId,
+        model: String,
+        version: String,
+    },
     /// Send `action` back after a delay (debouncing).
     After {
         delay_ms: u64,

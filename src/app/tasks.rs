@@ -94,6 +94,7 @@ impl Tasks {
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::HistoryLoaded {
                         request,
+                        run_id,
                         key,
                         result,
                     });
@@ -126,6 +127,22 @@ impl Tasks {
                         .map(|runs| drift_marks(&runs, &thresholds))
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Action::DriftMarksLoaded { request, result });
+                });
+            }
+            Effect::LoadLineage {
+                request,
+                model,
+                version,
+            } => {
+                tokio::spawn(async move {
+                    let result = registry
+                        .lineage(&model, &version)
+                        .await
+                        .map(|data| {
+                            Arc::new(crate::evidence::lineage::build_lineage(&data.input()))
+                        })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::LineageLoaded { request, result });
                 });
             }
             Effect::After { delay_ms, action } => {

@@ -41,6 +41,7 @@ pub struct LineChart<'a> {
     pub hlines: &'a [HLine],
     pub x: XAxis,
     pub ascii: bool,
+    /// Name the series in the title, each in its colour.
     pub legend: bool,
 }
 
@@ -53,9 +54,23 @@ fn x_label(x: f64, axis: XAxis) -> String {
 
 /// Draw the chart into `area` (bordered block with the title).
 pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
+    // Series legends ride in the title (always visible, however small the chart); a threshold
+    // line gets ratatui's legend box.
+    let mut title = chart.title.clone();
+    if chart.legend {
+        for s in chart.series {
+            title
+                .spans
+                .push(Span::styled("■ ", Style::default().fg(s.color)));
+            title.spans.push(Span::styled(
+                format!("{} ", crate::text::sanitize_line(&s.name)),
+                theme.base(),
+            ));
+        }
+    }
     let block = Block::bordered()
         .border_style(theme.border(false))
-        .title(chart.title.clone());
+        .title(title);
     let inner = block.inner(area);
     // Braille packs 2 points per column; keep a few more than the columns for both.
     let columns = (inner.width as usize).max(1) * 2;
@@ -111,15 +126,13 @@ pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
         );
     }
     for (s, pts) in chart.series.iter().zip(&sampled) {
-        let mut d = Dataset::default()
-            .marker(marker)
-            .graph_type(GraphType::Line)
-            .style(Style::default().fg(s.color))
-            .data(pts);
-        if chart.legend {
-            d = d.name(crate::text::sanitize_line(&s.name).into_owned());
-        }
-        datasets.push(d);
+        datasets.push(
+            Dataset::default()
+                .marker(marker)
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(s.color))
+                .data(pts),
+        );
     }
     let x_labels = vec![
         Span::styled(x_label(x_min, chart.x), theme.muted()),
@@ -132,7 +145,7 @@ pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
     let widget = Chart::new(datasets)
         .block(block)
         .style(theme.base())
-        .legend_position(if chart.legend || !chart.hlines.is_empty() {
+        .legend_position(if !chart.hlines.is_empty() {
             Some(LegendPosition::TopRight)
         } else {
             None

@@ -23,6 +23,8 @@ fn hints(context: KeyContext) -> &'static [(Action, &'static str)] {
         KeyContext::Versions => &[
             (Action::Open, "open"),
             (Action::Filter, "filter"),
+            (Action::Mark, "mark"),
+            (Action::Compare, "compare"),
             (Action::Back, "back"),
             (Action::Command, "command"),
             (Action::Refresh, "refresh"),

@@ -3,6 +3,7 @@
 
 mod breadcrumb;
 pub mod chart;
+mod compare;
 mod completion;
 mod detail;
 mod footer;

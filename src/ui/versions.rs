@@ -36,6 +36,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
             ));
         }
     }
+    if let Some(c) = &v.compare {
+        title.push(Span::styled(
+            format!(
+                "compare {} version{} (Esc closes) ",
+                c.versions.len(),
+                if c.versions.len() == 1 { "" } else { "s" }
+            ),
+            theme.accent(),
+        ));
+    } else if !v.marked.is_empty() {
+        title.push(Span::styled(
+            format!("{} marked (c compares) ", v.marked.len()),
+            theme.accent(),
+        ));
+    }
     let mut block = Block::bordered()
         .border_style(theme.border(true))
         .title(block_title(
@@ -100,6 +115,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
         return;
     }
 
+    if v.compare.is_some() {
+        super::compare::draw(frame, inner, area, state, v, theme);
+        return;
+    }
     let wide = inner.width >= WIDE;
     // The first column: ★ for the serving version, then ● when its latest monitoring window
     // drifted.
@@ -176,7 +195,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
                         _ => Span::raw(""),
                     },
                 ]),
-                Line::from(span(&ver.version, w[1] as usize, number_style)),
+                if v.marked.contains(&ver.version) {
+                    Line::from(vec![
+                        Span::styled("+", theme.accent()),
+                        span(
+                            &ver.version,
+                            (w[1] as usize).saturating_sub(1),
+                            number_style,
+                        ),
+                    ])
+                } else {
+                    Line::from(span(&ver.version, w[1] as usize, number_style))
+                },
                 Line::from(span(stage, w[2] as usize, theme.stage(stage))),
                 Line::from(span(&aliases, w[3] as usize, theme.alias())),
                 Line::from(span(status, w[4] as usize, status_style)),

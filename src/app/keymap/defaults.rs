@@ -32,6 +32,8 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Global, Key::plain(KeyCode::End), Last),
         (Models, Key::char('s'), CycleSort),
         (Models, Key::char('S'), ReverseSort),
+        (Versions, Key::char(' '), Mark),
+        (Versions, Key::char('c'), Compare),
     ];
     for context in [Versions, Detail] {
         b.extend([
@@ -50,6 +52,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::char('h'), PrevTab),
         (Detail, Key::plain(KeyCode::Left), PrevTab),
         (Detail, Key::char('t'), ToggleTimeAxis),
+        (Detail, Key::char(' '), ToggleFold),
     ]);
     b
 }

@@ -7,6 +7,7 @@ use super::matches;
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
 use crate::evidence::drift::{DriftHistory, Histograms};
+use crate::evidence::lineage::LineageNode;
 use crate::mlflow::{Metric, Param};
 use crate::registry::VersionDetail;
 
@@ -24,6 +25,52 @@ pub struct Monitored {
 
 /// The Drift tab's data: `None` inside when the version is not monitored.
 pub type Monitoring = Option<Arc<Monitored>>;
+
+/// One line of the Lineage tab's tree: the node, its depth and its path of child indices.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeLine<'a> {
+    pub node: &'a LineageNode,
+    pub depth: usize,
+    pub expanded: bool,
+    pub last: bool,
+}
+
+/// The tree's lines with folded nodes' descendants left out, depth first.
+pub fn tree_lines<'a>(
+    root: &'a LineageNode,
+    folded: &std::collections::BTreeSet<Vec<usize>>,
+) -> Vec<(Vec<usize>, TreeLine<'a>)> {
+    fn walk<'a>(
+        node: &'a LineageNode,
+        path: Vec<usize>,
+        depth: usize,
+        last: bool,
+        folded: &std::collections::BTreeSet<Vec<usize>>,
+        out: &mut Vec<(Vec<usize>, TreeLine<'a>)>,
+    ) {
+        let expanded = !folded.contains(&path);
+        out.push((
+            path.clone(),
+            TreeLine {
+                node,
+                depth,
+                expanded,
+                last,
+            },
+        ));
+        if expanded {
+            let n = node.children.len();
+            for (i, c) in node.children.iter().enumerate() {
+                let mut p = path.clone();
+                p.push(i);
+                walk(c, p, depth + 1, i + 1 == n, folded, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, Vec::new(), 0, true, folded, &mut out);
+    out
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailTab {
@@ -80,10 +127,11 @@ impl DetailTab {
     /// For tabs whose capability is not built yet: what will fill them.
     pub fn arrives_with(self) -> Option<&'static str> {
         match self {
-            DetailTab::Overview | DetailTab::Metrics | DetailTab::Fairness | DetailTab::Drift => {
-                None
-            }
-            DetailTab::Lineage => Some("lineage (runs, datasets, code, logged models)"),
+            DetailTab::Overview
+            | DetailTab::Metrics
+            | DetailTab::Fairness
+            | DetailTab::Drift
+            | DetailTab::Lineage => None,
             DetailTab::Gate => Some("policy gates (the gate report for a promotion)"),
             DetailTab::Audit => Some("the audit trail (decisions recorded in the registry)"),
         }
@@ -120,6 +168,10 @@ pub struct DetailScreen {
     pub by_time: bool,
     /// Drift tab: asked for on first visit (`None` until then), kept until refresh.
     pub monitoring: Option<Remote<Monitoring>>,
+    /// Lineage tab: the tree, asked for on first visit, kept until refresh.
+    pub lineage: Option<Remote<Arc<LineageNode>>>,
+    /// Lineage tab: paths of folded nodes.
+    pub folded: std::collections::BTreeSet<Vec<usize>>,
 }
 
 impl DetailScreen {
@@ -134,6 +186,8 @@ impl DetailScreen {
             histories: BTreeMap::new(),
             by_time: false,
             monitoring: None,
+            lineage: None,
+            folded: Default::default(),
         }
     }
 
@@ -142,6 +196,7 @@ impl DetailScreen {
         self.data.is_loading()
             || self.histories.values().any(Remote::is_loading)
             || self.monitoring.as_ref().is_some_and(Remote::is_loading)
+            || self.lineage.as_ref().is_some_and(Remote::is_loading)
     }
 
     /// The version's source run id, once the detail has loaded with a readable run.
@@ -229,6 +284,9 @@ impl DetailScreen {
             DetailTab::Metrics => self.metric_entries().len(),
             DetailTab::Fairness => self.fairness_attributes(),
             DetailTab::Drift => self.drift_features().len(),
+            DetailTab::Lineage => self
+                .lineage_tree()
+                .map_or(0, |t| tree_lines(t, &self.folded).len()),
             DetailTab::Overview => self.data.data.as_ref().map_or(0, overview_line_bound),
             _ => 0,
         }
@@ -236,6 +294,20 @@ impl DetailScreen {
 }
 
 impl DetailScreen {
+    /// The lineage tree, once loaded.
+    pub fn lineage_tree(&self) -> Option<&LineageNode> {
+        self.lineage.as_ref()?.data.as_deref()
+    }
+
+    /// The selected lineage node and its path.
+    pub fn selected_node(&self) -> Option<(Vec<usize>, &LineageNode)> {
+        let tree = self.lineage_tree()?;
+        tree_lines(tree, &self.folded)
+            .into_iter()
+            .nth(self.cursor.selected)
+            .map(|(p, l)| (p, l.node))
+    }
+
     /// The monitored evidence, once loaded.
     pub fn monitored(&self) -> Option<&Monitored> {
         self.monitoring.as_ref()?.data.as_ref()?.as_deref()
@@ -301,7 +373,7 @@ mod tests {
         assert_eq!(DetailTab::Gate.number(), 6);
         assert!(DetailTab::ALL
             .iter()
-            .skip(4)
+            .skip(5)
             .all(|t| t.arrives_with().is_some()));
     }
 }

@@ -5,9 +5,11 @@ mod detail;
 mod models;
 mod versions;
 
-pub use detail::{DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring};
+pub use detail::{
+    tree_lines, DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring, TreeLine,
+};
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
-pub use versions::{VersionsScreen, MAX_METRIC_COLUMNS};
+pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
 
 // At most three screens exist at once (the breadcrumb), so their size does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -31,7 +33,12 @@ impl Screen {
     pub fn is_loading(&self) -> bool {
         match self {
             Screen::Models(m) => m.is_loading(),
-            Screen::Versions(v) => v.data.is_loading(),
+            Screen::Versions(v) => {
+                v.data.is_loading()
+                    || v.compare.as_ref().is_some_and(|c| {
+                        c.histories.values().any(super::remote::Remote::is_loading)
+                    })
+            }
             Screen::Detail(d) => d.is_loading(),
         }
     }

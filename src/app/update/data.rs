@@ -109,15 +109,22 @@ pub(super) fn detail_loaded(
 pub(super) fn history_loaded(
     state: &mut State,
     request: RequestId,
+    run_id: &str,
     key: &str,
     result: Result<Vec<crate::mlflow::Metric>, String>,
 ) {
     for screen in &mut state.screens {
-        if let Screen::Detail(d) = screen {
-            if let Some(h) = d.histories.get_mut(key) {
-                if h.resolve(request, result.clone()) {
-                    return;
-                }
+        let slot = match screen {
+            Screen::Detail(d) => d.histories.get_mut(key),
+            Screen::Versions(v) => v
+                .compare
+                .as_mut()
+                .and_then(|c| c.histories.get_mut(&(run_id.to_string(), key.to_string()))),
+            Screen::Models(_) => None,
+        };
+        if let Some(h) = slot {
+            if h.resolve(request, result.clone()) {
+                return;
             }
         }
     }
@@ -152,10 +159,38 @@ pub(super) fn monitoring_loaded(
     }
 }
 
+pub(super) fn lineage_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(d) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Detail(d) if d.lineage.as_ref().and_then(|m| m.pending) == Some(request) => Some(d),
+        _ => None,
+    }) else {
+        return;
+    };
+    if let Some(l) = d.lineage.as_mut() {
+        l.resolve(request, result);
+    }
+    if d.tab == DetailTab::Lineage {
+        let len = d.scroll_len();
+        d.cursor.follow(len, rows);
+    }
+    let what = format!("lineage of version {} of '{}'", d.version, d.model);
+    let kept = d.lineage.as_ref().is_some_and(|m| m.stale);
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
 /// Ask for what the shown tab needs and does not have yet: the selected metric's history on
 /// the Metrics tab, the monitoring evidence on the Drift tab. Each is asked for once and kept
 /// until refresh.
 pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
+    ensure_compare_histories(state, fx);
     if let Some(Screen::Versions(v)) = state.screens.last() {
         if v.drift.is_none() {
             let request = state.new_request();
@@ -178,6 +213,20 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             Some((run.to_string(), m.key.clone()))
         }
         _ => None,
+    };
+    if d.tab == DetailTab::Lineage && d.lineage.is_none() {
+        let request = state.new_request();
+        if let Some(Screen::Detail(d)) = state.screens.last_mut() {
+            d.lineage = Some(Remote::loading(request));
+            fx.push(Effect::LoadLineage {
+                request,
+                model: d.model.clone(),
+                version: d.version.clone(),
+            });
+        }
+    }
+    let Some(Screen::Detail(d)) = state.screens.last() else {
+        return;
     };
     let want_monitoring = d.tab == DetailTab::Drift && d.monitoring.is_none();
     if want_monitoring {
@@ -202,6 +251,40 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             request,
             run_id,
             key,
+        });
+    }
+}
+
+/// The compare view's selected metric: each compared run's history, once.
+fn ensure_compare_histories(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(Screen::Versions(v)) = state.screens.last() else {
+        return;
+    };
+    let Some(c) = &v.compare else {
+        return;
+    };
+    let metrics = v.compare_metrics();
+    let Some(key) = metrics.get(c.cursor.selected).cloned() else {
+        return;
+    };
+    let wanted: Vec<String> = v
+        .compare_runs()
+        .into_iter()
+        .map(|(_, run)| run)
+        .filter(|run| !c.histories.contains_key(&(run.clone(), key.clone())))
+        .collect();
+    for run_id in wanted {
+        let request = state.new_request();
+        if let Some(Screen::Versions(v)) = state.screens.last_mut() {
+            if let Some(c) = v.compare.as_mut() {
+                c.histories
+                    .insert((run_id.clone(), key.clone()), Remote::loading(request));
+            }
+        }
+        fx.push(Effect::LoadHistory {
+            request,
+            run_id,
+            key: key.clone(),
         });
     }
 }

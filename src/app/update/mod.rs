@@ -28,9 +28,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DetailLoaded { request, result } => data::detail_loaded(state, request, result),
         Action::HistoryLoaded {
             request,
+            run_id,
             key,
             result,
-        } => data::history_loaded(state, request, &key, result),
+        } => data::history_loaded(state, request, &run_id, &key, result),
         Action::DriftMarksLoaded { request, result } => {
             for screen in &mut state.screens {
                 if let super::screens::Screen::Versions(v) = screen {
@@ -43,6 +44,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
         Action::MonitoringLoaded { request, result } => {
             data::monitoring_loaded(state, request, result)
         }

@@ -5,6 +5,7 @@ use super::super::effect::Effect;
 use super::super::prompt::{Prompt, PromptKind};
 use super::super::screens::{DetailTab, Screen};
 use super::super::state::{State, StatusLevel};
+use crate::evidence::lineage::NodeRef;
 
 pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
@@ -29,6 +30,44 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(state, fx),
         Action::CycleSort | Action::ReverseSort => sort(state, action == Action::CycleSort),
         Action::NextTab | Action::PrevTab | Action::SelectTab(_) => tab(state, action),
+        Action::Mark => {
+            let rows = state.list_rows();
+            if let Screen::Versions(v) = state.top_mut() {
+                if v.compare.is_none() {
+                    if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
+                        if !v.marked.remove(&version) {
+                            v.marked.insert(version);
+                        }
+                        // Marking moves on, so Space Space marks a run of versions.
+                        let len = v.visible.len();
+                        v.cursor.move_by(1, len, rows);
+                    }
+                }
+            }
+        }
+        Action::Compare => {
+            if let Screen::Versions(v) = state.top_mut() {
+                if v.compare.is_some() {
+                    v.compare = None;
+                } else if v.data.data.is_some() {
+                    v.open_compare();
+                }
+            }
+        }
+        Action::ToggleFold => {
+            let rows = state.list_rows();
+            if let Screen::Detail(d) = state.top_mut() {
+                if d.tab == DetailTab::Lineage {
+                    if let Some((path, node)) = d.selected_node() {
+                        if !node.children.is_empty() && !d.folded.remove(&path) {
+                            d.folded.insert(path);
+                        }
+                        let len = d.scroll_len();
+                        d.cursor.follow(len, rows);
+                    }
+                }
+            }
+        }
         Action::ToggleTimeAxis => {
             if let Screen::Detail(d) = state.top_mut() {
                 if d.tab == DetailTab::Metrics {
@@ -52,6 +91,11 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
     let rows = state.list_rows();
     let (cursor, len, window) = match state.top_mut() {
         Screen::Models(m) => (&mut m.cursor, m.visible.len(), rows),
+        Screen::Versions(v) if v.compare.is_some() => {
+            let len = v.compare_metrics().len();
+            let c = v.compare.as_mut().expect("checked");
+            (&mut c.cursor, len, rows)
+        }
         Screen::Versions(v) => (&mut v.cursor, v.visible.len(), rows),
         Screen::Detail(d) => {
             let len = d.scroll_len();
@@ -103,18 +147,65 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
                 fx.push(state.push_versions(&model, None));
             }
         }
+        Screen::Versions(v) if v.compare.is_some() => {}
         Screen::Versions(v) => {
             if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
                 let model = v.model.clone();
                 fx.push(state.push_detail(&model, &version));
             }
         }
-        Screen::Detail(_) => {}
+        Screen::Detail(d) => {
+            if d.tab != DetailTab::Lineage {
+                return;
+            }
+            let Some((_, node)) = d.selected_node() else {
+                return;
+            };
+            let own_run = d.run_id().map(str::to_string);
+            let (model, version) = (d.model.clone(), d.version.clone());
+            match node.opens.clone() {
+                Some(NodeRef::Version {
+                    model: m,
+                    version: v,
+                }) => {
+                    if m == model && v == version {
+                        tab(state, Action::SelectTab(1));
+                    } else {
+                        fx.push(state.push_detail(&m, &v));
+                    }
+                }
+                Some(NodeRef::Run { run_id }) if own_run.as_deref() == Some(run_id.as_str()) => {
+                    tab(state, Action::SelectTab(2));
+                }
+                Some(NodeRef::Run { run_id }) => state.set_status(
+                    StatusLevel::Info,
+                    format!(
+                        "run {run_id} is not this version's run; its metrics are not shown here"
+                    ),
+                ),
+                Some(NodeRef::Experiment { experiment_id }) => {
+                    state.set_status(StatusLevel::Info, format!("experiment {experiment_id}"))
+                }
+                Some(NodeRef::LoggedModel { model_id }) => {
+                    state.set_status(StatusLevel::Info, format!("logged model {model_id}"))
+                }
+                None if node.missing => state.set_status(
+                    StatusLevel::Warning,
+                    format!("{}: missing (deleted or unreadable)", node.label),
+                ),
+                None => {}
+            }
+        }
     }
 }
 
 /// Esc: clear the filter first (as k9s does), then go up one level.
 fn back(state: &mut State) {
+    if let Screen::Versions(v) = state.top_mut() {
+        if v.compare.take().is_some() {
+            return;
+        }
+    }
     if !state.top().filter().is_empty() {
         super::prompt::set_filter(state, String::new());
         return;
@@ -141,6 +232,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let request = state.new_request();
     let search_request = state.new_request();
     let thresholds = state.settings.drift.clone();
+    let lineage_request = state.new_request();
     match state.top_mut() {
         Screen::Models(m) => {
             m.all.start(request);
@@ -155,6 +247,9 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Screen::Versions(v) => {
             v.drift = None;
+            if let Some(c) = v.compare.as_mut() {
+                c.histories.clear();
+            }
             v.data.start(request);
             fx.push(Effect::LoadVersions {
                 request,
@@ -163,6 +258,15 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Screen::Detail(d) => {
             d.histories.clear();
+            if let Some(l) = d.lineage.as_mut() {
+                let request = lineage_request;
+                l.start(request);
+                fx.push(Effect::LoadLineage {
+                    request,
+                    model: d.model.clone(),
+                    version: d.version.clone(),
+                });
+            }
             if let Some(m) = d.monitoring.as_mut() {
                 m.start(search_request);
                 fx.push(Effect::LoadMonitoring {

@@ -652,3 +652,87 @@ fn configured_metrics_become_the_versions_columns() {
     };
     assert_eq!(v.metric_columns, ["f1", "recall"]);
 }
+
+/// A detail screen of `credit-risk-scorer` v5 with its data loaded.
+fn with_detail() -> State {
+    let mut s = state();
+    let fx = s.start(StartAt::Version("credit-risk-scorer".into(), "5".into()));
+    update(
+        &mut s,
+        Action::DetailLoaded {
+            request: detail_request(&fx),
+            result: Ok(Box::new(fixtures::detail("credit-risk-scorer", 5))),
+        },
+    );
+    s
+}
+
+#[test]
+fn each_tab_asks_for_its_data_once_and_again_on_refresh() {
+    let mut s = with_detail();
+    let count = |fx: &[Effect], f: &dyn Fn(&Effect) -> bool| fx.iter().filter(|e| f(e)).count();
+    let is_history = |e: &Effect| matches!(e, Effect::LoadHistory { .. });
+    let is_monitoring = |e: &Effect| matches!(e, Effect::LoadMonitoring { .. });
+    let is_lineage = |e: &Effect| matches!(e, Effect::LoadLineage { .. });
+
+    let fx = update(&mut s, Action::SelectTab(2));
+    assert_eq!(
+        count(&fx, &is_history),
+        1,
+        "the selected metric's history: {fx:?}"
+    );
+    let fx = update(&mut s, Action::MoveDown);
+    assert_eq!(count(&fx, &is_history), 1, "the next metric's");
+    let fx = update(&mut s, Action::MoveUp);
+    assert_eq!(count(&fx, &is_history), 0, "cached");
+
+    let fx = update(&mut s, Action::SelectTab(4));
+    assert_eq!(count(&fx, &is_monitoring), 1);
+    let fx = update(&mut s, Action::SelectTab(5));
+    assert_eq!(count(&fx, &is_lineage), 1);
+    update(&mut s, Action::SelectTab(4));
+    let fx = update(&mut s, Action::SelectTab(5));
+    assert_eq!(
+        count(&fx, &is_monitoring) + count(&fx, &is_lineage),
+        0,
+        "kept"
+    );
+
+    // r: everything asked for again; drift and lineage keep showing what they had meanwhile.
+    let fx = update(&mut s, Action::Refresh);
+    assert_eq!(count(&fx, &is_monitoring), 1, "{fx:?}");
+    assert_eq!(count(&fx, &is_lineage), 1, "{fx:?}");
+    let fx = update(&mut s, Action::SelectTab(2));
+    assert_eq!(
+        count(&fx, &is_history),
+        1,
+        "histories are forgotten on refresh"
+    );
+}
+
+#[test]
+fn time_axis_and_marks_go_through_the_key_map() {
+    let km = KeyMap::defaults();
+    use crate::app::keymap::{Key, KeyContext};
+    assert_eq!(
+        km.lookup(KeyContext::Detail, Key::char('t')),
+        Some(&Action::ToggleTimeAxis)
+    );
+    assert_eq!(
+        km.lookup(KeyContext::Versions, Key::char(' ')),
+        Some(&Action::Mark)
+    );
+    assert_eq!(
+        km.lookup(KeyContext::Versions, Key::char('c')),
+        Some(&Action::Compare)
+    );
+    assert_eq!(
+        km.lookup(KeyContext::Detail, Key::char(' ')),
+        Some(&Action::ToggleFold)
+    );
+    let mut s = with_detail();
+    update(&mut s, Action::SelectTab(2));
+    update(&mut s, Action::ToggleTimeAxis);
+    let Screen::Detail(d) = s.top() else { panic!() };
+    assert!(d.by_time);
+}

@@ -342,7 +342,9 @@ fn draw_bars(frame: &mut Frame, area: Rect, h: &FeatureHistogram, theme: &Theme)
         .unwrap_or_default();
     // Two bars per bin, a gap between bins; as wide as fits.
     let per_bin = area.width as usize / bins;
-    let bar_width = (per_bin.saturating_sub(1) / 2).clamp(1, 6) as u16;
+    // A gap between bins only when there is room for it and two bars.
+    let gap = u16::from(per_bin >= 3);
+    let bar_width = (per_bin.saturating_sub(gap as usize) / 2).clamp(1, 6) as u16;
     let labels = h.bin_labels();
     let max = reference
         .iter()
@@ -352,7 +354,7 @@ fn draw_bars(frame: &mut Frame, area: Rect, h: &FeatureHistogram, theme: &Theme)
     let mut chart = BarChart::default()
         .bar_width(bar_width)
         .bar_gap(0)
-        .group_gap(1)
+        .group_gap(gap)
         .max(1000)
         .label_style(theme.muted());
     for i in 0..bins {

@@ -2,6 +2,7 @@
 
 mod drift;
 mod fairness;
+mod lineage;
 mod metrics;
 mod overview;
 mod placeholder;
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
         DetailTab::Metrics => metrics::draw(frame, content, area, state, d, detail, theme),
         DetailTab::Fairness => fairness::draw(frame, content, state, d, detail, theme),
         DetailTab::Drift => drift::draw(frame, content, area, state, d, theme),
+        DetailTab::Lineage => lineage::draw(frame, content, area, state, d, theme),
         _ => {}
     }
 }

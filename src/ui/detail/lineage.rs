@@ -1,0 +1,92 @@
+//! Tab 5: the version's lineage as a foldable tree (Space folds, Enter opens a version or the
+//! run's metrics); links that could not be followed are marked leaves (✗), never errors.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use crate::app::screens::{tree_lines, DetailScreen};
+use crate::app::State;
+use crate::ui::format::span;
+use crate::ui::theme::Theme;
+use crate::ui::{panel, table};
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    block_area: Rect,
+    state: &State,
+    d: &DetailScreen,
+    theme: &Theme,
+) {
+    let Some(remote) = &d.lineage else {
+        panel::loading(frame, area, "the lineage", state.spinner, theme);
+        return;
+    };
+    let Some(tree) = &remote.data else {
+        match &remote.error {
+            Some(e) if !remote.is_loading() => panel::error(frame, area, "the lineage", e, theme),
+            _ => panel::loading(frame, area, "the lineage", state.spinner, theme),
+        }
+        return;
+    };
+    let lines = tree_lines(tree, &d.folded);
+    let missing = tree.missing_links().len();
+    let title = if missing > 0 {
+        format!("LINEAGE  ({missing} missing link(s) marked ✗; Space folds, Enter opens)")
+    } else {
+        "LINEAGE  (Space folds, Enter opens)".to_string()
+    };
+    let columns = [table::Column::new(&title, Constraint::Fill(1))];
+    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    table::draw(
+        frame,
+        area,
+        scrollbar,
+        table::Rows {
+            columns: &columns,
+            len: lines.len(),
+            cursor: &d.cursor,
+        },
+        theme,
+        &|i, w| {
+            let Some((_, l)) = lines.get(i) else {
+                return Vec::new();
+            };
+            let n = l.node;
+            let fold = if n.children.is_empty() {
+                "  "
+            } else if l.expanded {
+                "▾ "
+            } else {
+                "▸ "
+            };
+            let mut spans = vec![
+                Span::raw("  ".repeat(l.depth)),
+                Span::styled(fold, theme.muted()),
+            ];
+            if n.missing {
+                spans.push(Span::styled("✗ ", theme.warn()));
+            }
+            let style = if n.missing {
+                theme.warn()
+            } else if n.opens.is_some() {
+                theme.accent()
+            } else {
+                theme.base()
+            };
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let room = (w[0] as usize).saturating_sub(used);
+            spans.push(span(&n.label, room, style));
+            if let Some(detail) = &n.detail {
+                let used: usize = spans.iter().map(|s| s.width()).sum();
+                let room = (w[0] as usize).saturating_sub(used + 2);
+                if room > 4 {
+                    spans.push(Span::raw("  "));
+                    spans.push(span(detail, room, theme.muted()));
+                }
+            }
+            vec![Line::from(spans)]
+        },
+    );
+}

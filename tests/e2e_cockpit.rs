@@ -289,3 +289,27 @@ fn a_server_that_is_down_shows_an_error_and_r_retries() {
     assert!(c.wait_exit());
     assert!(restored(&c.raw()));
 }
+
+#[test]
+fn e_exports_the_evidence_pack_of_the_version_on_screen() {
+    let manifest = manifest();
+    let champion = alias_version(&manifest, "credit-risk-scorer", "champion");
+    let mut c = start(&["open", "credit-risk-scorer", &champion]);
+    c.wait_for(&["Overview", "Stage", "Production"]);
+    c.send("e");
+    // Charts for a monitored version take a few seconds in a debug build.
+    c.wait_for(&["evidence pack:", "files in tollgate-evidence/"]);
+    let dir = c
+        .home()
+        .join("tollgate-evidence")
+        .join(format!("credit-risk-scorer-v{champion}"));
+    let report = std::fs::read_to_string(dir.join("report.md")).expect("report.md written");
+    assert!(report.contains("credit-risk-scorer"), "{report}");
+    assert!(dir.join("evidence.json").exists());
+    assert!(std::fs::read_dir(&dir).unwrap().any(|f| f
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".png")));
+    c.send("q");
+}

@@ -48,6 +48,8 @@ pub enum Action {
     Mark,
     /// Versions list: compare the marked versions (with the champion).
     Compare,
+    /// Version detail: write the evidence pack (charts and report) to a folder.
+    Export,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -109,6 +111,11 @@ pub enum Action {
     DriftMarksLoaded {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
+    /// The evidence pack was written (to this folder, this many files) or failed.
+    #[serde(skip)]
+    ExportDone {
+        result: Result<(std::path::PathBuf, usize), String>,
     },
     /// A version's lineage tree (Lineage tab).
     #[serde(skip)]
@@ -196,6 +203,7 @@ impl Action {
             Action::ToggleFold => "fold / unfold a node (Lineage tab)",
             Action::Mark => "mark / unmark a version for compare",
             Action::Compare => "compare the marked versions with the champion",
+            Action::Export => "export the evidence pack to a folder",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

@@ -47,6 +47,12 @@ pub enum Effect {
         model: String,
         version: String,
     },
+    /// Write a version's evidence pack into `dir`.
+    Export {
+        model: String,
+        version: String,
+        dir: std::path::PathBuf,
+    },
     /// Send `action` back after a delay (debouncing).
     After {
         delay_ms: u64,

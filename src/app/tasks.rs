@@ -145,6 +145,26 @@ impl Tasks {
                     let _ = tx.send(Action::LineageLoaded { request, result });
                 });
             }
+            Effect::Export {
+                model,
+                version,
+                dir,
+            } => {
+                tokio::spawn(async move {
+                    let result = match crate::export::gather(&registry, &model, &version).await {
+                        Err(e) => Err(e.to_string()),
+                        // Drawing charts is CPU work: keep it off the runtime's threads.
+                        Ok(data) => tokio::task::spawn_blocking(move || {
+                            crate::export::write_pack(&data, &dir)
+                                .map(|files| (dir, files.len()))
+                                .map_err(|e| e.to_string())
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string())),
+                    };
+                    let _ = tx.send(Action::ExportDone { result });
+                });
+            }
             Effect::After { delay_ms, action } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(delay_ms)).await;

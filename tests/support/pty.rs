@@ -92,6 +92,8 @@ impl Cockpit {
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
         set_home(&mut cmd, home.path(), &config_path);
+        // Files the cockpit writes (the evidence pack) land in the private home, not the repo.
+        cmd.cwd(home.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
         cmd.env("TOLLGATE_LOG", "debug");
@@ -132,6 +134,11 @@ impl Cockpit {
             drained,
             _home: home,
         }
+    }
+
+    /// The private HOME (and working directory) the program runs in.
+    pub fn home(&self) -> &std::path::Path {
+        self._home.path()
     }
 
     pub fn screen(&self) -> String {

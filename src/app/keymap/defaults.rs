@@ -45,6 +45,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
     }
     b.extend((1..=7u8).map(|n| (Detail, Key::char((b'0' + n) as char), SelectTab(n))));
     b.extend([
+        (Detail, Key::char('e'), Export),
         (Detail, Key::plain(KeyCode::Tab), NextTab),
         (Detail, Key::plain(KeyCode::BackTab), PrevTab),
         (Detail, Key::char('l'), NextTab),

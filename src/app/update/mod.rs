@@ -45,6 +45,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
+        Action::ExportDone { result } => match result {
+            Ok((dir, files)) => state.set_status(
+                StatusLevel::Info,
+                format!("evidence pack: {files} files in {}", dir.display()),
+            ),
+            Err(e) => state.set_status(StatusLevel::Error, format!("export failed: {e}")),
+        },
         Action::MonitoringLoaded { request, result } => {
             data::monitoring_loaded(state, request, result)
         }
@@ -75,6 +82,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 prompt::handle(state, user, &mut fx);
             } else if user.is_write() {
                 refuse_or_defer_write(state, &user);
+            } else if user == Action::Export {
+                start_export(state, &mut fx);
             } else {
                 navigate::handle(state, user, &mut fx);
             }
@@ -82,6 +91,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
     data::ensure_tab_data(state, &mut fx);
     fx
+}
+
+/// Export the version on screen into `tollgate-evidence/<model>-v<version>` under the current
+/// directory: predictable, so the user knows where to look without a prompt.
+fn start_export(state: &mut State, fx: &mut Vec<Effect>) {
+    let super::screens::Screen::Detail(detail) = state.top() else {
+        return;
+    };
+    let (model, version) = (detail.model.clone(), detail.version.clone());
+    let dir = std::path::PathBuf::from("tollgate-evidence").join(format!(
+        "{}-v{}",
+        crate::export::naming::safe_stem(&model),
+        crate::export::naming::safe_stem(&version)
+    ));
+    state.set_status(
+        StatusLevel::Info,
+        format!("exporting the evidence pack to {} …", dir.display()),
+    );
+    fx.push(Effect::Export {
+        model,
+        version,
+        dir,
+    });
 }
 
 /// No writing action exists yet (governance arrives with issue 5); under `--read-only` they

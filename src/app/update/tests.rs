@@ -736,3 +736,51 @@ fn time_axis_and_marks_go_through_the_key_map() {
     let Screen::Detail(d) = s.top() else { panic!() };
     assert!(d.by_time);
 }
+
+#[test]
+fn export_writes_the_version_on_screen_to_a_predictable_folder() {
+    let mut s = state();
+    s.start(StartAt::Version("O'Brien churn".into(), "3".into()));
+    let fx = update(&mut s, Action::Export);
+    let export = fx.iter().find_map(|e| match e {
+        Effect::Export {
+            model,
+            version,
+            dir,
+        } => Some((model.clone(), version.clone(), dir.clone())),
+        _ => None,
+    });
+    let (model, version, dir) = export.expect("an export effect");
+    assert_eq!((model.as_str(), version.as_str()), ("O'Brien churn", "3"));
+    // Server names never reach the file system unfiltered.
+    let dir = dir.to_string_lossy().into_owned();
+    assert!(
+        dir.starts_with("tollgate-evidence/") && !dir.contains('\''),
+        "{dir}"
+    );
+    assert!(status(&s).1.contains("exporting"));
+    update(
+        &mut s,
+        Action::ExportDone {
+            result: Ok((std::path::PathBuf::from("tollgate-evidence/x-v3"), 12)),
+        },
+    );
+    assert_eq!(
+        status(&s).1,
+        "evidence pack: 12 files in tollgate-evidence/x-v3"
+    );
+    update(
+        &mut s,
+        Action::ExportDone {
+            result: Err("disk full".into()),
+        },
+    );
+    assert_eq!(status(&s).0, StatusLevel::Error);
+}
+
+#[test]
+fn export_does_nothing_outside_a_version() {
+    let mut s = with_models(3);
+    let fx = update(&mut s, Action::Export);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+}

@@ -60,6 +60,20 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
     state.profiles = resolved.config.profiles.keys().cloned().collect();
     state.themes = Theme::available(Some(&theme_dir));
     state.theme = theme.name.clone();
+    // The policy's bounds on fairness metrics give the Fairness tab its verdicts.
+    match crate::cli::policy_file::find(&resolved) {
+        Ok(Some(policy)) => {
+            state.fairness_bounds = Some(
+                policy
+                    .metric_bounds(None)
+                    .into_iter()
+                    .filter(|(key, _)| key.starts_with("fairness."))
+                    .collect(),
+            )
+        }
+        Ok(None) => {}
+        Err(e) => warnings.push(format!("policy not used: {e}")),
+    }
     if !warnings.is_empty() {
         for w in &warnings {
             tracing::warn!(warning = %w, "config");

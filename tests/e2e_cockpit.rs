@@ -313,3 +313,21 @@ fn e_exports_the_evidence_pack_of_the_version_on_screen() {
         .ends_with(".png")));
     c.send("q");
 }
+
+#[test]
+fn the_configured_policy_gives_fairness_verdicts() {
+    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policy.toml");
+    let config =
+        format!("default_profile = \"review\"\n[profiles.review]\npolicy = \"{policy}\"\n");
+    let mut c = Cockpit::start(Launch {
+        args: &["open", "credit-risk-scorer", "5"],
+        tracking_uri: Some(tracking_uri()),
+        config: Some(&config),
+        ..Launch::default()
+    });
+    c.wait_for(&["Overview", "Stage"]);
+    c.send("3");
+    // Seeded v5 has disparate impact 0.636: below the example policy's 0.8.
+    c.wait_for(&["disparate_impact", "✗ fail"]);
+    c.send("q");
+}

@@ -14,7 +14,7 @@ mod inbox;
 mod lineage;
 mod models;
 mod output;
-mod policy_file;
+pub(crate) mod policy_file;
 mod show;
 mod versions;
 

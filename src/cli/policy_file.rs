@@ -61,3 +61,13 @@ pub fn load(resolved: &Resolved, flag: Option<&Path>) -> Result<Policy, CliError
         list.join(", ")
     )))
 }
+
+/// The configured policy when there is one (the cockpit's fairness verdicts): `Ok(None)` when no
+/// candidate file exists, an error when one exists but is broken.
+pub fn find(resolved: &Resolved) -> Result<Option<Policy>, CliError> {
+    if candidates(resolved, None).iter().any(|(p, _)| p.exists()) {
+        load(resolved, None).map(Some)
+    } else {
+        Ok(None)
+    }
+}

@@ -42,109 +42,81 @@ impl Tasks {
         let tx = self.tx.clone();
         let registry = self.registry();
         match effect {
-            Effect::LoadModels { request } => {
-                tokio::spawn(async move {
-                    let result = registry.models(None).await.map_err(|e| e.to_string());
-                    let _ = tx.send(Action::ModelsLoaded { request, result });
-                });
-            }
-            Effect::SearchModels { request, text } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .models(Some(&text))
-                        .await
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::ModelSearchLoaded { request, result });
-                });
-            }
-            Effect::LoadVersions { request, model } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .versions(&model)
-                        .await
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::VersionsLoaded { request, result });
-                });
-            }
+            Effect::LoadModels { request } => spawn_request(tx, async move {
+                let result = registry.models(None).await.map_err(|e| e.to_string());
+                Action::ModelsLoaded { request, result }
+            }),
+            Effect::SearchModels { request, text } => spawn_request(tx, async move {
+                let result = registry
+                    .models(Some(&text))
+                    .await
+                    .map_err(|e| e.to_string());
+                Action::ModelSearchLoaded { request, result }
+            }),
+            Effect::LoadVersions { request, model } => spawn_request(tx, async move {
+                let result = registry.versions(&model).await;
+                let result = result.map(Box::new).map_err(|e| e.to_string());
+                Action::VersionsLoaded { request, result }
+            }),
             Effect::LoadDetail {
                 request,
                 model,
                 version,
-            } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .version_detail(&model, &version)
-                        .await
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::DetailLoaded { request, result });
-                });
-            }
+            } => spawn_request(tx, async move {
+                let result = registry.version_detail(&model, &version).await;
+                let result = result.map(Box::new).map_err(|e| e.to_string());
+                Action::DetailLoaded { request, result }
+            }),
             Effect::LoadHistory {
                 request,
                 run_id,
                 key,
-            } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .client()
-                        .get_metric_history(&run_id, &key)
-                        .await
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::HistoryLoaded {
-                        request,
-                        run_id,
-                        key,
-                        result,
-                    });
-                });
-            }
+            } => spawn_request(tx, async move {
+                let result = registry.client().get_metric_history(&run_id, &key).await;
+                Action::HistoryLoaded {
+                    request,
+                    run_id,
+                    key,
+                    result: result.map_err(|e| e.to_string()),
+                }
+            }),
             Effect::LoadMonitoring {
                 request,
                 model,
                 version,
                 thresholds,
-            } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .monitoring(&model, &version)
-                        .await
-                        .map(|data| data.map(|d| Arc::new(monitored(d, &thresholds))))
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::MonitoringLoaded { request, result });
-                });
-            }
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .monitoring(&model, &version)
+                    .await
+                    .map(|data| data.map(|d| Arc::new(monitored(d, &thresholds))))
+                    .map_err(|e| e.to_string());
+                Action::MonitoringLoaded { request, result }
+            }),
             Effect::LoadDriftMarks {
                 request,
                 model,
                 thresholds,
-            } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .monitoring_runs(&model, None)
-                        .await
-                        .map(|runs| drift_marks(&runs, &thresholds))
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::DriftMarksLoaded { request, result });
-                });
-            }
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .monitoring_runs(&model, None)
+                    .await
+                    .map(|runs| drift_marks(&runs, &thresholds))
+                    .map_err(|e| e.to_string());
+                Action::DriftMarksLoaded { request, result }
+            }),
             Effect::LoadLineage {
                 request,
                 model,
                 version,
-            } => {
-                tokio::spawn(async move {
-                    let result = registry
-                        .lineage(&model, &version)
-                        .await
-                        .map(|data| {
-                            Arc::new(crate::evidence::lineage::build_lineage(&data.input()))
-                        })
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::LineageLoaded { request, result });
-                });
-            }
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .lineage(&model, &version)
+                    .await
+                    .map(|data| Arc::new(crate::evidence::lineage::build_lineage(&data.input())))
+                    .map_err(|e| e.to_string());
+                Action::LineageLoaded { request, result }
+            }),
             Effect::Export {
                 model,
                 version,
@@ -206,6 +178,17 @@ impl Tasks {
     }
 }
 
+/// Run one request in the background and send its outcome back as an action; a closed channel
+/// means the cockpit is gone, and the answer with it.
+fn spawn_request<F>(tx: UnboundedSender<Action>, work: F)
+where
+    F: std::future::Future<Output = Action> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let _ = tx.send(work.await);
+    });
+}
+
 /// Judge the monitoring data and parse its histograms, off the UI thread.
 fn monitored(
     data: crate::registry::MonitoringData,
@@ -226,43 +209,19 @@ fn monitored(
     }
 }
 
-/// Version -> whether its newest monitoring run's latest values say drift: the dataset's
-/// share of drifted features, or any feature judged drifted by its statistics.
+/// Version -> whether its newest monitoring run's latest values say drift.
 pub fn drift_marks(
     runs: &[crate::mlflow::Run],
     thresholds: &crate::evidence::drift::DriftThresholds,
 ) -> std::collections::BTreeMap<String, bool> {
-    use crate::evidence::drift::{FeatureRow, Statistic};
-    use std::collections::BTreeMap;
-    let mut marks = BTreeMap::new();
+    let mut marks = std::collections::BTreeMap::new();
     // Runs come newest first: the first run of a version is the one that counts.
     for run in runs {
-        let Some(version) = run.tag("monitoring.model_version") else {
-            continue;
-        };
-        if marks.contains_key(version) {
-            continue;
+        if let Some(version) = run.tag("monitoring.model_version") {
+            marks.entry(version.to_string()).or_insert_with(|| {
+                crate::evidence::drift::latest_values_drifted(&run.data.metrics, thresholds)
+            });
         }
-        let mut features: BTreeMap<&str, BTreeMap<Statistic, f64>> = BTreeMap::new();
-        let mut share_drifted = false;
-        for m in &run.data.metrics {
-            if m.key == "drift.share" {
-                share_drifted = thresholds.dataset_drifted(m.value);
-            } else if let Some((feature, stat)) = m
-                .key
-                .strip_prefix("drift.")
-                .and_then(|rest| rest.rsplit_once('.'))
-            {
-                features
-                    .entry(feature)
-                    .or_default()
-                    .insert(Statistic::from_key(stat), m.value);
-            }
-        }
-        let any_feature = features
-            .into_iter()
-            .any(|(f, stats)| FeatureRow::judged(f.to_string(), stats, thresholds).drifted());
-        marks.insert(version.to_string(), share_drifted || any_feature);
     }
     marks
 }

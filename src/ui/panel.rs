@@ -7,7 +7,34 @@ use ratatui::Frame;
 
 use super::format::spinner;
 use super::theme::Theme;
+use crate::app::Remote;
 use crate::text::sanitize_line;
+
+/// The data of a tab's request, or `None` after drawing why it is not there: still loading
+/// (`loading` names what), or failed (`failed` names what could not be read).
+pub fn remote_data<'a, T>(
+    frame: &mut Frame,
+    area: Rect,
+    remote: Option<&'a crate::app::Remote<T>>,
+    (loading_what, failed_what): (&str, &str),
+    frame_no: usize,
+    theme: &Theme,
+) -> Option<&'a T> {
+    match remote {
+        Some(Remote {
+            data: Some(data), ..
+        }) => Some(data),
+        Some(r) if !r.is_loading() && r.error.is_some() => {
+            let e = r.error.as_deref().unwrap_or_default();
+            error(frame, area, failed_what, e, theme);
+            None
+        }
+        _ => {
+            loading(frame, area, loading_what, frame_no, theme);
+            None
+        }
+    }
+}
 
 fn centered(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
     let height = (lines.len() as u16 + 2).min(area.height);

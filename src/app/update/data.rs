@@ -3,7 +3,7 @@
 use super::super::action::RequestId;
 use super::super::effect::Effect;
 use super::super::remote::Remote;
-use super::super::screens::{DetailTab, Screen};
+use super::super::screens::{DetailScreen, DetailTab, Screen};
 use super::super::state::{ServerContext, StartAt, State, StatusLevel};
 use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
 
@@ -135,28 +135,14 @@ pub(super) fn monitoring_loaded(
     request: RequestId,
     result: Result<crate::app::screens::Monitoring, String>,
 ) {
-    let rows = state.list_rows();
-    let error = result.as_ref().err().cloned();
-    let Some(d) = state.screens.iter_mut().find_map(|s| match s {
-        Screen::Detail(d) if d.monitoring.as_ref().and_then(|m| m.pending) == Some(request) => {
-            Some(d)
-        }
-        _ => None,
-    }) else {
-        return;
-    };
-    if let Some(m) = d.monitoring.as_mut() {
-        m.resolve(request, result);
-    }
-    if d.tab == DetailTab::Drift {
-        let len = d.scroll_len();
-        d.cursor.follow(len, rows);
-    }
-    let what = format!("monitoring of version {} of '{}'", d.version, d.model);
-    let kept = d.monitoring.as_ref().is_some_and(|m| m.stale);
-    if let Some(e) = error {
-        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
-    }
+    tab_data_loaded(
+        state,
+        request,
+        result,
+        DetailTab::Drift,
+        "monitoring",
+        |d| &mut d.monitoring,
+    );
 }
 
 pub(super) fn lineage_loaded(
@@ -164,23 +150,41 @@ pub(super) fn lineage_loaded(
     request: RequestId,
     result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
 ) {
+    tab_data_loaded(state, request, result, DetailTab::Lineage, "lineage", |d| {
+        &mut d.lineage
+    });
+}
+
+/// One detail tab's answer: stored on the detail screen that asked for it (others are dropped),
+/// the cursor kept in range when that tab shows, a failure said in the status line.
+fn tab_data_loaded<T>(
+    state: &mut State,
+    request: RequestId,
+    result: Result<T, String>,
+    tab: DetailTab,
+    noun: &str,
+    slot: fn(&mut DetailScreen) -> &mut Option<Remote<T>>,
+) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
     let Some(d) = state.screens.iter_mut().find_map(|s| match s {
-        Screen::Detail(d) if d.lineage.as_ref().and_then(|m| m.pending) == Some(request) => Some(d),
+        Screen::Detail(d) => {
+            let asked = slot(d).as_ref().and_then(|m| m.pending) == Some(request);
+            asked.then_some(d)
+        }
         _ => None,
     }) else {
         return;
     };
-    if let Some(l) = d.lineage.as_mut() {
-        l.resolve(request, result);
+    if let Some(remote) = slot(d).as_mut() {
+        remote.resolve(request, result);
     }
-    if d.tab == DetailTab::Lineage {
+    if d.tab == tab {
         let len = d.scroll_len();
         d.cursor.follow(len, rows);
     }
-    let what = format!("lineage of version {} of '{}'", d.version, d.model);
-    let kept = d.lineage.as_ref().is_some_and(|m| m.stale);
+    let what = format!("{noun} of version {} of '{}'", d.version, d.model);
+    let kept = slot(d).as_ref().is_some_and(|m| m.stale);
     if let Some(e) = error {
         state.set_status(StatusLevel::Error, failure(&what, &e, kept));
     }

@@ -18,6 +18,30 @@ pub const PERF_PREFIX: &str = "perf.";
 /// The logged share of drifted features.
 pub const SHARE_KEY: &str = "drift.share";
 
+/// `drift.<feature>.<statistic>` split into the feature and the statistic.
+pub fn feature_statistic(key: &str) -> Option<(&str, Statistic)> {
+    let (feature, stat) = key.strip_prefix(DRIFT_PREFIX)?.rsplit_once('.')?;
+    Some((feature, Statistic::from_key(stat)))
+}
+
+/// Whether one set of latest values (a monitoring run's metrics) says drift: the logged share
+/// crosses the dataset threshold, or any feature is judged drifted by its statistics.
+pub fn latest_values_drifted(metrics: &[Metric], thresholds: &DriftThresholds) -> bool {
+    let mut features: BTreeMap<&str, BTreeMap<Statistic, f64>> = BTreeMap::new();
+    let mut share_drifted = false;
+    for m in metrics {
+        if m.key == SHARE_KEY {
+            share_drifted = thresholds.dataset_drifted(m.value);
+        } else if let Some((feature, stat)) = feature_statistic(&m.key) {
+            features.entry(feature).or_default().insert(stat, m.value);
+        }
+    }
+    share_drifted
+        || features
+            .into_iter()
+            .any(|(f, stats)| FeatureRow::judged(f.to_string(), stats, thresholds).drifted())
+}
+
 /// One monitoring window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Window {
@@ -94,16 +118,10 @@ impl DriftHistory {
                 share = series(&values);
             } else if let Some(name) = key.strip_prefix(PERF_PREFIX) {
                 perf.insert(name.to_string(), series(&values));
-            } else if let Some((feature, stat)) = key
-                .strip_prefix(DRIFT_PREFIX)
-                .and_then(|rest| rest.rsplit_once('.'))
-            {
+            } else if let Some((feature, stat)) = feature_statistic(key) {
                 let steps = by_feature.entry(feature).or_default();
                 for (&step, &(_, value)) in &values {
-                    steps
-                        .entry(step)
-                        .or_default()
-                        .insert(Statistic::from_key(stat), value);
+                    steps.entry(step).or_default().insert(stat.clone(), value);
                 }
             }
         }

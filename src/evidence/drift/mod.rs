@@ -10,8 +10,8 @@ pub use histograms::{
     FeatureHistogram, HistogramError, HistogramWindow, Histograms, HISTOGRAMS_ARTIFACT,
 };
 pub use history::{
-    day_of, DriftHistory, DriftOnset, FeatureSeries, SeriesPoint, Window, DRIFT_PREFIX,
-    PERF_PREFIX, SHARE_KEY,
+    day_of, feature_statistic, latest_values_drifted, DriftHistory, DriftOnset, FeatureSeries,
+    SeriesPoint, Window, DRIFT_PREFIX, PERF_PREFIX, SHARE_KEY,
 };
 pub use statistic::{Comparison, DriftThresholds, Statistic, Verdict};
 pub use table::{FeatureRow, WindowTable};

@@ -33,17 +33,14 @@ pub fn draw(
     d: &DetailScreen,
     theme: &Theme,
 ) {
-    let Some(remote) = &d.monitoring else {
-        panel::loading(frame, area, "monitoring runs", state.spinner, theme);
-        return;
-    };
-    let Some(monitoring) = &remote.data else {
-        match &remote.error {
-            Some(e) if !remote.is_loading() => {
-                panel::error(frame, area, "the monitoring runs", e, theme)
-            }
-            _ => panel::loading(frame, area, "monitoring runs", state.spinner, theme),
-        }
+    let Some(monitoring) = panel::remote_data(
+        frame,
+        area,
+        d.monitoring.as_ref(),
+        ("monitoring runs", "the monitoring runs"),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     let Some(m) = monitoring.as_deref() else {

@@ -19,15 +19,14 @@ pub fn draw(
     d: &DetailScreen,
     theme: &Theme,
 ) {
-    let Some(remote) = &d.lineage else {
-        panel::loading(frame, area, "the lineage", state.spinner, theme);
-        return;
-    };
-    let Some(tree) = &remote.data else {
-        match &remote.error {
-            Some(e) if !remote.is_loading() => panel::error(frame, area, "the lineage", e, theme),
-            _ => panel::loading(frame, area, "the lineage", state.spinner, theme),
-        }
+    let Some(tree) = panel::remote_data(
+        frame,
+        area,
+        d.lineage.as_ref(),
+        ("the lineage", "the lineage"),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     let lines = tree_lines(tree, &d.folded);

@@ -69,7 +69,8 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
                     .into_iter()
                     .filter(|(key, _)| key.starts_with("fairness."))
                     .collect(),
-            )
+            );
+            state.policy = Some(std::sync::Arc::new(policy));
         }
         Ok(None) => {}
         Err(e) => warnings.push(format!("policy not used: {e}")),

@@ -77,6 +77,9 @@ pub struct State {
     /// (the Fairness tab then shows no verdicts).
     pub fairness_bounds:
         Option<std::collections::BTreeMap<String, crate::evidence::bounds::Bounds>>,
+    /// The configured policy (`--policy`, the profile's, or the config directory's), for the
+    /// Gate tab and the decision dialogs; `None` when none is configured.
+    pub policy: Option<std::sync::Arc<crate::governance::Policy>>,
     next_request: RequestId,
 }
 
@@ -101,6 +104,7 @@ impl State {
             switching_profile: None,
             quit: false,
             fairness_bounds: None,
+            policy: None,
             next_request: 1,
         }
     }

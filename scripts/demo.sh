@@ -32,5 +32,27 @@ stop_server() {
 }
 trap stop_server EXIT
 
+BIN="$ROOT/target/release/tollgate"
+# A governance history (requests in the inbox, an approval, a rejection), written once by
+# tollgate itself.
+if [ ! -f "$DATA/decisions.done" ]; then
+    echo "==> recording demo decisions (requests, an approval, a rejection)" >&2
+    "$ROOT/scripts/seed/demo-decisions.sh" "$BIN" "$URI" "$ROOT/examples/policy.toml"
+    touch "$DATA/decisions.done"
+fi
+
+# The demo's own config: this server, the example policy, and a reviewer's identity, so the
+# Gate tab has gates and the inbox's requests can be approved (four-eyes: the reviewer is
+# neither the creator nor the requester). TOLLGATE_CONFIG set by the caller wins.
+if [ -z "${TOLLGATE_CONFIG:-}" ]; then
+    cat > "$DATA/tollgate.toml" <<TOML
+default_profile = "demo"
+[profiles.demo]
+tracking_uri = "$URI"
+policy = "$ROOT/examples/policy.toml"
+TOML
+    export TOLLGATE_CONFIG="$DATA/tollgate.toml"
+fi
+export TOLLGATE_USER="${TOLLGATE_USER:-dana.ortiz}"
 export MLFLOW_TRACKING_URI="$URI"
-"$ROOT/target/release/tollgate" "$@"
+"$BIN" "$@"

@@ -76,7 +76,7 @@ CORE_MODELS = [
             {"algorithm": "rf", "n_estimators": 50, "max_depth": 8, "data": "2025-11",
              "days_ago": 18, "stage": "Staging", "aliases": ["challenger"]},
             {"algorithm": "gbm", "n_estimators": 80, "max_depth": 4, "learning_rate": 0.1,
-             "data": "2025-11", "days_ago": 4, "stage": "None", "explain": True},
+             "data": "2025-11", "days_ago": 4, "stage": "None", "explain": True, "card": True},
         ],
     },
     {

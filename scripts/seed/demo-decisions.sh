@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Give the demo registry a governance history, written by tollgate itself (so the tags and
+# audit runs are exactly what real use produces): pending requests for the inbox, an approval,
+# a rejection and a recorded CI gate check for the Gate and Audit tabs.
+#
+#   scripts/seed/demo-decisions.sh TOLLGATE_BINARY TRACKING_URI POLICY_FILE
+#
+# The people are the seeded ones: creators request, a separate reviewer (dana.ortiz) decides,
+# as four-eyes requires. Writes use --yes: this is a seeding script, not a person.
+set -euo pipefail
+
+BIN="$1"
+export MLFLOW_TRACKING_URI="$2"
+POLICY="$3"
+
+as() { # as USER tollgate-args...: one decision by USER
+    local user="$1"
+    shift
+    TOLLGATE_USER="$user" "$BIN" "$@" --policy "$POLICY" --yes >/dev/null
+}
+
+# A passing candidate goes through Staging; its Production request waits in the inbox.
+as sam.okafor request churn-predictor 5 --to Staging \
+    --comment "Nov retrain: better AUC than the champion, parity holds"
+as dana.ortiz approve churn-predictor 5 --to Staging \
+    --comment "Gates pass; evidence reviewed"
+as sam.okafor request churn-predictor 5 --to Production \
+    --comment "Two weeks in Staging without drift; ready for traffic"
+
+# A candidate that fails the four-fifths gate: requested, then rejected.
+as priya.natarajan request credit-risk-scorer 5 --to Production \
+    --comment "Higher AUC on the Nov snapshot"
+as dana.ortiz reject credit-risk-scorer 5 --to Production \
+    --comment "Disparate impact 0.64 fails four-fifths; retrain without sex as a feature"
+
+# Waiting for review, with gates not yet met (no model card or explanations).
+as priya.natarajan request credit-risk-scorer 6 --to Staging \
+    --comment "Random forest baseline for comparison"
+as marco.bianchi request fraud-detector 5 --to @challenger \
+    --comment "Shadow this against v4"
+
+# What CI records on every merge.
+TOLLGATE_USER=ci-bot "$BIN" gate check credit-risk-scorer 4 --to Production \
+    --policy "$POLICY" --record >/dev/null || true

@@ -51,10 +51,18 @@ if [[ -z "$URI" ]]; then
     fi
 fi
 
+# The demo's governance history (as scripts/demo.sh records it), once per registry.
+demo_data="${TOLLGATE_DEMO_DATA:-$ROOT/.demo}"
+if [[ -z "${TOLLGATE_SCREENSHOT_URI:-}" && ! -f "$demo_data/decisions.done" ]]; then
+    "$ROOT/scripts/seed/demo-decisions.sh" "$BIN" "$URI" "$ROOT/examples/policy.toml"
+    touch "$demo_data/decisions.done"
+fi
+
 cat > "$HOME_DIR/config.toml" <<TOML
 default_profile = "demo"
 [profiles.demo]
 tracking_uri = "$URI"
+policy = "$ROOT/examples/policy.toml"
 TOML
 
 screen() { tmux capture-pane -t "$SESSION" -p; }
@@ -79,7 +87,7 @@ shot() { # shot NAME: capture the screen as screenshots/NAME.png
 mkdir -p "$OUT"
 tmux kill-session -t "$SESSION" 2>/dev/null || true
 tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
-    "env -i PATH=/usr/bin:/bin HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN"
+    "env -i PATH=/usr/bin:/bin TOLLGATE_USER=dana.ortiz HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN"
 tmux set-option -t "$SESSION" status off >/dev/null
 
 wait_for "credit-risk-scorer"
@@ -123,7 +131,7 @@ keys C-c
 # The evidence tabs on the monitored version with the 30,000-point curve, then compare.
 tmux kill-session -t "$SESSION" 2>/dev/null || true
 tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
-    "env -i PATH=/usr/bin:/bin HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN open credit-risk-scorer 4"
+    "env -i PATH=/usr/bin:/bin TOLLGATE_USER=dana.ortiz HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN open credit-risk-scorer 4"
 tmux set-option -t "$SESSION" status off >/dev/null
 wait_for "Description"
 keys 2

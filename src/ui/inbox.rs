@@ -53,13 +53,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         return;
     }
     let columns = [
-        table::Column::new("MODEL", Constraint::Fill(2)),
+        table::Column::new("MODEL", Constraint::Fill(3)),
         table::Column::new("VER", Constraint::Length(4)).right(),
         table::Column::new("TARGET", Constraint::Length(11)),
         table::Column::new("GATE", Constraint::Length(11)),
         table::Column::new("REQUESTER", Constraint::Length(10)),
         table::Column::new("AGE", Constraint::Length(4)).right(),
-        table::Column::new("COMMENT", Constraint::Fill(3)),
+        table::Column::new("COMMENT", Constraint::Fill(2)),
     ];
     table::draw(
         frame,

@@ -69,7 +69,8 @@ pub fn draw(
             };
             let this = r.version == d.version;
             let style = if this { theme.accent() } else { theme.base() };
-            let at = r.at.replace('T', " ");
+            // `2025-11-19 10:00` when there is room, else the day.
+            let at: String = r.at.replace('T', " ").chars().take(w[0] as usize).collect();
             let version = if this {
                 format!("● {}", clip(&r.version, 3))
             } else {

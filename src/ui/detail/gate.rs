@@ -122,7 +122,12 @@ fn observed(value: &serde_json::Value) -> String {
         serde_json::Value::Array(items) => {
             items.iter().map(observed).collect::<Vec<_>>().join(", ")
         }
-        other => other.to_string(),
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", observed(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Bool(b) => b.to_string(),
     }
 }
 
@@ -134,11 +139,19 @@ fn draw_checks(
     report: &GateReport,
     theme: &Theme,
 ) {
+    // Gate ids are short names: as wide as the longest, within reason.
+    let id_width = report
+        .checks
+        .iter()
+        .map(|c| crate::text::width(&c.id))
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 24) as u16;
     let columns = [
-        table::Column::new("GATE", Constraint::Fill(2)),
+        table::Column::new("GATE", Constraint::Length(id_width)),
         table::Column::new("RESULT", Constraint::Length(9)),
         table::Column::new("OBSERVED", Constraint::Fill(1)),
-        table::Column::new("BOUND", Constraint::Fill(2)),
+        table::Column::new("BOUND", Constraint::Fill(1)),
     ];
     let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
     table::draw(
@@ -251,15 +264,35 @@ fn draw_recorded(
         clip(&heading, area.width as usize),
         theme.table_header(),
     )));
+    let room = area.width as usize;
     for r in recorded {
-        let at = r.at.replace('T', " ");
-        let (verdict, style) = match agreement(r, report) {
-            Agreement::Agrees => (
-                "✓ agrees with the current evaluation".to_string(),
-                theme.ok(),
-            ),
-            Agreement::OtherTarget => ("(other target)".to_string(), theme.muted()),
+        // `2025-11-19 10:00 gate_check Production pass 3f2a9c1b`, then how it compares.
+        let at: String = r.at.replace('T', " ").chars().take(16).collect();
+        let text = format!(
+            "{at} {} {} {} {}",
+            r.decision,
+            r.target,
+            r.gate_status.as_deref().unwrap_or("-"),
+            short_digest(r.report_digest.as_deref()),
+        );
+        match agreement(r, report) {
+            Agreement::Agrees => lines.push(Line::from(vec![
+                Span::styled("✓ ", theme.ok()),
+                Span::styled(clip(&text, room.saturating_sub(2)), theme.base()),
+                Span::styled(
+                    clip("  agrees", room.saturating_sub(2 + text.len())),
+                    theme.ok(),
+                ),
+            ])),
+            Agreement::OtherTarget => lines.push(Line::from(vec![
+                Span::styled("· ", theme.muted()),
+                Span::styled(clip(&text, room.saturating_sub(2)), theme.muted()),
+            ])),
             Agreement::Disagrees { status, digest } => {
+                lines.push(Line::from(vec![
+                    Span::styled("⚠ ", theme.warn()),
+                    Span::styled(clip(&text, room.saturating_sub(2)), theme.base()),
+                ]));
                 let mut why = Vec::new();
                 if status {
                     why.push(format!(
@@ -269,25 +302,14 @@ fn draw_recorded(
                     ));
                 }
                 if digest {
-                    why.push("digest differs: the evidence changed".to_string());
+                    why.push("digest differs (the evidence changed)".to_string());
                 }
-                (format!("⚠ DISAGREES: {}", why.join("; ")), theme.warn())
+                lines.push(Line::from(Span::styled(
+                    clip(&format!("  DISAGREES: {}", why.join("; ")), room),
+                    theme.warn(),
+                )));
             }
-        };
-        let text = format!(
-            "{} {} {} {} {} ",
-            at.trim_end_matches('Z'),
-            r.decision,
-            r.target,
-            r.gate_status.as_deref().unwrap_or("-"),
-            short_digest(r.report_digest.as_deref()),
-        );
-        let room = area.width as usize;
-        let used = crate::text::width(&clip(&text, room));
-        lines.push(Line::from(vec![
-            Span::styled(clip(&text, room), theme.base()),
-            Span::styled(clip(&verdict, room.saturating_sub(used)), style),
-        ]));
+        }
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

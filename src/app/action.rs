@@ -218,7 +218,7 @@ impl Action {
             Action::ForceQuit => "quit from anywhere",
             Action::Help => "this help",
             Action::Filter => "filter the list",
-            Action::Command => "command line (:models :model :inbox :profile :theme :quit)",
+            Action::Command => "command line: :models :model :inbox :profile :theme",
             Action::Refresh => "refresh (retry after an error)",
             Action::CycleSort => "sort by the next column",
             Action::ReverseSort => "reverse the sort order",

@@ -232,3 +232,43 @@ fn models_list_marks_models_with_pending_requests() {
     let text = snapshot("models_pending_80x24", &s);
     assert!(text.contains("● 3 pending"), "{text}");
 }
+
+#[test]
+fn escape_sequences_in_requests_and_audit_runs_are_harmless() {
+    let evil = "evil\u{1b}]0;pwned\u{7}";
+    let mut rows = fixtures::pending_requests();
+    rows[0].model = evil.into();
+    rows[0].requested_by = evil.into();
+    rows[0].comment = evil.into();
+    let s = inbox(rows);
+    let theme = Theme::load("dark", ColorMode::NoColor, None).unwrap();
+    let text = screen(&s, &theme);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("evil\\e]0;"), "{text}");
+
+    let (mut s, fx) = detail_on(true, 7);
+    for e in &fx {
+        if let Effect::LoadAudit { request, .. } = e {
+            let mut trail = fixtures::audit_trail("credit-risk-scorer", 6, "ab");
+            trail[1].actor = evil.into();
+            trail[1].override_justification = Some(evil.into());
+            trail[2].target = evil.into();
+            update(
+                &mut s,
+                Action::AuditLoaded {
+                    request: *request,
+                    result: Ok(Arc::new(trail)),
+                },
+            );
+        }
+    }
+    let text = screen(&s, &theme);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("evil\\e"), "{text}");
+}

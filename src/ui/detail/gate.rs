@@ -280,7 +280,10 @@ fn draw_recorded(
                 Span::styled("✓ ", theme.ok()),
                 Span::styled(clip(&text, room.saturating_sub(2)), theme.base()),
                 Span::styled(
-                    clip("  agrees", room.saturating_sub(2 + text.len())),
+                    clip(
+                        "  agrees",
+                        room.saturating_sub(2 + crate::text::width(&text)),
+                    ),
                     theme.ok(),
                 ),
             ])),

@@ -50,6 +50,7 @@ fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {
     c.wait_for(&[&prefix, "Staging", "alice", "please review"]);
     c.send("\r");
     let screen = c.wait_for(&[
+        "Inbox › gov-pty-inbox",
         "› version 1 › Gate",
         "→ Staging",
         "✓ PASS",

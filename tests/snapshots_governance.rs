@@ -272,3 +272,15 @@ fn escape_sequences_in_requests_and_audit_runs_are_harmless() {
     );
     assert!(text.contains("evil\\e"), "{text}");
 }
+
+#[test]
+fn a_version_opened_from_the_inbox_names_its_model_in_the_breadcrumb() {
+    let mut s = inbox(fixtures::pending_requests());
+    update(&mut s, Action::MoveDown);
+    update(&mut s, Action::Open);
+    let text = screen(&s, &Theme::load("dark", ColorMode::NoColor, None).unwrap());
+    assert!(
+        text.contains("Models › Inbox › fraud-detector › version 4 › Gate"),
+        "{text}"
+    );
+}

@@ -251,19 +251,6 @@ fn detail_overview_and_metrics_tabs() {
 }
 
 #[test]
-fn tabs_not_built_yet_say_so() {
-    for (w, h) in SIZES {
-        for (tab, name) in [(6, "gate"), (7, "audit")] {
-            let screen = snapshot(
-                &format!("detail_{name}_{w}x{h}"),
-                &detail_state(Kind::Data, tab, w, h),
-            );
-            assert!(screen.contains("not built yet: arrives with"), "{screen}");
-        }
-    }
-}
-
-#[test]
 fn help_overlay_lists_the_keys_of_the_view() {
     for (w, h) in SIZES {
         let mut s = models_state(Kind::Data, w, h);

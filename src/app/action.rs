@@ -50,6 +50,8 @@ pub enum Action {
     Compare,
     /// Version detail: write the evidence pack (charts and report) to a folder.
     Export,
+    /// Gate tab: evaluate for the next promotion target.
+    CycleGateTarget,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -151,6 +153,30 @@ pub enum Action {
     /// A message for the status line (e.g. a warning about the config file).
     #[serde(skip)]
     Notify(String),
+    /// The configured policy evaluated for one version and target (Gate tab).
+    #[serde(skip)]
+    GateLoaded {
+        request: RequestId,
+        result: Result<std::sync::Arc<crate::governance::GateReport>, String>,
+    },
+    /// The model's audit runs, newest first (Gate and Audit tabs).
+    #[serde(skip)]
+    AuditLoaded {
+        request: RequestId,
+        result: Result<crate::app::screens::AuditTrail, String>,
+    },
+    /// Every pending promotion request (`:inbox`).
+    #[serde(skip)]
+    InboxLoaded {
+        request: RequestId,
+        result: Result<Vec<crate::registry::PendingRequest>, String>,
+    },
+    /// Pending requests per model name (the models list's marker).
+    #[serde(skip)]
+    PendingMarksLoaded {
+        request: RequestId,
+        result: Result<std::collections::BTreeMap<String, usize>, String>,
+    },
 }
 
 /// Editing keys of the filter and command prompts. Fixed (not in the key map): they are the
@@ -192,7 +218,7 @@ impl Action {
             Action::ForceQuit => "quit from anywhere",
             Action::Help => "this help",
             Action::Filter => "filter the list",
-            Action::Command => "command line (:models :model :profile :theme :quit)",
+            Action::Command => "command line: :models :model :inbox :profile :theme",
             Action::Refresh => "refresh (retry after an error)",
             Action::CycleSort => "sort by the next column",
             Action::ReverseSort => "reverse the sort order",
@@ -204,6 +230,7 @@ impl Action {
             Action::Mark => "mark / unmark a version for compare",
             Action::Compare => "compare the marked versions with the champion",
             Action::Export => "export the evidence pack to a folder",
+            Action::CycleGateTarget => "gate: evaluate for the next target (Gate tab)",
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

@@ -67,4 +67,25 @@ pub enum Effect {
     SetTheme {
         name: String,
     },
+    /// Gather a version's gate evidence and evaluate `policy` for `target`.
+    LoadGate {
+        request: RequestId,
+        model: String,
+        version: String,
+        target: crate::governance::Target,
+        policy: std::sync::Arc<crate::governance::Policy>,
+    },
+    /// A model's audit runs.
+    LoadAudit {
+        request: RequestId,
+        model: String,
+    },
+    /// Every pending promotion request.
+    LoadInbox {
+        request: RequestId,
+    },
+    /// Pending requests counted per model (one search over all versions).
+    LoadPendingMarks {
+        request: RequestId,
+    },
 }

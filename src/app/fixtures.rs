@@ -178,3 +178,142 @@ pub fn detail(model_name: &str, number: u64) -> VersionDetail {
         logged_model: None,
     }
 }
+
+/// A policy for the governance views' tests: four gates of the usual kinds.
+pub fn gate_policy() -> crate::governance::Policy {
+    crate::governance::Policy::parse(
+        r#"
+[[gate]]
+id = "accuracy"
+metric = "accuracy"
+min = 0.85
+
+[[gate]]
+id = "four-fifths"
+metric = "fairness.disparate_impact"
+min = 0.8
+max = 1.25
+
+[[gate]]
+id = "model-card"
+require_tags = ["owner"]
+
+[[gate]]
+id = "explainability"
+require_artifact = "explanations/"
+targets = ["Production"]
+"#,
+        "fixture-policy.toml",
+    )
+    .expect("the fixture policy is valid")
+}
+
+/// The fixture policy evaluated for `model` v`version` -> Production: every gate passes, or
+/// (`passing` false) accuracy fails and the explanations are missing.
+pub fn gate_report(model: &str, version: u64, passing: bool) -> crate::governance::GateReport {
+    use crate::governance::{evaluate, Evidence, Stage, Target};
+    let accuracy = if passing { 0.91 } else { 0.79 };
+    let evidence = Evidence {
+        model: model.to_string(),
+        version: version.to_string(),
+        stage: Some("Staging".into()),
+        run_id: Some(format!("run{version:05}")),
+        metrics: [
+            ("accuracy".to_string(), accuracy),
+            ("fairness.disparate_impact".to_string(), 0.93),
+        ]
+        .into(),
+        tags: [("owner".to_string(), "risk-team".to_string())].into(),
+        artifacts: Some(if passing {
+            vec!["explanations/".into(), "explanations/shap.json".into()]
+        } else {
+            vec!["model/".into()]
+        }),
+        ..Evidence::default()
+    };
+    evaluate(
+        &gate_policy(),
+        &Target::Stage(Stage::Production),
+        &evidence,
+        "2025-11-20T10:00:00Z",
+    )
+}
+
+/// Pending requests, oldest first.
+pub fn pending_requests() -> Vec<crate::registry::PendingRequest> {
+    use crate::governance::{Stage, Target};
+    let at = |days: i64| chrono::DateTime::from_timestamp_millis(T0 - days * DAY).unwrap();
+    let request = |model: &str, version: &str, target: Target, by: &str, days: i64| {
+        crate::registry::PendingRequest {
+            model: model.into(),
+            version: version.into(),
+            target,
+            requested_by: by.into(),
+            requested_at: at(days),
+            age_minutes: days * 24 * 60 + 35,
+            comment: format!("please promote {model} v{version}"),
+            gate: None,
+            report_digest: None,
+        }
+    };
+    let mut first = request(
+        "credit-risk-scorer",
+        "6",
+        Target::Stage(Stage::Production),
+        "carol",
+        3,
+    );
+    first.gate = Some("fail".into());
+    let mut second = request(
+        "fraud-detector",
+        "4",
+        Target::Alias("champion".into()),
+        "dave",
+        1,
+    );
+    second.gate = Some("pass".into());
+    let third = request(
+        "churn-predictor",
+        "3",
+        Target::Stage(Stage::Staging),
+        "erin",
+        0,
+    );
+    vec![first, second, third]
+}
+
+/// A model's audit runs, newest first: a recorded gate check of `version` with `digest`, an
+/// approval with an override, a rejection and a request.
+pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::registry::AuditRun> {
+    let run = |i: i64, v: u64, target: &str, decision: &str, actor: &str| {
+        let start_time = T0 - i * DAY;
+        crate::registry::AuditRun {
+            run_id: format!("audit{i:04}"),
+            at: crate::governance::decision::iso8601(
+                chrono::DateTime::from_timestamp_millis(start_time).unwrap(),
+            ),
+            model: model.into(),
+            version: v.to_string(),
+            target: target.into(),
+            decision: decision.into(),
+            actor: actor.into(),
+            actor_source: Some("env".into()),
+            comment: Some(format!("{decision} v{v}")),
+            report_digest: None,
+            gate_status: None,
+            override_justification: None,
+            start_time,
+        }
+    };
+    let mut check = run(1, version, "Production", "gate_check", "ci-bot");
+    check.report_digest = Some(digest.into());
+    check.gate_status = Some("pass".into());
+    check.comment = None;
+    let mut approval = run(2, version - 1, "Production", "approved", "bob");
+    approval.override_justification = Some("hotfix, fairness re-run tomorrow".into());
+    approval.report_digest = Some("9".repeat(64));
+    approval.gate_status = Some("fail".into());
+    let rejection = run(3, version - 1, "@champion", "rejected", "bob");
+    let request = run(4, version - 1, "Production", "requested", "carol");
+    vec![check, approval, rejection, request]
+}

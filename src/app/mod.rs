@@ -23,4 +23,4 @@ pub use remote::Remote;
 pub use settings::UiSettings;
 pub use state::{ServerContext, StartAt, State, Status, StatusLevel, Viewport};
 pub use tasks::Tasks;
-pub use update::update;
+pub use update::{pending_marks, update};

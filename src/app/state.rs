@@ -5,7 +5,7 @@ use super::effect::Effect;
 use super::keymap::{InputMode, KeyContext, KeyMap};
 use super::prompt::Prompt;
 use super::remote::Remote;
-use super::screens::{DetailScreen, ModelsScreen, Screen, VersionsScreen};
+use super::screens::{DetailScreen, InboxScreen, ModelsScreen, Screen, VersionsScreen};
 use super::settings::UiSettings;
 
 /// Which server the cockpit talks to, as the header shows it.
@@ -159,6 +159,15 @@ impl State {
         }
     }
 
+    /// `:inbox`: the pending requests, above the models list.
+    pub(crate) fn push_inbox(&mut self) -> Effect {
+        let request = self.new_request();
+        self.screens.truncate(1);
+        self.screens
+            .push(Screen::Inbox(InboxScreen::new(Remote::loading(request))));
+        Effect::LoadInbox { request }
+    }
+
     pub fn top(&self) -> &Screen {
         self.screens
             .last()
@@ -190,6 +199,7 @@ impl State {
             Screen::Models(_) => KeyContext::Models,
             Screen::Versions(_) => KeyContext::Versions,
             Screen::Detail(_) => KeyContext::Detail,
+            Screen::Inbox(_) => KeyContext::Inbox,
         }
     }
 

@@ -143,6 +143,51 @@ impl Tasks {
                     let _ = tx.send(*action);
                 });
             }
+            Effect::LoadGate {
+                request,
+                model,
+                version,
+                target,
+                policy,
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .gate_evidence(&policy, &model, &version, &target)
+                    .await
+                    .map(|gathered| {
+                        let now = crate::governance::decision::iso8601(chrono::Utc::now());
+                        Arc::new(crate::governance::evaluate(
+                            &policy,
+                            &target,
+                            &gathered.evidence,
+                            &now,
+                        ))
+                    })
+                    .map_err(|e| e.to_string());
+                Action::GateLoaded { request, result }
+            }),
+            Effect::LoadAudit { request, model } => spawn_request(tx, async move {
+                let result = registry
+                    .audit_runs(Some(&model))
+                    .await
+                    .map(|mut runs| {
+                        runs.reverse();
+                        Arc::new(runs)
+                    })
+                    .map_err(|e| e.to_string());
+                Action::AuditLoaded { request, result }
+            }),
+            Effect::LoadInbox { request } => spawn_request(tx, async move {
+                let result = registry.pending_requests().await.map_err(|e| e.to_string());
+                Action::InboxLoaded { request, result }
+            }),
+            Effect::LoadPendingMarks { request } => spawn_request(tx, async move {
+                let result = registry
+                    .pending_requests()
+                    .await
+                    .map(|p| crate::app::pending_marks(&p))
+                    .map_err(|e| e.to_string());
+                Action::PendingMarksLoaded { request, result }
+            }),
             Effect::Invalidate => registry.invalidate(),
             Effect::SwitchProfile { name } => self.switch_profile(name),
             Effect::SetTheme { .. } => {}

@@ -2,14 +2,12 @@
 
 use std::io::Write;
 
-use chrono::Utc;
 use serde::Serialize;
 
 use super::output::{self, Table};
 use super::CliError;
-use crate::governance::decision::{iso8601, DecisionRecord};
-use crate::mlflow::{tag_value, MAX_VERSIONS_PAGE};
-use crate::registry::Registry;
+use crate::governance::decision::iso8601;
+use crate::registry::{PendingRequest, Registry};
 
 #[derive(Serialize)]
 struct Pending {
@@ -25,37 +23,29 @@ struct Pending {
     report_digest: Option<String>,
 }
 
+impl From<PendingRequest> for Pending {
+    fn from(r: PendingRequest) -> Self {
+        Pending {
+            model: r.model,
+            version: r.version,
+            target: r.target.to_string(),
+            requested_by: r.requested_by,
+            requested_at: iso8601(r.requested_at),
+            age_hours: (r.age_minutes as f64 / 60.0 * 10.0).round() / 10.0,
+            comment: r.comment,
+            gate: r.gate,
+            report_digest: r.report_digest,
+        }
+    }
+}
+
 pub async fn run(registry: &Registry, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    // One search returns every version with its tags; requests are filtered here.
-    let versions = registry
-        .client()
-        .search_model_versions(None, MAX_VERSIONS_PAGE)
-        .await?;
-    let now = Utc::now();
-    let mut pending: Vec<(chrono::DateTime<Utc>, Pending)> = versions
-        .iter()
-        .flat_map(|v| {
-            DecisionRecord::pending(&v.tags).into_iter().map(move |r| {
-                let gate_key = format!("tollgate.gate.{}", r.target.tag_key());
-                (
-                    r.at,
-                    Pending {
-                        model: v.name.clone(),
-                        version: v.version.clone(),
-                        target: r.target.to_string(),
-                        requested_by: r.by.clone(),
-                        requested_at: iso8601(r.at),
-                        age_hours: ((now - r.at).num_minutes() as f64 / 60.0 * 10.0).round() / 10.0,
-                        comment: r.comment.clone(),
-                        gate: tag_value(&v.tags, &gate_key).map(String::from),
-                        report_digest: r.report_digest.clone(),
-                    },
-                )
-            })
-        })
+    let pending: Vec<Pending> = registry
+        .pending_requests()
+        .await?
+        .into_iter()
+        .map(Pending::from)
         .collect();
-    pending.sort_by_key(|p| p.0);
-    let pending: Vec<Pending> = pending.into_iter().map(|(_, p)| p).collect();
     if json {
         output::json(
             out,

@@ -32,7 +32,7 @@ pub struct AuditRecord<'a> {
 }
 
 /// One audit run read back.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditRun {
     pub run_id: String,
     pub at: String,

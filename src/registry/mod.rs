@@ -4,6 +4,7 @@
 mod audit;
 mod cache;
 mod gate;
+mod inbox;
 mod lineage;
 mod models;
 mod monitoring;
@@ -12,6 +13,7 @@ mod versions;
 pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};
 pub use cache::SessionCache;
 pub use gate::{holder, GatheredVersion};
+pub use inbox::{pending_requests, PendingRequest};
 pub use lineage::LineageData;
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};

@@ -11,7 +11,19 @@ use crate::app::screens::Screen;
 use crate::app::State;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let mut crumbs: Vec<String> = state.screens.iter().map(Screen::crumb).collect();
+    let mut crumbs: Vec<String> = Vec::new();
+    for (i, screen) in state.screens.iter().enumerate() {
+        // A version opened from the inbox has no model level above it: name the model here.
+        if let Screen::Detail(d) = screen {
+            if !matches!(
+                state.screens.get(i.wrapping_sub(1)),
+                Some(Screen::Versions(_))
+            ) {
+                crumbs.push(d.model.clone());
+            }
+        }
+        crumbs.push(screen.crumb());
+    }
     if let Screen::Detail(d) = state.top() {
         crumbs.push(d.tab.title().to_string());
     }

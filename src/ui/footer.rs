@@ -29,6 +29,12 @@ fn hints(context: KeyContext) -> &'static [(Action, &'static str)] {
             (Action::Command, "command"),
             (Action::Refresh, "refresh"),
         ],
+        KeyContext::Inbox => &[
+            (Action::Open, "open gate"),
+            (Action::Back, "back"),
+            (Action::Refresh, "refresh"),
+            (Action::Command, "command"),
+        ],
         KeyContext::Detail => &[
             (Action::NextTab, "next tab"),
             (Action::Back, "back"),

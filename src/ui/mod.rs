@@ -10,6 +10,7 @@ mod footer;
 pub mod format;
 mod header;
 mod help;
+mod inbox;
 mod models;
 mod panel;
 mod status_line;
@@ -52,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Models(m) => models::draw(frame, body, state, m, theme),
         Screen::Versions(v) => versions::draw(frame, body, state, v, theme),
         Screen::Detail(d) => detail::draw(frame, body, state, d, theme),
+        Screen::Inbox(i) => inbox::draw(frame, body, state, i, theme),
     }
     status_line::draw(frame, status_row, state, theme);
     footer::draw(frame, footer_row, state, theme);

@@ -1,5 +1,5 @@
 //! The models list: name, versions, stages and aliases in use, last update, description when
-//! there is room, and a one-column slot for the pending-request marker governance will add.
+//! there is room, and a one-column marker (●) on models with pending promotion requests.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -31,6 +31,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
         }
         if m.is_search_active() {
             title.push(Span::styled("(server search) ", theme.muted()));
+        }
+        let pending: usize = m
+            .pending
+            .as_ref()
+            .and_then(|p| p.data.as_ref())
+            .map_or(0, |p| p.values().sum());
+        if pending > 0 {
+            title.push(Span::styled(
+                format!("● {pending} pending (:inbox) "),
+                theme.warn(),
+            ));
         }
     }
     let block = Block::bordered()
@@ -92,7 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
     if wide {
         columns.push(table::Column::new("DESCRIPTION", Constraint::Fill(3)));
     }
-    // Reserved for the pending-promotion marker (governance).
+    // The pending-promotion marker: ● when a request waits on the model.
     columns.push(table::Column::new("", Constraint::Length(1)));
 
     let scrollbar = scrollbar_area(area);
@@ -128,7 +139,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
                 let first = description.lines().next().unwrap_or("");
                 cells.push(Line::from(span(first, w[4] as usize, theme.muted())));
             }
-            cells.push(Line::from(""));
+            let marker = if m.pending_count(&model.name) > 0 {
+                "●"
+            } else {
+                ""
+            };
+            cells.push(Line::from(Span::styled(marker, theme.warn())));
             cells
         },
     );

@@ -54,6 +54,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::plain(KeyCode::Left), PrevTab),
         (Detail, Key::char('t'), ToggleTimeAxis),
         (Detail, Key::char(' '), ToggleFold),
+        (Detail, Key::char('T'), CycleGateTarget),
     ]);
     b
 }

@@ -30,14 +30,16 @@ pub enum KeyContext {
     Models,
     Versions,
     Detail,
+    Inbox,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 4] = [
+    pub const ALL: [KeyContext; 5] = [
         KeyContext::Global,
         KeyContext::Models,
         KeyContext::Versions,
         KeyContext::Detail,
+        KeyContext::Inbox,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +48,7 @@ impl KeyContext {
             KeyContext::Models => "models",
             KeyContext::Versions => "versions",
             KeyContext::Detail => "detail",
+            KeyContext::Inbox => "inbox",
         }
     }
 
@@ -55,6 +58,7 @@ impl KeyContext {
             KeyContext::Models => "Models",
             KeyContext::Versions => "Versions",
             KeyContext::Detail => "Version detail",
+            KeyContext::Inbox => "Inbox",
         }
     }
 }

@@ -1,4 +1,4 @@
-//! One version in full, in tabs. Tabs 3-7 belong to later capabilities and say so.
+//! One version in full, in tabs (a tab whose capability is not built says so).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -131,9 +131,9 @@ impl DetailTab {
             | DetailTab::Metrics
             | DetailTab::Fairness
             | DetailTab::Drift
-            | DetailTab::Lineage => None,
-            DetailTab::Gate => Some("policy gates (the gate report for a promotion)"),
-            DetailTab::Audit => Some("the audit trail (decisions recorded in the registry)"),
+            | DetailTab::Lineage
+            | DetailTab::Gate
+            | DetailTab::Audit => None,
         }
     }
 
@@ -172,6 +172,14 @@ pub struct DetailScreen {
     pub lineage: Option<Remote<Arc<LineageNode>>>,
     /// Lineage tab: paths of folded nodes.
     pub folded: std::collections::BTreeSet<Vec<usize>>,
+    /// Gate tab: the target chosen with `T`; `None` follows the pending request (else Production).
+    pub gate_target: Option<crate::governance::Target>,
+    /// Gate tab: the policy evaluated per target, each asked for once and kept until refresh.
+    pub gates: BTreeMap<crate::governance::Target, Remote<Arc<crate::governance::GateReport>>>,
+    /// Gate tab: the selected check's evidence is open.
+    pub evidence_open: bool,
+    /// Gate and Audit tabs: the model's audit runs, asked for on first visit.
+    pub audit: Option<Remote<super::governance::AuditTrail>>,
 }
 
 impl DetailScreen {
@@ -188,6 +196,10 @@ impl DetailScreen {
             monitoring: None,
             lineage: None,
             folded: Default::default(),
+            gate_target: None,
+            gates: BTreeMap::new(),
+            evidence_open: false,
+            audit: None,
         }
     }
 
@@ -197,6 +209,8 @@ impl DetailScreen {
             || self.histories.values().any(Remote::is_loading)
             || self.monitoring.as_ref().is_some_and(Remote::is_loading)
             || self.lineage.as_ref().is_some_and(Remote::is_loading)
+            || self.gates.values().any(Remote::is_loading)
+            || self.audit.as_ref().is_some_and(Remote::is_loading)
     }
 
     /// The version's source run id, once the detail has loaded with a readable run.
@@ -288,7 +302,7 @@ impl DetailScreen {
                 .lineage_tree()
                 .map_or(0, |t| tree_lines(t, &self.folded).len()),
             DetailTab::Overview => self.data.data.as_ref().map_or(0, overview_line_bound),
-            _ => 0,
+            DetailTab::Gate | DetailTab::Audit => self.governance_len(),
         }
     }
 }
@@ -371,9 +385,6 @@ mod tests {
         assert_eq!(DetailTab::from_number(0), None);
         assert_eq!(DetailTab::from_number(8), None);
         assert_eq!(DetailTab::Gate.number(), 6);
-        assert!(DetailTab::ALL
-            .iter()
-            .skip(5)
-            .all(|t| t.arrives_with().is_some()));
+        assert!(DetailTab::ALL.iter().all(|t| t.arrives_with().is_none()));
     }
 }

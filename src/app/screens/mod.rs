@@ -2,12 +2,16 @@
 //! Each holds its own data, filter and cursor, so going back shows the list as it was left.
 
 mod detail;
+mod governance;
+mod inbox;
 mod models;
 mod versions;
 
 pub use detail::{
     tree_lines, DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring, TreeLine,
 };
+pub use governance::{agreement, Agreement, AuditTrail};
+pub use inbox::InboxScreen;
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
 
@@ -18,6 +22,7 @@ pub enum Screen {
     Models(ModelsScreen),
     Versions(VersionsScreen),
     Detail(DetailScreen),
+    Inbox(InboxScreen),
 }
 
 impl Screen {
@@ -27,6 +32,7 @@ impl Screen {
             Screen::Models(_) => "Models".to_string(),
             Screen::Versions(v) => v.model.clone(),
             Screen::Detail(d) => format!("version {}", d.version),
+            Screen::Inbox(_) => "Inbox".to_string(),
         }
     }
 
@@ -40,6 +46,7 @@ impl Screen {
                     })
             }
             Screen::Detail(d) => d.is_loading(),
+            Screen::Inbox(i) => i.data.is_loading(),
         }
     }
 
@@ -48,6 +55,7 @@ impl Screen {
             Screen::Models(m) => &m.filter,
             Screen::Versions(v) => &v.filter,
             Screen::Detail(d) => &d.filter,
+            Screen::Inbox(_) => "",
         }
     }
 }

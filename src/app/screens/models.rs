@@ -90,6 +90,8 @@ pub struct ModelsScreen {
     /// Indices into [`ModelsScreen::base`] of the rows shown, filtered and sorted.
     pub visible: Vec<usize>,
     pub cursor: ListCursor,
+    /// Pending promotion requests per model name (the list's marker), asked for once.
+    pub pending: Option<Remote<std::collections::BTreeMap<String, usize>>>,
 }
 
 impl ModelsScreen {
@@ -115,6 +117,15 @@ impl ModelsScreen {
 
     fn active_search(&self) -> Option<&[ModelSummary]> {
         self.covering_search()?.results.data.as_deref()
+    }
+
+    /// How many promotion requests wait on `model` (0 until the marker data arrived).
+    pub fn pending_count(&self, model: &str) -> usize {
+        self.pending
+            .as_ref()
+            .and_then(|p| p.data.as_ref())
+            .and_then(|p| p.get(model).copied())
+            .unwrap_or(0)
     }
 
     pub fn is_search_active(&self) -> bool {

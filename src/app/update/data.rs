@@ -120,7 +120,7 @@ pub(super) fn history_loaded(
                 .compare
                 .as_mut()
                 .and_then(|c| c.histories.get_mut(&(run_id.to_string(), key.to_string()))),
-            Screen::Models(_) => None,
+            Screen::Models(_) | Screen::Inbox(_) => None,
         };
         if let Some(h) = slot {
             if h.resolve(request, result.clone()) {
@@ -157,7 +157,7 @@ pub(super) fn lineage_loaded(
 
 /// One detail tab's answer: stored on the detail screen that asked for it (others are dropped),
 /// the cursor kept in range when that tab shows, a failure said in the status line.
-fn tab_data_loaded<T>(
+pub(super) fn tab_data_loaded<T>(
     state: &mut State,
     request: RequestId,
     result: Result<T, String>,

@@ -2,8 +2,11 @@
 //! terminal, no clock; what must happen outside comes back as [`Effect`]s.
 
 mod data;
+mod governance;
 mod navigate;
 mod prompt;
+
+pub use governance::marks as pending_marks;
 
 use super::action::Action;
 use super::effect::Effect;
@@ -73,6 +76,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             format!("cannot use theme '{name}': {error}"),
         ),
 
+        answer @ (Action::GateLoaded { .. }
+        | Action::AuditLoaded { .. }
+        | Action::InboxLoaded { .. }
+        | Action::PendingMarksLoaded { .. }) => {
+            governance::answer(state, answer);
+        }
+
         // Everything below is the user's doing: a new key press replaces the last message.
         user => {
             state.status = None;
@@ -90,6 +100,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     data::ensure_tab_data(state, &mut fx);
+    governance::ensure_governance_data(state, &mut fx);
     fx
 }
 
@@ -135,5 +146,7 @@ fn refuse_or_defer_write(state: &mut State, action: &Action) {
     }
 }
 
+#[cfg(test)]
+mod governance_tests;
 #[cfg(test)]
 mod tests;

@@ -68,6 +68,7 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 }
             }
         }
+        Action::CycleGateTarget => super::governance::cycle_gate_target(state),
         Action::ToggleTimeAxis => {
             if let Screen::Detail(d) = state.top_mut() {
                 if d.tab == DetailTab::Metrics {
@@ -97,6 +98,10 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
             (&mut c.cursor, len, rows)
         }
         Screen::Versions(v) => (&mut v.cursor, v.visible.len(), rows),
+        Screen::Inbox(i) => {
+            let len = i.rows().len();
+            (&mut i.cursor, len, rows)
+        }
         Screen::Detail(d) => {
             let len = d.scroll_len();
             // The Overview scrolls (a one-row window makes the cursor the scroll position).
@@ -136,6 +141,10 @@ pub(super) fn refollow(state: &mut State) {
                 d.cursor.follow(len, rows)
             }
             Screen::Detail(_) => {}
+            Screen::Inbox(i) => {
+                let len = i.rows().len();
+                i.cursor.follow(len, rows)
+            }
         }
     }
 }
@@ -152,6 +161,13 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
             if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
                 let model = v.model.clone();
                 fx.push(state.push_detail(&model, &version));
+            }
+        }
+        Screen::Inbox(_) => super::governance::open_request(state, fx),
+        Screen::Detail(d) if d.tab == DetailTab::Gate => {
+            let has_check = d.selected_check().is_some();
+            if let Screen::Detail(d) = state.top_mut() {
+                d.evidence_open = has_check && !d.evidence_open;
             }
         }
         Screen::Detail(d) => {
@@ -206,6 +222,11 @@ fn back(state: &mut State) {
             return;
         }
     }
+    if let Screen::Detail(d) = state.top_mut() {
+        if std::mem::take(&mut d.evidence_open) {
+            return;
+        }
+    }
     if !state.top().filter().is_empty() {
         super::prompt::set_filter(state, String::new());
         return;
@@ -216,6 +237,10 @@ fn back(state: &mut State) {
 }
 
 fn open_filter(state: &mut State) {
+    if matches!(state.top(), Screen::Inbox(_)) {
+        state.set_status(StatusLevel::Info, "nothing to filter in the inbox");
+        return;
+    }
     if let Screen::Detail(d) = state.top() {
         if !d.tab.filterable() {
             state.set_status(StatusLevel::Info, "nothing to filter on this tab");
@@ -235,6 +260,8 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let lineage_request = state.new_request();
     match state.top_mut() {
         Screen::Models(m) => {
+            // The pending-request marker is read again too.
+            m.pending = None;
             m.all.start(request);
             fx.push(Effect::LoadModels { request });
             if let Some(search) = m.search.as_mut() {
@@ -282,7 +309,9 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
                 model: d.model.clone(),
                 version: d.version.clone(),
             });
+            super::governance::refresh_detail_governance(state, fx);
         }
+        Screen::Inbox(_) => super::governance::refresh_inbox(state, fx),
     }
 }
 
@@ -312,6 +341,7 @@ fn tab(state: &mut State, action: Action) {
         };
         if next != d.tab {
             d.tab = next;
+            d.evidence_open = false;
             d.cursor = Default::default();
             d.settle_on_entry(1, rows);
         }

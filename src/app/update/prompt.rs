@@ -84,6 +84,7 @@ pub(super) fn set_filter(state: &mut State, text: String) -> Option<Effect> {
             d.settle_on_entry(1, rows);
             None
         }
+        Screen::Inbox(_) => None,
     }
 }
 
@@ -180,6 +181,7 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             state.screens.truncate(1);
             fx.push(state.push_versions(&name, None));
         }
+        Command::Inbox => fx.push(state.push_inbox()),
         Command::Profile(name) => {
             state.set_status(
                 StatusLevel::Info,

@@ -469,7 +469,10 @@ fn profile_switch_reconnects_and_starts_over() {
             read_only: true,
         }),
     );
-    assert!(matches!(fx.as_slice(), [Effect::LoadModels { .. }]));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::LoadModels { .. }, Effect::LoadPendingMarks { .. }]
+    ));
     assert_eq!(s.screens.len(), 1);
     assert!(
         s.models().all.data.is_none(),

@@ -1,7 +1,9 @@
-//! One version in tabs: 1 Overview and 2 Metrics now; 3-7 say which capability fills them.
+//! One version in tabs: overview, metrics, fairness, drift, lineage, gate, audit.
 
+mod audit;
 mod drift;
 mod fairness;
+mod gate;
 mod lineage;
 mod metrics;
 mod overview;
@@ -64,7 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
         DetailTab::Fairness => fairness::draw(frame, content, state, d, detail, theme),
         DetailTab::Drift => drift::draw(frame, content, area, state, d, theme),
         DetailTab::Lineage => lineage::draw(frame, content, area, state, d, theme),
-        _ => {}
+        DetailTab::Gate => gate::draw(frame, content, area, state, d, theme),
+        DetailTab::Audit => audit::draw(frame, content, area, state, d, theme),
     }
 }
 

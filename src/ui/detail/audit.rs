@@ -1,0 +1,118 @@
+//! Tab 7: the model's decision history from the audit runs, newest first; this version's
+//! rows are marked (● and the accent colour), overrides say so.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use crate::app::screens::DetailScreen;
+use crate::app::State;
+use crate::ui::format::{clip, span};
+use crate::ui::theme::Theme;
+use crate::ui::{panel, table};
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    block_area: Rect,
+    state: &State,
+    d: &DetailScreen,
+    theme: &Theme,
+) {
+    if panel::remote_data(
+        frame,
+        area,
+        d.audit.as_ref(),
+        ("the audit trail", "the audit trail"),
+        state.spinner,
+        theme,
+    )
+    .is_none()
+    {
+        return;
+    }
+    let rows = d.audit_rows();
+    if rows.is_empty() {
+        panel::empty(
+            frame,
+            area,
+            &format!("No recorded decisions for '{}' yet.", d.model),
+            "Requests, approvals, rejections, roll backs and `gate check --record` write audit runs to the tollgate-audit experiment.",
+            theme,
+        );
+        return;
+    }
+    let wide = area.width >= 110;
+    let columns = [
+        table::Column::new("AT", Constraint::Length(if wide { 16 } else { 10 })),
+        table::Column::new("VER", Constraint::Length(5)).right(),
+        table::Column::new("TARGET", Constraint::Length(10)),
+        table::Column::new("DECISION", Constraint::Length(14)),
+        table::Column::new("BY", Constraint::Length(8)),
+        table::Column::new("DIGEST", Constraint::Length(8)),
+        table::Column::new("COMMENT", Constraint::Fill(1)),
+    ];
+    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    table::draw(
+        frame,
+        area,
+        scrollbar,
+        table::Rows {
+            columns: &columns,
+            len: rows.len(),
+            cursor: &d.cursor,
+        },
+        theme,
+        &|i, w| {
+            let Some(r) = rows.get(i) else {
+                return Vec::new();
+            };
+            let this = r.version == d.version;
+            let style = if this { theme.accent() } else { theme.base() };
+            // `2025-11-19 10:00` when there is room, else the day.
+            let at: String = r.at.replace('T', " ").chars().take(w[0] as usize).collect();
+            let version = if this {
+                format!("● {}", clip(&r.version, 3))
+            } else {
+                clip(&r.version, 5)
+            };
+            let decision = match &r.override_justification {
+                Some(_) => format!("{} (ovr)", r.decision),
+                None => r.decision.clone(),
+            };
+            let decision_style = if r.override_justification.is_some() {
+                theme.warn()
+            } else {
+                style
+            };
+            let comment = r
+                .override_justification
+                .as_deref()
+                .map(|o| format!("override: {o}"))
+                .or_else(|| r.comment.clone())
+                .unwrap_or_default();
+            vec![
+                Line::from(span(&at, w[0] as usize, theme.muted())),
+                Line::from(Span::styled(version, style)),
+                Line::from(span(&r.target, w[2] as usize, style)),
+                Line::from(span(&decision, w[3] as usize, decision_style)),
+                Line::from(span(&r.actor, w[4] as usize, style)),
+                Line::from(span(
+                    &short_digest(r.report_digest.as_deref()),
+                    w[5] as usize,
+                    theme.muted(),
+                )),
+                Line::from(span(
+                    comment.lines().next().unwrap_or(""),
+                    w[6] as usize,
+                    theme.muted(),
+                )),
+            ]
+        },
+    );
+}
+
+/// The first 8 hex digits of a report digest, or `-`.
+pub fn short_digest(digest: Option<&str>) -> String {
+    digest.map_or("-".into(), |d| d.chars().take(8).collect())
+}

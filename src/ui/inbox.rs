@@ -1,0 +1,117 @@
+//! `:inbox`: every pending promotion request, oldest first, with its recorded gate status.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+use ratatui::Frame;
+
+use super::format::span;
+use super::theme::Theme;
+use super::{block_title, panel, scrollbar_area, table};
+use crate::app::screens::InboxScreen;
+use crate::app::State;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme: &Theme) {
+    let mut title = vec![Span::styled(" Inbox ", theme.title())];
+    if let Some(rows) = &i.data.data {
+        title.push(Span::styled(
+            format!("{} pending, oldest first ", rows.len()),
+            theme.muted(),
+        ));
+    }
+    let has_data = i.data.data.is_some();
+    let block = Block::bordered()
+        .border_style(theme.border(true))
+        .title(block_title(
+            title,
+            has_data && i.data.is_loading(),
+            i.data.stale,
+            state,
+            theme,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(rows) = panel::remote_data(
+        frame,
+        inner,
+        Some(&i.data),
+        ("pending requests", "the pending requests"),
+        state.spinner,
+        theme,
+    ) else {
+        return;
+    };
+    if rows.is_empty() {
+        panel::empty(
+            frame,
+            inner,
+            "no pending requests",
+            "Requests come from `tollgate request` (or p on a version); r re-reads.",
+            theme,
+        );
+        return;
+    }
+    let columns = [
+        table::Column::new("MODEL", Constraint::Fill(3)),
+        table::Column::new("VER", Constraint::Length(4)).right(),
+        table::Column::new("TARGET", Constraint::Length(11)),
+        table::Column::new("GATE", Constraint::Length(11)),
+        table::Column::new("REQUESTER", Constraint::Length(10)),
+        table::Column::new("AGE", Constraint::Length(4)).right(),
+        table::Column::new("COMMENT", Constraint::Fill(2)),
+    ];
+    table::draw(
+        frame,
+        inner,
+        scrollbar_area(area),
+        table::Rows {
+            columns: &columns,
+            len: rows.len(),
+            cursor: &i.cursor,
+        },
+        theme,
+        &|n, w| {
+            let Some(r) = rows.get(n) else {
+                return Vec::new();
+            };
+            let (gate_text, gate_style) = gate_status(r.gate.as_deref(), theme);
+            vec![
+                Line::from(span(&r.model, w[0] as usize, theme.base())),
+                Line::from(span(&r.version, w[1] as usize, theme.base())),
+                Line::from(span(&r.target.to_string(), w[2] as usize, theme.accent())),
+                Line::from(Span::styled(gate_text, gate_style)),
+                Line::from(span(&r.requested_by, w[4] as usize, theme.base())),
+                Line::from(Span::styled(age(r.age_minutes), theme.muted())),
+                Line::from(span(
+                    r.comment.lines().next().unwrap_or(""),
+                    w[6] as usize,
+                    theme.muted(),
+                )),
+            ]
+        },
+    );
+}
+
+/// A recorded gate status with a text marker, so it reads without colour.
+pub fn gate_status(status: Option<&str>, theme: &Theme) -> (String, ratatui::style::Style) {
+    match status {
+        Some("pass") => ("✓ pass".into(), theme.ok()),
+        Some("fail") => ("✗ fail".into(), theme.error()),
+        Some("missing") => ("? missing".into(), theme.warn()),
+        Some(other) => (super::format::clip(other, 10), theme.base()),
+        None => ("· unchecked".into(), theme.muted()),
+    }
+}
+
+/// `45m`, `7h`, `3d`.
+fn age(minutes: i64) -> String {
+    let m = minutes.max(0);
+    if m < 60 {
+        format!("{m}m")
+    } else if m < 48 * 60 {
+        format!("{}h", m / 60)
+    } else {
+        format!("{}d", m / (24 * 60))
+    }
+}

@@ -23,7 +23,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &DecisionDialo
     let width = area.width.saturating_sub(4).min(76);
     let inner = width.saturating_sub(4) as usize;
     let lines = content(state, dialog, theme, inner);
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    // Rows after wrapping, so a long refusal is never cut off below the border.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner.max(1)))
+        .sum();
+    let height = (rows as u16 + 2).min(area.height.saturating_sub(2));
     let [_, h, _] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(width),

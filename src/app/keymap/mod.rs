@@ -310,7 +310,8 @@ impl KeyMap {
 
 /// The decision dialog's keys: fixed like the prompt's (Tab moves between fields there).
 pub const DIALOG_KEYS: &[(&str, &str)] = &[
-    ("Tab Shift-Tab ↑ ↓", "next / previous field"),
+    ("Tab ↓", "next field"),
+    ("Shift-Tab ↑", "previous field"),
     ("← →", "cycle the target; toggle archive"),
     ("Space", "toggle archive"),
     ("Enter", "submit (again: close once done)"),

@@ -86,7 +86,8 @@ fn approving_to_production_in_the_cockpit_dialog_moves_the_stage() {
     c.send("\r");
     c.wait_until("the list shows the new stage", |s| {
         !s.contains("Approve:")
-            && s.lines().any(|l| l.contains(" 1 ") && l.contains("Production"))
+            && s.lines()
+                .any(|l| l.contains(" 1 ") && l.contains("Production"))
     });
     c.send("q");
     assert_eq!(m.version("1").current_stage.as_deref(), Some("Production"));
@@ -95,7 +96,8 @@ fn approving_to_production_in_the_cockpit_dialog_moves_the_stage() {
         Some("approved")
     );
     assert_eq!(
-        m.tag("1", "tollgate.decision.Production.comment").as_deref(),
+        m.tag("1", "tollgate.decision.Production.comment")
+            .as_deref(),
         Some("reviewed in the cockpit")
     );
 }

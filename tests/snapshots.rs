@@ -1022,7 +1022,10 @@ fn decision_dialogs_at_80x24() {
         update(&mut s, Action::Edit(Edit::Insert(c)));
     }
     let screen = snapshot("dialog_approve_passing_80x24", &s);
-    assert!(screen.contains("PASS") && screen.contains("looks good"), "{screen}");
+    assert!(
+        screen.contains("PASS") && screen.contains("looks good"),
+        "{screen}"
+    );
 
     let s = dialog_state(
         Action::Approve,
@@ -1032,7 +1035,10 @@ fn decision_dialogs_at_80x24() {
         fixtures::dialog_policy(true, false),
     );
     let screen = snapshot("dialog_approve_failing_refused_80x24", &s);
-    assert!(screen.contains("FAIL") && screen.contains("four-fifths"), "{screen}");
+    assert!(
+        screen.contains("FAIL") && screen.contains("four-fifths"),
+        "{screen}"
+    );
     assert!(screen.contains("submit disabled"), "{screen}");
 
     let s = dialog_state(

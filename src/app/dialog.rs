@@ -69,10 +69,15 @@ pub enum Review {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Progress {
     Editing,
-    Submitting { request: RequestId },
+    Submitting {
+        request: RequestId,
+    },
     Done(String),
     /// The write did not happen (or only in part): the message, and what changed when stale.
-    Failed { message: String, details: Vec<String> },
+    Failed {
+        message: String,
+        details: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,7 +195,11 @@ impl DecisionDialog {
         let fields = self.fields();
         let n = fields.len();
         let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
-        self.focus = fields[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+        self.focus = fields[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
     }
 
     /// The line being edited in the focused field (the archive choice has none).

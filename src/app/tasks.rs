@@ -155,11 +155,12 @@ impl Tasks {
                 target,
                 decision,
             } => spawn_request(tx, async move {
-                let result =
-                    decide::prepare(&registry, policy, actor, &model, &version, &target, decision)
-                        .await
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
+                let result = decide::prepare(
+                    &registry, policy, actor, &model, &version, &target, decision,
+                )
+                .await
+                .map(Box::new)
+                .map_err(|e| e.to_string());
                 Action::DecisionPrepared { request, result }
             }),
             Effect::CommitDecision {
@@ -254,7 +255,10 @@ fn committed_summary(prepared: &decide::Prepared, done: &decide::Committed) -> S
     let what = if done.promoted {
         format!("v{} now holds {}", prepared.version, prepared.target)
     } else {
-        format!("{} v{} for {}", prepared.decision, prepared.version, prepared.target)
+        format!(
+            "{} v{} for {}",
+            prepared.decision, prepared.version, prepared.target
+        )
     };
     let overridden = if done.overridden { " (override)" } else { "" };
     format!("{what}{overridden}; audit run {}", done.audit_run_id)

@@ -10,9 +10,7 @@ use super::{governance, policy_file, CliError};
 use crate::config::Resolved;
 use crate::governance::decision::Decision;
 use crate::governance::GateReport;
-use crate::registry::decide::{
-    self, require_comment, DecideError, DecisionInputs, InputError,
-};
+use crate::registry::decide::{self, require_comment, DecideError, DecisionInputs, InputError};
 use crate::registry::Registry;
 
 pub struct DecideArgs<'a> {

@@ -143,7 +143,10 @@ fn review_lines(
     match &dialog.review {
         Review::Loading { .. } => vec![label_line(
             "gates",
-            format!("{} reading the version and evaluating gates…", spinner(state.spinner)),
+            format!(
+                "{} reading the version and evaluating gates…",
+                spinner(state.spinner)
+            ),
             theme.muted(),
             theme,
         )],
@@ -177,7 +180,10 @@ fn review_lines(
                 )),
             ];
             if p.report.checks.is_empty() {
-                gates.push(Span::styled("  (no gate guards this target)", theme.muted()));
+                gates.push(Span::styled(
+                    "  (no gate guards this target)",
+                    theme.muted(),
+                ));
             }
             let mut out = vec![Line::from(std::mem::take(&mut gates))];
             let blocking = p.blocking_ids();
@@ -306,7 +312,10 @@ fn input_line(
         let at = input.cursor.min(chars.len());
         let before: String = chars[..at].iter().collect();
         let under: String = chars.get(at).map(|c| c.to_string()).unwrap_or(" ".into());
-        let after: String = chars.get(at + 1..).map(|c| c.iter().collect()).unwrap_or_default();
+        let after: String = chars
+            .get(at + 1..)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
         spans.push(Span::styled(format!("[{before}"), theme.base()));
         spans.push(Span::styled(under, theme.selection()));
         spans.push(Span::styled(format!("{after}]"), theme.base()));

@@ -224,11 +224,7 @@ pub(super) fn prepared(
 }
 
 /// The roll back's plan arrived.
-pub(super) fn planned(
-    state: &mut State,
-    request: RequestId,
-    result: Result<RollbackPlan, String>,
-) {
+pub(super) fn planned(state: &mut State, request: RequestId, result: Result<RollbackPlan, String>) {
     if let Some(dialog) = awaiting_review(state, request) {
         dialog.review = match result {
             Ok(plan) => Review::Rollback(plan),

@@ -99,7 +99,10 @@ fn approve_opens_the_dialog_and_asks_for_the_review_of_the_version_under_the_cur
     else {
         panic!("{fx:?}")
     };
-    assert_eq!((model.as_str(), version.as_str()), (MODEL, d.version.as_str()));
+    assert_eq!(
+        (model.as_str(), version.as_str()),
+        (MODEL, d.version.as_str())
+    );
     assert_eq!(*target, Target::Stage(Stage::Staging));
     assert_eq!(*decision, Decision::Approved);
     assert_eq!(actor.name, "reviewer");
@@ -109,7 +112,14 @@ fn approve_opens_the_dialog_and_asks_for_the_review_of_the_version_under_the_cur
 fn passing_gates_submit_once_a_comment_is_given_and_success_reloads_the_list() {
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::Approve);
-    answer(&mut s, "Staging", Decision::Approved, "reviewer", 0.93, false);
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Approved,
+        "reviewer",
+        0.93,
+        false,
+    );
     assert_eq!(s.dialog.as_ref().unwrap().refusal(), None);
 
     let fx = update(&mut s, Action::DialogSubmit);
@@ -130,7 +140,11 @@ fn passing_gates_submit_once_a_comment_is_given_and_success_reloads_the_list() {
         panic!("{fx:?}")
     };
     assert_eq!(inputs.comment, "looks good");
-    assert_eq!(inputs.archive, Some(false), "Staging does not archive by default");
+    assert_eq!(
+        inputs.archive,
+        Some(false),
+        "Staging does not archive by default"
+    );
     let request = *request;
 
     // Keys other than Esc do nothing while writing.
@@ -160,7 +174,14 @@ fn passing_gates_submit_once_a_comment_is_given_and_success_reloads_the_list() {
 fn four_eyes_refuses_in_the_dialog_and_submit_stays_disabled() {
     let mut s = state_on_versions("model-builder", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::Approve);
-    answer(&mut s, "Staging", Decision::Approved, "model-builder", 0.93, false);
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Approved,
+        "model-builder",
+        0.93,
+        false,
+    );
     let refusal = s.dialog.as_ref().unwrap().refusal().expect("refused");
     assert!(refusal.contains("four-eyes"), "{refusal}");
     update(&mut s, Action::DialogNext);
@@ -172,13 +193,25 @@ fn four_eyes_refuses_in_the_dialog_and_submit_stays_disabled() {
 fn failing_gates_refuse_without_override_and_ask_for_a_justification_with_it() {
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::Approve);
-    answer(&mut s, "Staging", Decision::Approved, "reviewer", 0.6, false);
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Approved,
+        "reviewer",
+        0.6,
+        false,
+    );
     let refusal = s.dialog.as_ref().unwrap().refusal().unwrap();
     assert_eq!(
         refusal,
         "refused: gates not passed (four-fifths) and the policy does not allow overrides"
     );
-    assert!(!s.dialog.as_ref().unwrap().fields().contains(&Field::Justification));
+    assert!(!s
+        .dialog
+        .as_ref()
+        .unwrap()
+        .fields()
+        .contains(&Field::Justification));
 
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, true)));
     update(&mut s, Action::Approve);
@@ -216,18 +249,43 @@ fn failing_gates_refuse_without_override_and_ask_for_a_justification_with_it() {
 fn production_asks_for_the_model_name_and_archives_by_default() {
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::Approve);
-    answer(&mut s, "Staging", Decision::Approved, "reviewer", 0.93, false);
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Approved,
+        "reviewer",
+        0.93,
+        false,
+    );
     let fx = update(&mut s, Action::Edit(Edit::Right));
     assert!(
-        matches!(fx.as_slice(), [Effect::PrepareDecision { target: Target::Stage(Stage::Production), .. }]),
+        matches!(
+            fx.as_slice(),
+            [Effect::PrepareDecision {
+                target: Target::Stage(Stage::Production),
+                ..
+            }]
+        ),
         "{fx:?}"
     );
-    answer(&mut s, "Production", Decision::Approved, "reviewer", 0.93, false);
+    answer(
+        &mut s,
+        "Production",
+        Decision::Approved,
+        "reviewer",
+        0.93,
+        false,
+    );
     let d = s.dialog.as_ref().unwrap();
     assert!(d.archive, "Production archives the others by default");
     assert_eq!(
         d.fields(),
-        [Field::Target, Field::Comment, Field::Archive, Field::ConfirmName]
+        [
+            Field::Target,
+            Field::Comment,
+            Field::Archive,
+            Field::ConfirmName
+        ]
     );
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "ship it");
@@ -253,7 +311,14 @@ fn production_asks_for_the_model_name_and_archives_by_default() {
 fn a_typed_alias_is_reviewed_when_leaving_the_target_field() {
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::RequestPromotion);
-    answer(&mut s, "Staging", Decision::Requested, "reviewer", 0.93, false);
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Requested,
+        "reviewer",
+        0.93,
+        false,
+    );
     update(&mut s, Action::Edit(Edit::Clear));
     type_text(&mut s, "@shadow");
     let fx = update(&mut s, Action::DialogNext);
@@ -277,7 +342,14 @@ fn without_a_policy_the_dialog_says_how_to_configure_one() {
 fn a_stale_report_shows_what_changed_and_enter_checks_again() {
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::Reject);
-    answer(&mut s, "Staging", Decision::Rejected, "reviewer", 0.93, false);
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Rejected,
+        "reviewer",
+        0.93,
+        false,
+    );
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "no");
     let fx = update(&mut s, Action::DialogSubmit);
@@ -300,7 +372,11 @@ fn a_stale_report_shows_what_changed_and_enter_checks_again() {
     assert_eq!(details, &["metric accuracy 0.91 -> 0.5"]);
     let fx = update(&mut s, Action::DialogSubmit);
     assert!(matches!(fx.as_slice(), [Effect::PrepareDecision { .. }]));
-    assert_eq!(s.dialog.as_ref().unwrap().comment.text, "no", "answers are kept");
+    assert_eq!(
+        s.dialog.as_ref().unwrap().comment.text,
+        "no",
+        "answers are kept"
+    );
 }
 
 #[test]

@@ -7,7 +7,10 @@ use crate::governance::decision::{resolve_actor, Actor, ActorInputs};
 use crate::mlflow::Auth;
 
 /// The actor, or `None` when no source names anyone.
-pub fn resolve_actor_for(resolved: &Resolved, env: &dyn Fn(&str) -> Option<String>) -> Option<Actor> {
+pub fn resolve_actor_for(
+    resolved: &Resolved,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Actor> {
     let authenticated = match &resolved.connection.auth {
         Auth::Basic { username, .. } => Some(username.clone()),
         _ => None,

@@ -55,7 +55,10 @@ pub async fn commit(
             changes: s.changes,
         });
     }
-    let held = target.held_by(fresh_version.version.stage(), &fresh_version.version.aliases);
+    let held = target.held_by(
+        fresh_version.version.stage(),
+        &fresh_version.version.aliases,
+    );
     if decision == Decision::Approved && held {
         return Err(DecideError::AlreadyHeld {
             version: version.clone(),

@@ -47,7 +47,10 @@ pub async fn plan_rollback(
         .iter()
         .filter_map(|r| r.entry())
         .collect();
-    let current = holder(&registry.client().get_registered_model(model).await?, target);
+    let current = holder(
+        &registry.client().get_registered_model(model).await?,
+        target,
+    );
     Ok(rollback_target(&history, target, current.as_deref())
         .map(|to| RollbackPlan {
             model: model.to_string(),
@@ -68,7 +71,10 @@ pub async fn commit_rollback(
 ) -> Result<RolledBack, DecideError> {
     super::require_comment(comment)?;
     let (model, target, back_to) = (&plan.model, &plan.target, &plan.to);
-    let now_holder = holder(&registry.client().get_registered_model(model).await?, target);
+    let now_holder = holder(
+        &registry.client().get_registered_model(model).await?,
+        target,
+    );
     if now_holder != plan.from {
         return Err(DecideError::Moved {
             target: target.to_string(),

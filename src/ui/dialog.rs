@@ -227,10 +227,14 @@ fn footer_lines(state: &State, dialog: &DecisionDialog, theme: &Theme) -> Vec<Li
             } else {
                 "re-checking the gates and writing"
             };
-            return vec![Line::styled(
+            let mut out = vec![Line::styled(
                 format!("{} {what}…", spinner(state.spinner)),
                 theme.accent(),
             )];
+            if let Some(e) = &dialog.error {
+                out.push(Line::styled(text(e), theme.muted()));
+            }
+            return out;
         }
         Progress::Done(summary) => {
             return vec![Line::styled(format!("✓ {}", text(summary)), theme.ok())]

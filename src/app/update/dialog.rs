@@ -50,7 +50,7 @@ fn load_review(state: &mut State, fx: &mut Vec<Effect>) {
     let request = state.new_request();
     let policy = state.policy.clone();
     let actor = state.server.actor.clone();
-    let config_hint = "no policy configured: put one in policy.toml in the config directory, set `policy` in the profile, or pass --policy (see examples/policy.toml)";
+    let config_hint = "no policy configured: put one at policy.toml in the config directory or set `policy` in the profile (see examples/policy.toml), then restart";
     let Some(dialog) = state.dialog.as_mut() else {
         return;
     };
@@ -99,7 +99,12 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         return;
     };
     let finished = matches!(dialog.progress, Progress::Done(_) | Progress::Failed { .. });
+    let writing = matches!(dialog.progress, Progress::Submitting { .. });
     match action {
+        // A write in flight cannot be called back: the dialog stays to show how it ended.
+        Action::DialogCancel if writing => {
+            dialog.error = Some("writing to the registry: wait for the outcome".into());
+        }
         Action::DialogCancel => state.dialog = None,
         Action::DialogSubmit if finished => match dialog.progress {
             // A failed write (stale, lost race) is looked at again with fresh data.
@@ -107,7 +112,7 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             _ => state.dialog = None,
         },
         Action::DialogSubmit => submit(state, fx),
-        _ if finished || matches!(dialog.progress, Progress::Submitting { .. }) => {}
+        _ if finished || writing => {}
         Action::DialogNext | Action::DialogPrev => {
             let leaving_target = dialog.focus == Field::Target;
             dialog.move_focus(action == Action::DialogNext);

@@ -147,8 +147,13 @@ fn passing_gates_submit_once_a_comment_is_given_and_success_reloads_the_list() {
     );
     let request = *request;
 
-    // Keys other than Esc do nothing while writing.
+    // Nothing is sent twice while writing, and Esc does not pretend to call the write back.
     assert!(update(&mut s, Action::DialogSubmit).is_empty());
+    update(&mut s, Action::DialogCancel);
+    assert!(
+        s.dialog.is_some(),
+        "the dialog stays until the outcome arrives"
+    );
 
     let fx = update(
         &mut s,

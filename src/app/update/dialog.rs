@@ -5,8 +5,11 @@
 use super::super::action::{Action, Edit, RequestId};
 use super::super::dialog::{DecisionDialog, DialogKind, Field, Progress, Review};
 use super::super::effect::Effect;
+use super::super::prompt::LineInput;
 use super::super::screens::Screen;
 use super::super::state::{State, StatusLevel};
+use crate::governance::decision::{Decision, DecisionRecord};
+use crate::mlflow::Tag;
 use crate::registry::decide::{Prepared, RollbackPlan};
 
 /// `p`, `a`, `x`, `b` on a version: refused under read-only, else the dialog opens.
@@ -25,22 +28,46 @@ pub(super) fn open(state: &mut State, action: &Action, fx: &mut Vec<Effect>) {
         Action::Reject => DialogKind::Reject,
         _ => DialogKind::Rollback,
     };
-    let Some((model, version)) = version_on_screen(state) else {
+    let Some((model, version, tags)) = version_on_screen(state) else {
         state.set_status(StatusLevel::Info, "select a version first");
         return;
     };
     let placeholder = Review::Unavailable(String::new());
-    state.dialog = Some(DecisionDialog::new(kind, &model, &version, placeholder));
+    let mut dialog = DecisionDialog::new(kind, &model, &version, placeholder);
+    // Approving or rejecting a pending request starts on the requested target.
+    if matches!(kind, DialogKind::Approve | DialogKind::Reject) {
+        let requested = DecisionRecord::from_tags(&tags)
+            .into_iter()
+            .find(|r| r.decision == Decision::Requested);
+        if let Some(r) = requested {
+            dialog.target = LineInput::new(&r.target.to_string());
+            dialog.follow_target();
+        }
+    }
+    state.dialog = Some(dialog);
     load_review(state, fx);
 }
 
-/// The version under the cursor (versions list) or on screen (detail).
-fn version_on_screen(state: &State) -> Option<(String, String)> {
+/// The version under the cursor (versions list) or on screen (detail), with its tags as far as
+/// they are loaded.
+fn version_on_screen(state: &State) -> Option<(String, String, Vec<Tag>)> {
     match state.top() {
-        Screen::Versions(v) => v
-            .selected()
-            .map(|r| (v.model.clone(), r.version.version.clone())),
-        Screen::Detail(d) => Some((d.model.clone(), d.version.clone())),
+        Screen::Versions(v) => v.selected().map(|r| {
+            (
+                v.model.clone(),
+                r.version.version.clone(),
+                r.version.tags.clone(),
+            )
+        }),
+        Screen::Detail(d) => {
+            let tags = d
+                .data
+                .data
+                .as_ref()
+                .map(|x| x.version.tags.clone())
+                .unwrap_or_default();
+            Some((d.model.clone(), d.version.clone(), tags))
+        }
         Screen::Models(_) => None,
     }
 }

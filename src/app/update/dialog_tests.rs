@@ -18,6 +18,15 @@ const MODEL: &str = "credit-risk-scorer";
 
 /// A versions list of MODEL, loaded, with an actor and a policy.
 fn state_on_versions(actor: &str, policy: Option<crate::governance::Policy>) -> State {
+    state_with_tags(actor, policy, &[])
+}
+
+/// As [`state_on_versions`], every version carrying `tags`.
+fn state_with_tags(
+    actor: &str,
+    policy: Option<crate::governance::Policy>,
+    tags: &[(&str, &str)],
+) -> State {
     let server = ServerContext {
         actor: Some(Actor {
             name: actor.into(),
@@ -35,11 +44,20 @@ fn state_on_versions(actor: &str, policy: Option<crate::governance::Policy>) -> 
             _ => None,
         })
         .unwrap();
+    let mut versions = fixtures::versions(MODEL, 3);
+    for row in &mut versions.versions {
+        row.version
+            .tags
+            .extend(tags.iter().map(|(k, v)| crate::mlflow::Tag {
+                key: k.to_string(),
+                value: v.to_string(),
+            }));
+    }
     update(
         &mut s,
         Action::VersionsLoaded {
             request,
-            result: Ok(Box::new(fixtures::versions(MODEL, 3))),
+            result: Ok(Box::new(versions)),
         },
     );
     s
@@ -456,5 +474,28 @@ fn dialog_keys_resolve_to_dialog_actions_and_letters_are_typed() {
             &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
         ),
         Some(Action::ForceQuit)
+    );
+}
+
+#[test]
+fn approving_a_pending_request_starts_on_the_requested_target() {
+    let tags = [
+        ("tollgate.decision.alias:champion", "requested"),
+        ("tollgate.decision.alias:champion.by", "ana"),
+        (
+            "tollgate.decision.alias:champion.at",
+            "2026-11-26T10:00:00Z",
+        ),
+    ];
+    let mut s = state_with_tags(
+        "reviewer",
+        Some(fixtures::dialog_policy(true, false)),
+        &tags,
+    );
+    let fx = update(&mut s, Action::Approve);
+    assert_eq!(s.dialog.as_ref().unwrap().target.text, "@champion");
+    assert!(
+        matches!(fx.as_slice(), [Effect::PrepareDecision { target: Target::Alias(a), .. }] if a == "champion"),
+        "{fx:?}"
     );
 }

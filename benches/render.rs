@@ -14,6 +14,7 @@ fn versions_state(rows: u64, width: u16, height: u16) -> State {
         profile: Some("bench".into()),
         url: "http://127.0.0.1:5000".into(),
         read_only: false,
+        actor: None,
     };
     let mut state = State::new(server, UiSettings::default(), KeyMap::defaults());
     update(&mut state, Action::Resize { width, height });

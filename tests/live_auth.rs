@@ -119,3 +119,50 @@ fn a_read_only_user_is_refused_and_nothing_is_recorded() {
         Some("authenticated")
     );
 }
+
+#[test]
+#[ignore = "needs the basic-auth server: scripts/start-auth-server.sh, then --ignored"]
+fn the_shared_decide_api_reports_a_refused_first_write_as_nothing_recorded() {
+    use std::sync::Arc;
+    use tollgate::governance::decision::{Actor, ActorSource, Decision};
+    use tollgate::registry::decide::{self, DecideError, DecisionInputs};
+    let uri = auth_uri();
+    ensure_reader(&uri);
+    let m = fresh_model_as(client_as(&uri, ADMIN.0, ADMIN.1), "auth-api", &[GOOD]);
+    let registry = tollgate::registry::Registry::new(client_as(&uri, READER.0, READER.1), 100);
+    let policy =
+        Arc::new(tollgate::governance::Policy::parse(support::governance::POLICY, "test").unwrap());
+    let rt = support::governance::rt();
+    for decision in [Decision::Approved, Decision::Rejected] {
+        let prepared = rt
+            .block_on(decide::prepare(
+                &registry,
+                Arc::clone(&policy),
+                Actor {
+                    name: READER.0.into(),
+                    source: ActorSource::Authenticated,
+                },
+                &m.name,
+                "1",
+                &"Staging".parse().unwrap(),
+                decision,
+            ))
+            .expect("a READ user can read");
+        let inputs = DecisionInputs {
+            comment: "x".into(),
+            ..DecisionInputs::default()
+        };
+        let err = rt
+            .block_on(decide::commit(&registry, &prepared, &inputs))
+            .unwrap_err();
+        assert!(
+            matches!(err, DecideError::Refused { .. }),
+            "{decision:?}: {err}"
+        );
+        assert!(!err.wrote_something());
+        assert!(err.to_string().contains("nothing was recorded"), "{err}");
+    }
+    let v = m.version("1");
+    assert_eq!(v.current_stage.as_deref(), Some("None"));
+    assert!(!v.tags.iter().any(|t| t.key.starts_with("tollgate.")));
+}

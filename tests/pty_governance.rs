@@ -50,3 +50,72 @@ fn champion_approval_asks_for_the_model_name() {
         Some("approved")
     );
 }
+
+/// The cockpit on `model`, acting as `user`, with the test model's policy in its profile.
+fn cockpit_on(uri: &str, model: &str, policy: &str, user: &str) -> Cockpit {
+    let config =
+        format!("default_profile = \"review\"\n[profiles.review]\npolicy = \"{policy}\"\n");
+    let env = [("TOLLGATE_USER", user)];
+    let c = Cockpit::start(Launch {
+        args: &["open", model],
+        tracking_uri: Some(uri.to_string()),
+        config: Some(&config),
+        env: &env,
+    });
+    c.wait_for(&["1 version", "READY"]);
+    c
+}
+
+#[test]
+fn approving_to_production_in_the_cockpit_dialog_moves_the_stage() {
+    let live = live();
+    let m = fresh_model(&live.uri, "pty-dialog", &[GOOD]);
+    let mut c = cockpit_on(&live.uri, &m.name, &m.policy_path(), "reviewer");
+    c.send("a");
+    c.wait_for(&["Approve:", "PASS", "target"]);
+    // Staging -> Production.
+    c.send("\x1b[C");
+    c.wait_for(&["[Production", "type the model name", "PASS"]);
+    c.send("\t");
+    c.type_text("reviewed in the cockpit");
+    c.send("\t"); // archive
+    c.send("\t"); // confirm
+    c.type_text(&m.name);
+    c.send("\r");
+    c.wait_for(&["now holds Production"]);
+    c.send("\r");
+    c.wait_until("the list shows the new stage", |s| {
+        !s.contains("Approve:")
+            && s.lines()
+                .any(|l| l.contains(" 1 ") && l.contains("Production"))
+    });
+    c.send("q");
+    assert_eq!(m.version("1").current_stage.as_deref(), Some("Production"));
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production").as_deref(),
+        Some("approved")
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production.comment")
+            .as_deref(),
+        Some("reviewed in the cockpit")
+    );
+}
+
+#[test]
+fn four_eyes_refuses_the_creator_in_the_cockpit_dialog() {
+    let live = live();
+    let m = fresh_model(&live.uri, "pty-4eyes", &[GOOD]);
+    let creator = support::governance::CREATOR;
+    let mut c = cockpit_on(&live.uri, &m.name, &m.policy_path(), creator);
+    c.send("a");
+    c.wait_for(&["four-eyes:", "cannot approve", "submit disabled"]);
+    c.send("\t");
+    c.type_text("my own model");
+    c.send("\r");
+    c.esc();
+    c.wait_until("the dialog closed", |s| !s.contains("Approve:"));
+    c.send("q");
+    assert_eq!(m.version("1").current_stage.as_deref(), Some("None"));
+    assert!(m.tag("1", "tollgate.decision.Staging").is_none());
+}

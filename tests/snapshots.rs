@@ -40,6 +40,7 @@ fn new_state(width: u16, height: u16) -> State {
         profile: Some("local".into()),
         url: "http://127.0.0.1:5000".into(),
         read_only: false,
+        actor: None,
     };
     let mut s = State::new(server, UiSettings::default(), KeyMap::defaults());
     update(&mut s, Action::Resize { width, height });
@@ -943,4 +944,111 @@ fn escape_sequences_in_evidence_are_harmless() {
         answer_history(&mut s, &key, Err(evil));
     }
     assert_clean(&s);
+}
+
+/// The versions list with a decision dialog open on the selected version, its review answered
+/// with fixture evidence (`di`: the disparate impact) for `target`.
+fn dialog_state(
+    action: Action,
+    actor: &str,
+    target: &str,
+    di: f64,
+    policy: tollgate::governance::Policy,
+) -> State {
+    use tollgate::app::dialog::Review;
+    use tollgate::governance::decision::{Actor, ActorSource};
+    let mut s = versions_state(Kind::Data, 80, 24);
+    s.server.actor = Some(Actor {
+        name: actor.into(),
+        source: ActorSource::Env,
+    });
+    s.policy = Some(std::sync::Arc::new(policy.clone()));
+    let decision = match action {
+        Action::Approve => tollgate::governance::decision::Decision::Approved,
+        Action::Reject => tollgate::governance::decision::Decision::Rejected,
+        _ => tollgate::governance::decision::Decision::Requested,
+    };
+    update(&mut s, action);
+    while s.dialog.as_ref().unwrap().target.text != target {
+        update(&mut s, Action::Edit(Edit::Right));
+    }
+    let (request, version) = match &s.dialog.as_ref().unwrap().review {
+        Review::Loading { request, .. } => (*request, s.dialog.as_ref().unwrap().version.clone()),
+        other => panic!("{other:?}"),
+    };
+    let prepared = fixtures::prepared(
+        "credit-risk-scorer",
+        &version,
+        target,
+        decision,
+        actor,
+        di,
+        policy,
+    );
+    update(
+        &mut s,
+        Action::DecisionPrepared {
+            request,
+            result: Ok(Box::new(prepared)),
+        },
+    );
+    s
+}
+
+#[test]
+fn decision_dialogs_at_80x24() {
+    let mut s = dialog_state(
+        Action::Approve,
+        "reviewer",
+        "Staging",
+        0.93,
+        fixtures::dialog_policy(true, false),
+    );
+    update(&mut s, Action::DialogNext);
+    for c in "looks good".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    let screen = snapshot("dialog_approve_passing_80x24", &s);
+    assert!(
+        screen.contains("PASS") && screen.contains("looks good"),
+        "{screen}"
+    );
+
+    let s = dialog_state(
+        Action::Approve,
+        "reviewer",
+        "Staging",
+        0.6,
+        fixtures::dialog_policy(true, false),
+    );
+    let screen = snapshot("dialog_approve_failing_refused_80x24", &s);
+    assert!(
+        screen.contains("FAIL") && screen.contains("four-fifths"),
+        "{screen}"
+    );
+    assert!(screen.contains("submit disabled"), "{screen}");
+
+    let s = dialog_state(
+        Action::Approve,
+        "reviewer",
+        "Production",
+        0.93,
+        fixtures::dialog_policy(true, false),
+    );
+    let screen = snapshot("dialog_approve_production_80x24", &s);
+    assert!(
+        screen.contains("type the model name (credit-risk-scorer) to confirm"),
+        "{screen}"
+    );
+    assert!(screen.contains("[x] archive"), "{screen}");
+
+    let s = dialog_state(
+        Action::Approve,
+        "model-builder",
+        "Staging",
+        0.93,
+        fixtures::dialog_policy(true, false),
+    );
+    let screen = snapshot("dialog_approve_four_eyes_80x24", &s);
+    assert!(screen.contains("four-eyes"), "{screen}");
 }

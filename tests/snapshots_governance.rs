@@ -18,6 +18,7 @@ fn new_state(policy: bool) -> State {
         profile: Some("local".into()),
         url: "http://127.0.0.1:5000".into(),
         read_only: false,
+        actor: None,
     };
     let mut s = State::new(server, UiSettings::default(), KeyMap::defaults());
     if policy {

@@ -78,6 +78,15 @@ pub enum Action {
     PromptComplete,
     #[serde(skip)]
     PromptCompleteBack,
+    /// Decision dialog: next / previous field, submit, cancel.
+    #[serde(skip)]
+    DialogNext,
+    #[serde(skip)]
+    DialogPrev,
+    #[serde(skip)]
+    DialogSubmit,
+    #[serde(skip)]
+    DialogCancel,
 
     // ---- internal: answers from background tasks ----
     #[serde(skip)]
@@ -176,6 +185,24 @@ pub enum Action {
     PendingMarksLoaded {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, usize>, String>,
+    },
+    /// The decision dialog's review: the gate report and what blocks the decision.
+    #[serde(skip)]
+    DecisionPrepared {
+        request: RequestId,
+        result: Result<Box<crate::registry::decide::Prepared>, String>,
+    },
+    /// The roll back dialog's plan, or why there is nothing to roll back to.
+    #[serde(skip)]
+    RollbackPlanned {
+        request: RequestId,
+        result: Result<crate::registry::decide::RollbackPlan, String>,
+    },
+    /// A decision or roll back was written (a summary), or not (the message and details).
+    #[serde(skip)]
+    DecisionCommitted {
+        request: RequestId,
+        result: Result<String, (String, Vec<String>)>,
     },
 }
 

@@ -88,4 +88,34 @@ pub enum Effect {
     LoadPendingMarks {
         request: RequestId,
     },
+    /// Read a version and evaluate its gates for the decision dialog.
+    PrepareDecision {
+        request: RequestId,
+        policy: std::sync::Arc<crate::governance::Policy>,
+        actor: crate::governance::decision::Actor,
+        model: String,
+        version: String,
+        target: crate::governance::Target,
+        decision: crate::governance::decision::Decision,
+    },
+    /// Write a prepared decision (re-checked right before writing).
+    CommitDecision {
+        request: RequestId,
+        prepared: Box<crate::registry::decide::Prepared>,
+        inputs: crate::registry::decide::DecisionInputs,
+    },
+    /// Find the version a roll back of `target` would return to.
+    PlanRollback {
+        request: RequestId,
+        model: String,
+        target: crate::governance::Target,
+    },
+    /// Write a planned roll back.
+    CommitRollback {
+        request: RequestId,
+        plan: crate::registry::decide::RollbackPlan,
+        actor: crate::governance::decision::Actor,
+        comment: String,
+        archive: Option<bool>,
+    },
 }

@@ -317,3 +317,66 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
     let request = run(4, version - 1, "Production", "requested", "carol");
     vec![check, approval, rejection, request]
 }
+
+/// The policy of the decision-dialog fixtures: accuracy and the four-fifths band.
+pub fn dialog_policy(four_eyes: bool, allow_override: bool) -> crate::governance::Policy {
+    let text = format!(
+        "[settings]\nfour_eyes = {four_eyes}\nallow_override = {allow_override}\n\n\
+         [[gate]]\nid = \"accuracy\"\nmetric = \"accuracy\"\nmin = 0.85\n\n\
+         [[gate]]\nid = \"four-fifths\"\nmetric = \"fairness.disparate_impact\"\nmin = 0.8\nmax = 1.25\n"
+    );
+    crate::governance::Policy::parse(&text, "fixture").expect("the fixture policy parses")
+}
+
+/// A decision prepared as `registry::decide::prepare` would, from fixed evidence: a version
+/// registered by `model-builder`, with `accuracy` and a disparate impact of `di`.
+pub fn prepared(
+    model: &str,
+    version: &str,
+    target: &str,
+    decision: crate::governance::decision::Decision,
+    actor: &str,
+    di: f64,
+    policy: crate::governance::Policy,
+) -> crate::registry::decide::Prepared {
+    use crate::governance::decision::{check_four_eyes, Actor, ActorSource, FourEyesInput};
+    let target: crate::governance::Target = target.parse().expect("a fixture target");
+    let evidence = crate::governance::Evidence {
+        model: model.into(),
+        version: version.into(),
+        stage: Some("None".into()),
+        run_id: Some("0a1b2c".into()),
+        metrics: [
+            ("accuracy".to_string(), 0.91),
+            ("fairness.disparate_impact".to_string(), di),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    let report = crate::governance::evaluate(&policy, &target, &evidence, "2026-11-26T12:00:00Z");
+    let four_eyes = (decision == crate::governance::decision::Decision::Approved
+        && policy.settings.four_eyes)
+        .then(|| {
+            check_four_eyes(&FourEyesInput {
+                approver: actor,
+                version_creator: Some("model-builder"),
+                run_creator: Some("model-builder"),
+                requester: None,
+            })
+        });
+    crate::registry::decide::Prepared {
+        model: model.into(),
+        version: version.into(),
+        target,
+        decision,
+        actor: Actor {
+            name: actor.into(),
+            source: ActorSource::Env,
+        },
+        policy: std::sync::Arc::new(policy),
+        report,
+        requester: None,
+        already_held: false,
+        four_eyes,
+    }
+}

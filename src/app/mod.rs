@@ -5,6 +5,7 @@
 pub mod action;
 pub mod command;
 pub mod cursor;
+pub mod dialog;
 pub mod effect;
 pub mod fixtures;
 pub mod keymap;

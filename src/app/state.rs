@@ -14,6 +14,8 @@ pub struct ServerContext {
     pub profile: Option<String>,
     pub url: String,
     pub read_only: bool,
+    /// Who decisions are recorded as (`None`: nobody could be named).
+    pub actor: Option<crate::governance::decision::Actor>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +82,8 @@ pub struct State {
     /// The configured policy (`--policy`, the profile's, or the config directory's), for the
     /// Gate tab and the decision dialogs; `None` when none is configured.
     pub policy: Option<std::sync::Arc<crate::governance::Policy>>,
+    /// The decision dialog, open over the view.
+    pub dialog: Option<super::dialog::DecisionDialog>,
     next_request: RequestId,
 }
 
@@ -105,6 +109,7 @@ impl State {
             quit: false,
             fairness_bounds: None,
             policy: None,
+            dialog: None,
             next_request: 1,
         }
     }
@@ -204,7 +209,9 @@ impl State {
     }
 
     pub fn input_mode(&self) -> InputMode {
-        if self.prompt.is_some() {
+        if self.dialog.is_some() {
+            InputMode::Dialog
+        } else if self.prompt.is_some() {
             InputMode::Prompt
         } else if self.help.is_some() {
             InputMode::Help(self.context())
@@ -215,7 +222,9 @@ impl State {
 
     /// Whether a spinner should turn (and ticks run).
     pub fn is_loading(&self) -> bool {
-        self.switching_profile.is_some() || self.screens.iter().any(Screen::is_loading)
+        self.switching_profile.is_some()
+            || self.screens.iter().any(Screen::is_loading)
+            || self.dialog.as_ref().is_some_and(|d| d.is_busy())
     }
 
     /// Rows a list shows at the current size.
@@ -251,6 +260,7 @@ impl ServerContext {
             profile: resolved.profile.clone(),
             url,
             read_only: resolved.read_only,
+            actor: crate::registry::decide::resolve_actor_for(resolved, &|k| std::env::var(k).ok()),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::action::Action;
 use super::effect::Effect;
 use super::state::ServerContext;
 use crate::config::Overrides;
-use crate::registry::Registry;
+use crate::registry::{decide, Registry};
 
 pub struct Tasks {
     /// Replaced by `:profile`; tasks already running keep the registry they started with,
@@ -191,6 +191,67 @@ impl Tasks {
             Effect::Invalidate => registry.invalidate(),
             Effect::SwitchProfile { name } => self.switch_profile(name),
             Effect::SetTheme { .. } => {}
+            Effect::PrepareDecision {
+                request,
+                policy,
+                actor,
+                model,
+                version,
+                target,
+                decision,
+            } => spawn_request(tx, async move {
+                let result = decide::prepare(
+                    &registry, policy, actor, &model, &version, &target, decision,
+                )
+                .await
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+                Action::DecisionPrepared { request, result }
+            }),
+            Effect::CommitDecision {
+                request,
+                prepared,
+                inputs,
+            } => spawn_request(tx, async move {
+                let result = decide::commit(&registry, &prepared, &inputs)
+                    .await
+                    .map(|done| committed_summary(&prepared, &done))
+                    .map_err(|e| (e.to_string(), e.change_lines()));
+                Action::DecisionCommitted { request, result }
+            }),
+            Effect::PlanRollback {
+                request,
+                model,
+                target,
+            } => spawn_request(tx, async move {
+                let result = match decide::plan_rollback(&registry, &model, &target).await {
+                    Ok(Ok(plan)) => Ok(plan),
+                    Ok(Err(reason)) => Err(format!("cannot roll back: {reason}")),
+                    Err(e) => Err(e.to_string()),
+                };
+                Action::RollbackPlanned { request, result }
+            }),
+            Effect::CommitRollback {
+                request,
+                plan,
+                actor,
+                comment,
+                archive,
+            } => spawn_request(tx, async move {
+                let result = decide::commit_rollback(&registry, &plan, &actor, &comment, archive)
+                    .await
+                    .map(|done| {
+                        format!(
+                            "{} rolled back from v{} to v{}; audit run {}",
+                            plan.target,
+                            plan.from_label(),
+                            plan.to,
+                            done.audit_run_id
+                        )
+                    })
+                    .map_err(|e| (e.to_string(), e.change_lines()));
+                Action::DecisionCommitted { request, result }
+            }),
         }
     }
 
@@ -232,6 +293,20 @@ where
     tokio::spawn(async move {
         let _ = tx.send(work.await);
     });
+}
+
+/// One line saying what a decision wrote.
+fn committed_summary(prepared: &decide::Prepared, done: &decide::Committed) -> String {
+    let what = if done.promoted {
+        format!("v{} now holds {}", prepared.version, prepared.target)
+    } else {
+        format!(
+            "{} v{} for {}",
+            prepared.decision, prepared.version, prepared.target
+        )
+    };
+    let overridden = if done.overridden { " (override)" } else { "" };
+    format!("{what}{overridden}; audit run {}", done.audit_run_id)
 }
 
 /// Judge the monitoring data and parse its histograms, off the UI thread.

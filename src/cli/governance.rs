@@ -3,34 +3,24 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use chrono::Utc;
-
 use super::CliError;
 use crate::config::Resolved;
-use crate::governance::decision::{iso8601, resolve_actor, Actor, ActorInputs};
-use crate::governance::{evaluate, GateReport, Policy, Stage, Target};
-use crate::mlflow::{Auth, MlflowError};
+use crate::governance::decision::Actor;
+use crate::governance::{GateReport, Policy, Target};
+use crate::mlflow::MlflowError;
 use crate::registry::{GatheredVersion, Registry};
 
-/// Who is acting: the authenticated user, `TOLLGATE_USER`, or the OS user, with the source.
+/// Who is acting: the authenticated user, `TOLLGATE_USER`, the config's identity or the OS
+/// user, with the source.
 pub fn actor(resolved: &Resolved) -> Result<Actor, CliError> {
-    let authenticated = match &resolved.connection.auth {
-        Auth::Basic { username, .. } => Some(username.clone()),
-        _ => None,
-    };
-    let env_user = std::env::var("TOLLGATE_USER").ok();
-    let os_user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok();
-    resolve_actor(&ActorInputs {
-        authenticated_user: authenticated.as_deref(),
-        tollgate_user: env_user.as_deref(),
-        config_identity: None,
-        os_user: os_user.as_deref(),
-    })
-    .ok_or_else(|| {
-        CliError::Usage("who is acting is unknown: set TOLLGATE_USER or use credentials".into())
-    })
+    crate::registry::decide::resolve_actor_for(resolved, &|k| std::env::var(k).ok()).ok_or_else(
+        || {
+            CliError::Usage(
+                "who is acting is unknown: set TOLLGATE_USER, the config's identity, or use credentials"
+                    .into(),
+            )
+        },
+    )
 }
 
 /// `--read-only` (flag or profile) refuses every write.
@@ -86,32 +76,7 @@ pub async fn check(
     version: &str,
     target: &Target,
 ) -> Result<(GatheredVersion, GateReport), CliError> {
-    let gathered = registry
-        .gate_evidence(policy, model, version, target)
-        .await?;
-    let report = evaluate(policy, target, &gathered.evidence, &iso8601(Utc::now()));
-    Ok((gathered, report))
-}
-
-/// Move `target` to `version`: a stage transition (archiving the others when asked) or an alias.
-pub async fn promote(
-    registry: &Registry,
-    model: &str,
-    version: &str,
-    target: &Target,
-    archive: Option<bool>,
-) -> Result<(), MlflowError> {
-    match target {
-        Target::Stage(stage) => {
-            let archive = archive.unwrap_or(*stage == Stage::Production);
-            registry
-                .client()
-                .transition_stage(model, version, stage.as_str(), archive)
-                .await
-                .map(|_| ())
-        }
-        Target::Alias(alias) => registry.client().set_alias(model, alias, version).await,
-    }
+    Ok(crate::registry::decide::check(registry, policy, model, version, target).await?)
 }
 
 /// A refused or failed first write: nothing was recorded.

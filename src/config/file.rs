@@ -23,6 +23,9 @@ pub struct ConfigFile {
     pub ui: Option<toml::Table>,
     #[serde(default)]
     pub policy: Option<toml::Table>,
+    /// Who is acting when the registry does not say (no credentials) and `TOLLGATE_USER` is
+    /// unset; recorded with the source `config`.
+    pub identity: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,6 +48,8 @@ pub struct Profile {
     pub page_size: Option<usize>,
     pub theme: Option<String>,
     pub policy: Option<PathBuf>,
+    /// This profile's `identity` (wins over the top-level one).
+    pub identity: Option<String>,
 }
 
 impl ConfigFile {

@@ -3,6 +3,7 @@
 
 mod audit;
 mod cache;
+pub mod decide;
 mod gate;
 mod inbox;
 mod lineage;

@@ -6,6 +6,7 @@ pub mod chart;
 mod compare;
 mod completion;
 mod detail;
+mod dialog;
 mod footer;
 pub mod format;
 mod header;
@@ -58,6 +59,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     status_line::draw(frame, status_row, state, theme);
     footer::draw(frame, footer_row, state, theme);
     completion::draw(frame, status_row, state, theme);
+    if let Some(d) = &state.dialog {
+        dialog::draw(frame, area, state, d, theme);
+    }
     if let Some(scroll) = state.help {
         help::draw(frame, area, state, scroll, theme);
     }

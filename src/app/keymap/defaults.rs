@@ -43,6 +43,11 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
             (context, Key::char('b'), Rollback),
         ]);
     }
+    // The inbox decides on the selected request.
+    b.extend([
+        (Inbox, Key::char('a'), Approve),
+        (Inbox, Key::char('x'), Reject),
+    ]);
     b.extend((1..=7u8).map(|n| (Detail, Key::char((b'0' + n) as char), SelectTab(n))));
     b.extend([
         (Detail, Key::char('e'), Export),

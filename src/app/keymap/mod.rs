@@ -72,6 +72,8 @@ pub enum InputMode {
     Help(KeyContext),
     /// The filter or command prompt takes the keys.
     Prompt,
+    /// The decision dialog takes the keys.
+    Dialog,
 }
 
 /// The prompts' editing keys: fixed, and listed in the help from this very table.
@@ -218,6 +220,12 @@ impl KeyMap {
                 }
                 prompt_action(key)
             }
+            InputMode::Dialog => {
+                if self.lookup(KeyContext::Global, key) == Some(&Action::ForceQuit) {
+                    return Some(Action::ForceQuit);
+                }
+                dialog_action(key)
+            }
         }
     }
 
@@ -251,7 +259,7 @@ impl KeyMap {
                 .filter_map(|(action, keys)| {
                     let mut description = action.describe()?;
                     if action.is_write() {
-                        description.push_str(" (writes; not built yet)");
+                        description.push_str(" (writes to the registry)");
                     }
                     Some(HelpEntry {
                         keys: keys
@@ -269,6 +277,18 @@ impl KeyMap {
                     entries,
                 });
             }
+        }
+        if !read_only && matches!(context, KeyContext::Versions | KeyContext::Detail) {
+            sections.push(HelpSection {
+                title: "Decision dialog".to_string(),
+                entries: DIALOG_KEYS
+                    .iter()
+                    .map(|(k, d)| HelpEntry {
+                        keys: k.to_string(),
+                        description: d.to_string(),
+                    })
+                    .collect(),
+            });
         }
         sections.push(HelpSection {
             title: "Filter and command line".to_string(),
@@ -289,6 +309,29 @@ impl KeyMap {
             list.iter()
                 .filter_map(move |(k, a)| a.as_ref().map(|a| (*c, k, a)))
         })
+    }
+}
+
+/// The decision dialog's keys: fixed like the prompt's (Tab moves between fields there).
+pub const DIALOG_KEYS: &[(&str, &str)] = &[
+    ("Tab ↓", "next field"),
+    ("Shift-Tab ↑", "previous field"),
+    ("← →", "cycle the target; toggle archive"),
+    ("Space", "toggle archive"),
+    ("Enter", "submit (again: close once done)"),
+    ("Esc", "cancel"),
+];
+
+fn dialog_action(key: Key) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter => Some(Action::DialogSubmit),
+        KeyCode::Esc => Some(Action::DialogCancel),
+        KeyCode::Tab | KeyCode::Down => Some(Action::DialogNext),
+        KeyCode::BackTab | KeyCode::Up => Some(Action::DialogPrev),
+        _ => match prompt_action(key)? {
+            edit @ Action::Edit(_) => Some(edit),
+            _ => None,
+        },
     }
 }
 

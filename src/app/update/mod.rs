@@ -2,6 +2,7 @@
 //! terminal, no clock; what must happen outside comes back as [`Effect`]s.
 
 mod data;
+mod dialog;
 mod governance;
 mod navigate;
 mod prompt;
@@ -71,6 +72,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.set_status(StatusLevel::Info, format!("theme: {name}"));
             state.theme = name;
         }
+        Action::DecisionPrepared { request, result } => dialog::prepared(state, request, result),
+        Action::RollbackPlanned { request, result } => dialog::planned(state, request, result),
+        Action::DecisionCommitted { request, result } => {
+            dialog::committed(state, request, result, &mut fx)
+        }
         Action::ThemeFailed { name, error } => state.set_status(
             StatusLevel::Error,
             format!("cannot use theme '{name}': {error}"),
@@ -86,12 +92,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         // Everything below is the user's doing: a new key press replaces the last message.
         user => {
             state.status = None;
-            if state.help.is_some() {
+            if state.dialog.is_some() {
+                dialog::handle(state, user, &mut fx);
+            } else if state.help.is_some() {
                 navigate::help_key(state, user);
             } else if state.prompt.is_some() {
                 prompt::handle(state, user, &mut fx);
             } else if user.is_write() {
-                refuse_or_defer_write(state, &user);
+                dialog::open(state, &user, &mut fx);
             } else if user == Action::Export {
                 start_export(state, &mut fx);
             } else {
@@ -127,25 +135,8 @@ fn start_export(state: &mut State, fx: &mut Vec<Effect>) {
     });
 }
 
-/// No writing action exists yet (governance arrives with issue 5); under `--read-only` they
-/// are refused outright, which is the mechanism the real ones will go through.
-fn refuse_or_defer_write(state: &mut State, action: &Action) {
-    let what = action.describe().unwrap_or_default();
-    if state.server.read_only {
-        state.set_status(
-            StatusLevel::Error,
-            format!("read-only: '{what}' writes to the registry and is disabled (--read-only or the profile's read_only)"),
-        );
-    } else {
-        state.set_status(
-            StatusLevel::Info,
-            format!(
-                "{what}: not built yet: arrives with governance (gates, approvals, audit trail)"
-            ),
-        );
-    }
-}
-
+#[cfg(test)]
+mod dialog_tests;
 #[cfg(test)]
 mod governance_tests;
 #[cfg(test)]

@@ -1,0 +1,69 @@
+//! How a commit can end without success, typed so the CLI picks its exit code and message and
+//! the cockpit shows what happened (and whether anything was written).
+
+use crate::governance::decision::Change;
+use crate::mlflow::MlflowError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    /// The answers are incomplete (no comment, no justification, the name not confirmed).
+    #[error(transparent)]
+    Invalid(#[from] super::InputError),
+    /// Failing gates and a policy that allows no override.
+    #[error("{0}")]
+    Policy(String),
+    /// Four-eyes refuses this approver.
+    #[error("refused: {0}")]
+    FourEyes(crate::governance::decision::Refusal),
+    /// Reading the version (before any write) failed.
+    #[error(transparent)]
+    Read(#[from] MlflowError),
+    /// The version changed since the report the decider saw; nothing was written.
+    #[error("stale report (digest {seen} is now {fresh}); nothing was written: check again")]
+    Stale {
+        seen: String,
+        fresh: String,
+        changes: Vec<Change>,
+    },
+    /// The version already holds the target (another approval came first); nothing was written.
+    #[error("version {version} already holds {target} (another approval came first); nothing was written")]
+    AlreadyHeld { version: String, target: String },
+    /// Another approver's claim won; nothing was promoted or recorded.
+    #[error("another approval of version {version} for {target} came first{}; nothing was promoted or recorded", if *.simultaneous { " (its claim was written at the same moment)" } else { "" })]
+    LostRace {
+        version: String,
+        target: String,
+        simultaneous: bool,
+    },
+    /// The target moved between the roll back's plan and its write; nothing was written.
+    #[error("{target} moved since (v{from} -> v{now}); nothing was written")]
+    Moved {
+        target: String,
+        from: String,
+        now: String,
+    },
+    /// The server refused the first write (`what`): nothing was recorded.
+    #[error("the server refused {what}: nothing was recorded ({error})")]
+    Refused {
+        what: &'static str,
+        error: MlflowError,
+    },
+    /// Some writes went through and a later one failed.
+    #[error("{what} ({error})")]
+    Partial { what: String, error: MlflowError },
+}
+
+impl DecideError {
+    /// Whether anything reached the registry.
+    pub fn wrote_something(&self) -> bool {
+        matches!(self, DecideError::Partial { .. })
+    }
+
+    /// The changes a stale report missed, as lines (empty for other errors).
+    pub fn change_lines(&self) -> Vec<String> {
+        match self {
+            DecideError::Stale { changes, .. } => changes.iter().map(|c| c.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}

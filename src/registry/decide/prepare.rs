@@ -1,0 +1,180 @@
+//! Step one: read the version fresh, evaluate its gates, and work out everything the decider
+//! must see before answering: the requester, the blocking checks, the four-eyes verdict and
+//! whether the version already holds the target.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::{name_confirms, require_comment, DecisionInputs, InputError};
+use crate::governance::decision::{
+    check_four_eyes, iso8601, Actor, Decision, DecisionRecord, FourEyesInput, FourEyesOk, Refusal,
+};
+use crate::governance::{evaluate, GateReport, Policy, Target};
+use crate::mlflow::MlflowError;
+use crate::registry::{GatheredVersion, Registry};
+
+/// Everything a decision is bound to, and what the decider is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub model: String,
+    pub version: String,
+    pub target: Target,
+    pub decision: Decision,
+    pub actor: Actor,
+    pub policy: Arc<Policy>,
+    /// The report the decider sees; `commit` refuses if a fresh one differs.
+    pub report: GateReport,
+    /// Who requested this promotion (the newest `requested` record for the target).
+    pub requester: Option<String>,
+    /// The version already holds the target.
+    pub already_held: bool,
+    /// The four-eyes verdict, for approvals under a policy that asks for it.
+    pub four_eyes: Option<Result<FourEyesOk, Refusal>>,
+}
+
+/// Why a prepared decision cannot go ahead whatever the decider answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocker {
+    /// An approval or request for a target the version already holds.
+    AlreadyHeld,
+    /// Failing gates and a policy without overrides (the blocking check ids).
+    GatesFailed(Vec<String>),
+    FourEyes(Refusal),
+}
+
+impl Prepared {
+    /// The ids of the checks that did not pass.
+    pub fn blocking_ids(&self) -> Vec<String> {
+        self.report.blocking().map(|c| c.id.clone()).collect()
+    }
+
+    /// Failing gates the policy lets an approver override with a justification.
+    pub fn needs_justification(&self) -> bool {
+        self.decision == Decision::Approved
+            && !self.report.passed()
+            && self.policy.settings.allow_override
+    }
+
+    /// Production and @champion approvals ask for the model's name.
+    pub fn needs_typed_name(&self) -> bool {
+        self.decision == Decision::Approved && self.target.is_guarded()
+    }
+
+    /// What stops this decision outright, in the order the headless commands check it.
+    pub fn blocker(&self) -> Option<Blocker> {
+        let promoting = matches!(self.decision, Decision::Approved | Decision::Requested);
+        if promoting && self.already_held {
+            return Some(Blocker::AlreadyHeld);
+        }
+        if self.decision != Decision::Approved {
+            return None;
+        }
+        if !self.report.passed() && !self.policy.settings.allow_override {
+            return Some(Blocker::GatesFailed(self.blocking_ids()));
+        }
+        match &self.four_eyes {
+            Some(Err(refusal)) => Some(Blocker::FourEyes(refusal.clone())),
+            _ => None,
+        }
+    }
+
+    /// The blocker as a sentence (the CLI's wording).
+    pub fn blocker_message(&self, blocker: &Blocker) -> String {
+        match blocker {
+            Blocker::AlreadyHeld => format!(
+                "version {} of '{}' already holds {}; nothing to do",
+                self.version, self.model, self.target
+            ),
+            Blocker::GatesFailed(ids) => format!(
+                "refused: gates not passed ({}) and the policy does not allow overrides",
+                ids.join(", ")
+            ),
+            Blocker::FourEyes(r) => format!("refused: {r}"),
+        }
+    }
+
+    /// Check the decider's answers (pure). Blockers are not re-checked here: see [`Self::blocker`].
+    pub fn validate(&self, inputs: &DecisionInputs) -> Result<(), InputError> {
+        require_comment(&inputs.comment)?;
+        if self.needs_justification()
+            && inputs
+                .justification
+                .as_deref()
+                .is_none_or(|j| j.trim().is_empty())
+        {
+            return Err(InputError::MissingJustification(
+                self.blocking_ids().join(", "),
+            ));
+        }
+        if self.needs_typed_name() {
+            if let Some(typed) = &inputs.typed_name {
+                if !name_confirms(&self.model, typed) {
+                    return Err(InputError::NameNotConfirmed(self.model.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The justification recorded as an override: only when gates fail and one was given.
+    pub fn override_justification(&self, inputs: &DecisionInputs) -> Option<String> {
+        (self.needs_justification())
+            .then(|| inputs.justification.clone())
+            .flatten()
+            .filter(|j| !j.trim().is_empty())
+    }
+}
+
+/// The version's evidence, read fresh, and its gate report evaluated now.
+pub async fn check(
+    registry: &Registry,
+    policy: &Policy,
+    model: &str,
+    version: &str,
+    target: &Target,
+) -> Result<(GatheredVersion, GateReport), MlflowError> {
+    let gathered = registry
+        .gate_evidence(policy, model, version, target)
+        .await?;
+    let report = evaluate(policy, target, &gathered.evidence, &iso8601(Utc::now()));
+    Ok((gathered, report))
+}
+
+/// Read the version, evaluate the gates, and gather what the decider must see.
+pub async fn prepare(
+    registry: &Registry,
+    policy: Arc<Policy>,
+    actor: Actor,
+    model: &str,
+    version: &str,
+    target: &Target,
+    decision: Decision,
+) -> Result<Prepared, MlflowError> {
+    let (gathered, report) = check(registry, &policy, model, version, target).await?;
+    let already_held = target.held_by(gathered.version.stage(), &gathered.version.aliases);
+    let requester = DecisionRecord::from_tags(&gathered.version.tags)
+        .into_iter()
+        .find(|r| &r.target == target && r.decision == Decision::Requested)
+        .map(|r| r.by);
+    let four_eyes = (decision == Decision::Approved && policy.settings.four_eyes).then(|| {
+        check_four_eyes(&FourEyesInput {
+            approver: &actor.name,
+            version_creator: gathered.version_creator(),
+            run_creator: gathered.run_creator(),
+            requester: requester.as_deref(),
+        })
+    });
+    Ok(Prepared {
+        model: model.to_string(),
+        version: version.to_string(),
+        target: target.clone(),
+        decision,
+        actor,
+        policy,
+        report,
+        requester,
+        already_held,
+        four_eyes,
+    })
+}

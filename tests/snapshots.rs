@@ -679,6 +679,7 @@ fn monitored() -> tollgate::app::screens::Monitored {
             &h,
             &Default::default(),
         ),
+        reports: Vec::new(),
         histograms: Some(
             tollgate::evidence::drift::Histograms::parse(histograms.to_string().as_bytes())
                 .map_err(|e| e.to_string()),
@@ -737,6 +738,40 @@ fn drift_tab() {
             "{screen}"
         );
     }
+}
+
+/// A monitoring run that logged only an Evidently report (made by the real `evidently` 0.4.40):
+/// the same per-feature table, named as the report's.
+#[test]
+fn drift_tab_from_an_evidently_report() {
+    let thresholds = tollgate::evidence::drift::DriftThresholds::default();
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/evidently/evidently_0_4_40_datadrift_5000rows.json"),
+    )
+    .unwrap();
+    let reports = tollgate::evidence::drift::read_reports(
+        &[("evidently/data_drift.json".to_string(), bytes)],
+        &thresholds,
+    );
+    let monitored = tollgate::app::screens::Monitored {
+        run_id: "monrun0002".into(),
+        run_name: Some("evidently-daily".into()),
+        runs: 1,
+        history: tollgate::evidence::drift::DriftHistory::from_metric_histories(
+            &Default::default(),
+            &thresholds,
+        ),
+        reports,
+        histograms: None,
+    };
+    let mut s = detail_state(Kind::Data, 4, 80, 24);
+    answer_monitoring(&mut s, Ok(Some(std::sync::Arc::new(monitored))));
+    let screen = snapshot("detail_drift_evidently_80x24", &s);
+    assert!(screen.contains("Evidently evidently/data_drift.json"), "{screen}");
+    let income = screen.lines().find(|l| l.contains("income")).expect("income row");
+    assert!(income.contains("● yes"), "{screen}");
+    assert!(screen.contains("no drift over time"), "{screen}");
 }
 
 #[test]

@@ -203,6 +203,7 @@ fn monitored(
             &data.histories,
             thresholds,
         ),
+        reports: crate::evidence::drift::read_reports(&data.json_artifacts, thresholds),
         histograms: data.histograms.as_deref().map(|bytes| {
             crate::evidence::drift::Histograms::parse(bytes).map_err(|e| e.to_string())
         }),

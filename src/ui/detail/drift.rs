@@ -10,7 +10,9 @@ use ratatui::Frame;
 
 use crate::app::screens::{DetailScreen, Monitored};
 use crate::app::State;
-use crate::evidence::drift::{day_of, FeatureHistogram, FeatureRow, Statistic, WindowTable};
+use crate::evidence::drift::{
+    day_of, latest_table, FeatureHistogram, FeatureRow, LatestSource, Statistic, WindowTable,
+};
 use crate::ui::chart::{self, HLine, LineChart, Series, XAxis};
 use crate::ui::format::{clip, metric, span};
 use crate::ui::theme::Theme;
@@ -57,8 +59,8 @@ pub fn draw(
         panel::empty(
             frame,
             area,
-            "The monitoring run logged no drift metrics yet.",
-            "Log drift.<feature>.<statistic> (psi, ks_stat, p_value, ...) and drift.share per window.",
+            "The monitoring run logged no drift metrics and no Evidently report yet.",
+            "Log drift.<feature>.<statistic> (psi, ks_stat, p_value, ...) and drift.share per window, or an Evidently report as a JSON artifact.",
             theme,
         );
         return;
@@ -112,15 +114,23 @@ fn draw_summary(frame: &mut Frame, area: Rect, m: &Monitored, t: &WindowTable, t
             (area.width as usize).saturating_sub(62).max(12),
             theme.accent(),
         ),
-        Span::styled(
+    ];
+    match latest_table(&m.history, &m.reports) {
+        // No drift metrics: the table is an Evidently report's; say which.
+        Some((_, LatestSource::Report(r))) => {
+            spans.push(Span::styled(" · Evidently ", theme.muted()));
+            spans.push(span(&r.path, 28, theme.base()));
+            spans.push(Span::styled(format!(" ({})", r.shape_label()), theme.muted()));
+        }
+        _ => spans.push(Span::styled(
             format!(
                 " · {} windows to {}",
                 m.history.windows.len(),
                 t.window_end_ms.map(day_of).unwrap_or_else(|| "-".into())
             ),
             theme.muted(),
-        ),
-    ];
+        )),
+    }
     if let Some(share) = t.drift_share {
         spans.push(Span::styled(
             format!(" · share {:.2} ", share),
@@ -209,6 +219,17 @@ fn draw_over_time(
     row: &FeatureRow,
     theme: &Theme,
 ) {
+    if m.history.windows.is_empty() {
+        // An Evidently report is one window: there is no "over time" to draw.
+        panel::empty(
+            frame,
+            area,
+            "One window only (an Evidently report): no drift over time.",
+            "Log drift.<feature>.<statistic> per window to see the trend and the onset.",
+            theme,
+        );
+        return;
+    }
     let Some(stat) = deciding_stat(m, row) else {
         panel::empty(
             frame,

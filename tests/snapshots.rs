@@ -775,6 +775,32 @@ fn drift_tab_from_an_evidently_report() {
 }
 
 #[test]
+fn models_list_marks_models_with_drift() {
+    let mut s = models_state(Kind::Data, 80, 24);
+    let request = s.models().drift.as_ref().and_then(|d| d.pending);
+    let request = request.expect("drift marks asked for once the list loaded");
+    update(
+        &mut s,
+        Action::ModelDriftMarksLoaded {
+            request,
+            result: Ok([
+                ("credit-risk-scorer".to_string(), true),
+                ("churn-predictor".to_string(), false),
+            ]
+            .into()),
+        },
+    );
+    let screen = snapshot("models_drift_marks_80x24", &s);
+    assert!(screen.contains("● drifted"), "{screen}");
+    let marked: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.starts_with('│') && l.contains(" ● "))
+        .collect();
+    assert_eq!(marked.len(), 1, "{screen}");
+    assert!(marked[0].contains("credit-risk-scorer"), "{screen}");
+}
+
+#[test]
 fn versions_list_marks_drifted_versions() {
     for (w, h) in SIZES {
         let mut s = versions_state(Kind::Data, w, h);

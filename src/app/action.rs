@@ -112,6 +112,12 @@ pub enum Action {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, bool>, String>,
     },
+    /// Drift markers of the models list (model -> a monitored version's latest window drifted).
+    #[serde(skip)]
+    ModelDriftMarksLoaded {
+        request: RequestId,
+        result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
     /// The evidence pack was written (to this folder, this many files) or failed.
     #[serde(skip)]
     ExportDone {

@@ -41,6 +41,12 @@ pub enum Effect {
         model: String,
         thresholds: crate::evidence::drift::DriftThresholds,
     },
+    /// Whether each monitored model has a version whose latest window drifted (one paged search
+    /// of monitoring runs across experiments).
+    LoadModelDriftMarks {
+        request: RequestId,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
     /// A version's lineage tree.
     LoadLineage {
         request: RequestId,

@@ -90,6 +90,9 @@ pub struct ModelsScreen {
     /// Indices into [`ModelsScreen::base`] of the rows shown, filtered and sorted.
     pub visible: Vec<usize>,
     pub cursor: ListCursor,
+    /// Model -> whether a monitored version's latest window drifted; asked for once the list
+    /// has loaded (the list is usable before), kept until refresh.
+    pub drift: Option<Remote<std::collections::BTreeMap<String, bool>>>,
 }
 
 impl ModelsScreen {
@@ -115,6 +118,11 @@ impl ModelsScreen {
 
     fn active_search(&self) -> Option<&[ModelSummary]> {
         self.covering_search()?.results.data.as_deref()
+    }
+
+    /// Whether the model has a monitored version that drifted (`None`: not monitored / unknown).
+    pub fn drifted(&self, model: &str) -> Option<bool> {
+        self.drift.as_ref()?.data.as_ref()?.get(model).copied()
     }
 
     pub fn is_search_active(&self) -> bool {

@@ -195,6 +195,14 @@ fn tab_data_loaded<T>(
 /// until refresh.
 pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
     ensure_compare_histories(state, fx);
+    if state.models().drift.is_none() && state.models().all.data.is_some() {
+        let request = state.new_request();
+        state.models_mut().drift = Some(Remote::loading(request));
+        fx.push(Effect::LoadModelDriftMarks {
+            request,
+            thresholds: state.settings.drift.clone(),
+        });
+    }
     if let Some(Screen::Versions(v)) = state.screens.last() {
         if v.drift.is_none() {
             let request = state.new_request();

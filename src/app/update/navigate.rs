@@ -235,6 +235,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let lineage_request = state.new_request();
     match state.top_mut() {
         Screen::Models(m) => {
+            m.drift = None;
             m.all.start(request);
             fx.push(Effect::LoadModels { request });
             if let Some(search) = m.search.as_mut() {

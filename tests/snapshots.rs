@@ -1018,3 +1018,100 @@ fn escape_sequences_in_evidence_are_harmless() {
     }
     assert_clean(&s);
 }
+
+/// Enter on the parent run in the Lineage tab: the run view with its metrics, the selected
+/// metric's curve, params and key tags.
+#[test]
+fn run_view_from_lineage() {
+    use std::collections::HashMap;
+    use tollgate::evidence::lineage::NodeKind;
+    let mut s = detail_state(Kind::Data, 5, 80, 24);
+    let d = fixtures::detail("credit-risk-scorer", 29);
+    let mut run = d.run.run().unwrap().clone();
+    run.data.tags.push(tollgate::mlflow::Tag {
+        key: "mlflow.parentRunId".into(),
+        value: "parent0001".into(),
+    });
+    let mut parent = fixtures::detail("credit-risk-scorer", 28)
+        .run
+        .run()
+        .unwrap()
+        .clone();
+    parent.info.run_id = "parent0001".into();
+    parent.info.run_name = Some("hpo-sweep-credit".into());
+    let runs: HashMap<String, tollgate::mlflow::Run> =
+        [("parent0001".to_string(), parent.clone())].into();
+    let experiments = HashMap::new();
+    let input = tollgate::evidence::lineage::LineageInput {
+        version: &d.version,
+        logged_model: None,
+        source_run: Some(&run),
+        runs: &runs,
+        experiments: &experiments,
+        dataset_users: &[],
+    };
+    let tree = std::sync::Arc::new(tollgate::evidence::lineage::build_lineage(&input));
+    let request = detail_screen(&s)
+        .lineage
+        .as_ref()
+        .and_then(|l| l.pending)
+        .unwrap();
+    update(
+        &mut s,
+        Action::LineageLoaded {
+            request,
+            result: Ok(tree),
+        },
+    );
+    let row = {
+        let d = detail_screen(&s);
+        tollgate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
+            .iter()
+            .position(|(_, l)| l.node.kind == NodeKind::ParentRun)
+            .expect("a parent run node")
+    };
+    for _ in 0..row {
+        update(&mut s, Action::MoveDown);
+    }
+    let fx = update(&mut s, Action::Open);
+    let Some(Effect::LoadRun { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Action::RunLoaded {
+            request,
+            result: Ok(Box::new(parent)),
+        },
+    );
+    for e in fx {
+        if let Effect::LoadHistory {
+            request,
+            run_id,
+            key,
+        } = e
+        {
+            let result = Ok((0..50)
+                .map(|i| tollgate::mlflow::Metric {
+                    key: key.clone(),
+                    value: 0.6 + 0.2 * (1.0 - (-(i as f64) / 10.0).exp()),
+                    timestamp: 1_790_000_000_000 + i * 1000,
+                    step: i,
+                })
+                .collect());
+            update(
+                &mut s,
+                Action::HistoryLoaded {
+                    request,
+                    run_id,
+                    key,
+                    result,
+                },
+            );
+        }
+    }
+    let screen = snapshot("run_view_80x24", &s);
+    assert!(screen.contains("run hpo-sweep-credit"), "{screen}");
+    assert!(screen.contains("Metrics ("), "{screen}");
+    assert!(screen.contains("50 points"), "{screen}");
+}

@@ -118,6 +118,12 @@ pub enum Action {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, bool>, String>,
     },
+    /// A run opened from the Lineage tab.
+    #[serde(skip)]
+    RunLoaded {
+        request: RequestId,
+        result: Result<Box<crate::mlflow::Run>, String>,
+    },
     /// The evidence pack was written (to this folder, this many files) or failed.
     #[serde(skip)]
     ExportDone {

@@ -53,6 +53,11 @@ pub enum Effect {
         model: String,
         version: String,
     },
+    /// One run in full (the run view opened from the Lineage tab).
+    LoadRun {
+        request: RequestId,
+        run_id: String,
+    },
     /// Write a version's evidence pack into `dir`.
     Export {
         model: String,

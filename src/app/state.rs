@@ -159,6 +159,19 @@ impl State {
         }
     }
 
+    pub(crate) fn push_run(&mut self, run_id: &str, label: &str) -> Effect {
+        let request = self.new_request();
+        self.screens.push(Screen::Run(super::screens::RunScreen::new(
+            run_id,
+            label,
+            Remote::loading(request),
+        )));
+        Effect::LoadRun {
+            request,
+            run_id: run_id.to_string(),
+        }
+    }
+
     pub fn top(&self) -> &Screen {
         self.screens
             .last()
@@ -189,7 +202,8 @@ impl State {
         match self.top() {
             Screen::Models(_) => KeyContext::Models,
             Screen::Versions(_) => KeyContext::Versions,
-            Screen::Detail(_) => KeyContext::Detail,
+            // A run view moves and toggles its curve as the detail's Metrics tab does.
+            Screen::Detail(_) | Screen::Run(_) => KeyContext::Detail,
         }
     }
 
@@ -211,7 +225,7 @@ impl State {
     /// Rows a list shows at the current size.
     pub fn list_rows(&self) -> usize {
         let chrome = match self.top() {
-            Screen::Detail(_) => DETAIL_CHROME_ROWS,
+            Screen::Detail(_) | Screen::Run(_) => DETAIL_CHROME_ROWS,
             _ => LIST_CHROME_ROWS,
         };
         self.viewport.height.saturating_sub(chrome).max(1) as usize

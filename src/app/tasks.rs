@@ -116,6 +116,11 @@ impl Tasks {
                     .map_err(|e| e.to_string());
                 Action::ModelDriftMarksLoaded { request, result }
             }),
+            Effect::LoadRun { request, run_id } => spawn_request(tx, async move {
+                let result = registry.client().get_run(&run_id).await;
+                let result = result.map(Box::new).map_err(|e| e.to_string());
+                Action::RunLoaded { request, result }
+            }),
             Effect::LoadLineage {
                 request,
                 model,

@@ -5,13 +5,14 @@ mod breadcrumb;
 pub mod chart;
 mod compare;
 mod completion;
-mod detail;
+pub(crate) mod detail;
 mod footer;
 pub mod format;
 mod header;
 mod help;
 mod models;
 mod panel;
+mod run;
 mod status_line;
 pub mod table;
 pub mod theme;
@@ -52,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Models(m) => models::draw(frame, body, state, m, theme),
         Screen::Versions(v) => versions::draw(frame, body, state, v, theme),
         Screen::Detail(d) => detail::draw(frame, body, state, d, theme),
+        Screen::Run(r) => run::draw(frame, body, state, r, theme),
     }
     status_line::draw(frame, status_row, state, theme);
     footer::draw(frame, footer_row, state, theme);

@@ -3,12 +3,14 @@
 
 mod detail;
 mod models;
+mod run;
 mod versions;
 
 pub use detail::{
     tree_lines, DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring, TreeLine,
 };
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
+pub use run::{RunEntry, RunScreen};
 pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
 
 // At most three screens exist at once (the breadcrumb), so their size does not matter.
@@ -18,6 +20,8 @@ pub enum Screen {
     Models(ModelsScreen),
     Versions(VersionsScreen),
     Detail(DetailScreen),
+    /// A run reached through the Lineage tab.
+    Run(RunScreen),
 }
 
 impl Screen {
@@ -27,6 +31,7 @@ impl Screen {
             Screen::Models(_) => "Models".to_string(),
             Screen::Versions(v) => v.model.clone(),
             Screen::Detail(d) => format!("version {}", d.version),
+            Screen::Run(r) => r.crumb(),
         }
     }
 
@@ -40,6 +45,7 @@ impl Screen {
                     })
             }
             Screen::Detail(d) => d.is_loading(),
+            Screen::Run(r) => r.is_loading(),
         }
     }
 
@@ -48,6 +54,7 @@ impl Screen {
             Screen::Models(m) => &m.filter,
             Screen::Versions(v) => &v.filter,
             Screen::Detail(d) => &d.filter,
+            Screen::Run(_) => "",
         }
     }
 }

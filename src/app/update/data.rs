@@ -106,6 +106,29 @@ pub(super) fn detail_loaded(
     }
 }
 
+pub(super) fn run_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Box<crate::mlflow::Run>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(screen) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Run(r) if r.data.pending == Some(request) => Some(r),
+        _ => None,
+    }) else {
+        return;
+    };
+    screen.data.resolve(request, result.map(|b| *b));
+    let len = screen.entries().len();
+    screen.cursor.follow(len, rows);
+    screen.settle_on_entry(1, rows);
+    let (what, kept) = (format!("loading run {}", screen.run_id), screen.data.stale);
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
 pub(super) fn history_loaded(
     state: &mut State,
     request: RequestId,
@@ -120,7 +143,8 @@ pub(super) fn history_loaded(
                 .compare
                 .as_mut()
                 .and_then(|c| c.histories.get_mut(&(run_id.to_string(), key.to_string()))),
-            Screen::Models(_) => None,
+            Screen::Run(r) if r.run_id == run_id => r.histories.get_mut(key),
+            Screen::Models(_) | Screen::Run(_) => None,
         };
         if let Some(h) = slot {
             if h.resolve(request, result.clone()) {
@@ -217,6 +241,7 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
     }
+    ensure_run_history(state, fx);
     let Some(Screen::Detail(d)) = state.screens.last() else {
         return;
     };
@@ -265,6 +290,30 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             key,
         });
     }
+}
+
+/// The run view's selected metric: its history, once.
+fn ensure_run_history(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(Screen::Run(r)) = state.screens.last() else {
+        return;
+    };
+    let Some(key) = r
+        .selected_metric()
+        .map(|m| m.key.clone())
+        .filter(|k| !r.histories.contains_key(k))
+    else {
+        return;
+    };
+    let run_id = r.run_id.clone();
+    let request = state.new_request();
+    if let Some(Screen::Run(r)) = state.screens.last_mut() {
+        r.histories.insert(key.clone(), Remote::loading(request));
+    }
+    fx.push(Effect::LoadHistory {
+        request,
+        run_id,
+        key,
+    });
 }
 
 /// The compare view's selected metric: each compared run's history, once.

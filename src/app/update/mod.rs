@@ -50,6 +50,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 d.resolve(request, result);
             }
         }
+        Action::RunLoaded { request, result } => data::run_loaded(state, request, result),
         Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
         Action::ExportDone { result } => match result {
             Ok((dir, files)) => state.set_status(

@@ -68,13 +68,11 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        Action::ToggleTimeAxis => {
-            if let Screen::Detail(d) = state.top_mut() {
-                if d.tab == DetailTab::Metrics {
-                    d.by_time = !d.by_time;
-                }
-            }
-        }
+        Action::ToggleTimeAxis => match state.top_mut() {
+            Screen::Detail(d) if d.tab == DetailTab::Metrics => d.by_time = !d.by_time,
+            Screen::Run(r) => r.by_time = !r.by_time,
+            _ => {}
+        },
         _ => {}
     }
 }
@@ -97,6 +95,10 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
             (&mut c.cursor, len, rows)
         }
         Screen::Versions(v) => (&mut v.cursor, v.visible.len(), rows),
+        Screen::Run(r) => {
+            let len = r.entries().len();
+            (&mut r.cursor, len, rows)
+        }
         Screen::Detail(d) => {
             let len = d.scroll_len();
             // The Overview scrolls (a one-row window makes the cursor the scroll position).
@@ -119,8 +121,10 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
         Move::First => cursor.first(),
         Move::Last => cursor.last(len, window),
     }
-    if let Screen::Detail(d) = state.top_mut() {
-        d.settle_on_entry(direction, rows);
+    match state.top_mut() {
+        Screen::Detail(d) => d.settle_on_entry(direction, rows),
+        Screen::Run(r) => r.settle_on_entry(direction, rows),
+        _ => {}
     }
 }
 
@@ -135,6 +139,10 @@ pub(super) fn refollow(state: &mut State) {
                 let len = d.scroll_len();
                 d.cursor.follow(len, rows)
             }
+            Screen::Run(r) => {
+                let len = r.entries().len();
+                r.cursor.follow(len, rows)
+            }
             Screen::Detail(_) => {}
         }
     }
@@ -148,6 +156,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
         Screen::Versions(v) if v.compare.is_some() => {}
+        Screen::Run(_) => {}
         Screen::Versions(v) => {
             if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
                 let model = v.model.clone();
@@ -177,12 +186,10 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
                 Some(NodeRef::Run { run_id }) if own_run.as_deref() == Some(run_id.as_str()) => {
                     tab(state, Action::SelectTab(2));
                 }
-                Some(NodeRef::Run { run_id }) => state.set_status(
-                    StatusLevel::Info,
-                    format!(
-                        "run {run_id} is not this version's run; its metrics are not shown here"
-                    ),
-                ),
+                Some(NodeRef::Run { run_id }) => {
+                    let label = node.label.clone();
+                    fx.push(state.push_run(&run_id, &label));
+                }
                 Some(NodeRef::Experiment { experiment_id }) => {
                     state.set_status(StatusLevel::Info, format!("experiment {experiment_id}"))
                 }
@@ -216,11 +223,14 @@ fn back(state: &mut State) {
 }
 
 fn open_filter(state: &mut State) {
-    if let Screen::Detail(d) = state.top() {
-        if !d.tab.filterable() {
-            state.set_status(StatusLevel::Info, "nothing to filter on this tab");
-            return;
-        }
+    let filterable = match state.top() {
+        Screen::Detail(d) => d.tab.filterable(),
+        Screen::Run(_) => false,
+        _ => true,
+    };
+    if !filterable {
+        state.set_status(StatusLevel::Info, "nothing to filter here");
+        return;
     }
     let text = state.top().filter().to_string();
     state.prompt = Some(Prompt::new(PromptKind::Filter, &text));
@@ -255,6 +265,14 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::LoadVersions {
                 request,
                 model: v.model.clone(),
+            });
+        }
+        Screen::Run(r) => {
+            r.histories.clear();
+            r.data.start(request);
+            fx.push(Effect::LoadRun {
+                request,
+                run_id: r.run_id.clone(),
             });
         }
         Screen::Detail(d) => {

@@ -77,6 +77,7 @@ pub(super) fn set_filter(state: &mut State, text: String) -> Option<Effect> {
             v.recompute(rows);
             None
         }
+        Screen::Run(_) => None,
         Screen::Detail(d) => {
             d.filter = text;
             let len = d.scroll_len();

@@ -784,3 +784,76 @@ fn export_does_nothing_outside_a_version() {
     let fx = update(&mut s, Action::Export);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 }
+
+/// A lineage tree whose source run has a readable parent run.
+fn lineage_with_parent(s: &State) -> std::sync::Arc<crate::evidence::lineage::LineageNode> {
+    use std::collections::HashMap;
+    let Screen::Detail(d) = s.top() else { panic!() };
+    let detail = d.data.data.as_ref().unwrap();
+    let mut run = detail.run.run().unwrap().clone();
+    run.data.tags.push(crate::mlflow::Tag {
+        key: "mlflow.parentRunId".into(),
+        value: "parent0001".into(),
+    });
+    let mut parent = crate::mlflow::Run::default();
+    parent.info.run_id = "parent0001".into();
+    parent.info.run_name = Some("hpo-sweep".into());
+    let runs: HashMap<String, crate::mlflow::Run> = [("parent0001".to_string(), parent)].into();
+    let experiments = HashMap::new();
+    let input = crate::evidence::lineage::LineageInput {
+        version: &detail.version,
+        logged_model: None,
+        source_run: Some(&run),
+        runs: &runs,
+        experiments: &experiments,
+        dataset_users: &[],
+    };
+    std::sync::Arc::new(crate::evidence::lineage::build_lineage(&input))
+}
+
+#[test]
+fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
+    use crate::evidence::lineage::NodeKind;
+    let mut s = with_detail();
+    let fx = update(&mut s, Action::SelectTab(5));
+    let Some(Effect::LoadLineage { request, .. }) = fx.iter().find(|e| matches!(e, Effect::LoadLineage { .. })).cloned() else {
+        panic!("{fx:?}")
+    };
+    let tree = lineage_with_parent(&s);
+    update(&mut s, Action::LineageLoaded { request, result: Ok(tree) });
+    let row = {
+        let Screen::Detail(d) = s.top() else { panic!() };
+        crate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
+            .iter()
+            .position(|(_, l)| l.node.kind == NodeKind::ParentRun)
+            .expect("a parent run node")
+    };
+    for _ in 0..row {
+        update(&mut s, Action::MoveDown);
+    }
+    let fx = update(&mut s, Action::Open);
+    let Some(Effect::LoadRun { request, run_id }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(run_id, "parent0001");
+    assert_eq!(s.screens.len(), 4, "models, versions, detail, run");
+    assert!(s.top().crumb().starts_with("run "), "{}", s.top().crumb());
+
+    let mut parent = fixtures::detail("credit-risk-scorer", 4).run.run().unwrap().clone();
+    parent.info.run_id = "parent0001".into();
+    parent.info.run_name = Some("hpo-sweep".into());
+    let fx = update(&mut s, Action::RunLoaded { request, result: Ok(Box::new(parent)) });
+    assert_eq!(s.top().crumb(), "run hpo-sweep");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadHistory { run_id, .. } if run_id == "parent0001")),
+        "the first metric's curve is asked for: {fx:?}"
+    );
+    let fx = update(&mut s, Action::ToggleTimeAxis);
+    assert!(fx.is_empty());
+    let Screen::Run(r) = s.top() else { panic!() };
+    assert!(r.by_time);
+
+    update(&mut s, Action::Back);
+    let Screen::Detail(d) = s.top() else { panic!("back on the detail") };
+    assert_eq!(d.tab, DetailTab::Lineage);
+}

@@ -3,7 +3,7 @@
 mod drift;
 mod fairness;
 mod lineage;
-mod metrics;
+pub(crate) mod metrics;
 mod overview;
 mod placeholder;
 

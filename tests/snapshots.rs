@@ -768,8 +768,14 @@ fn drift_tab_from_an_evidently_report() {
     let mut s = detail_state(Kind::Data, 4, 80, 24);
     answer_monitoring(&mut s, Ok(Some(std::sync::Arc::new(monitored))));
     let screen = snapshot("detail_drift_evidently_80x24", &s);
-    assert!(screen.contains("Evidently evidently/data_drift.json"), "{screen}");
-    let income = screen.lines().find(|l| l.contains("income")).expect("income row");
+    assert!(
+        screen.contains("Evidently evidently/data_drift.json"),
+        "{screen}"
+    );
+    let income = screen
+        .lines()
+        .find(|l| l.contains("income"))
+        .expect("income row");
     assert!(income.contains("● yes"), "{screen}");
     assert!(screen.contains("no drift over time"), "{screen}");
 }
@@ -1114,4 +1120,119 @@ fn run_view_from_lineage() {
     assert!(screen.contains("run hpo-sweep-credit"), "{screen}");
     assert!(screen.contains("Metrics ("), "{screen}");
     assert!(screen.contains("50 points"), "{screen}");
+}
+
+/// `:velocity` with figures computed by the pure module from a small audit trail.
+#[test]
+fn velocity_view() {
+    use tollgate::governance::decision::{AuditEntry, Decision};
+    use tollgate::governance::velocity::{velocity, DriftStart, VersionTimes};
+    let day = 86_400_000i64;
+    let start = 1_767_225_600_000i64; // 2026-01-01
+    let at = |d: i64| chrono::DateTime::from_timestamp_millis(start + d * day).unwrap();
+    let entry = |model: &str, version: &str, target: &str, decision, d| {
+        (
+            model.to_string(),
+            AuditEntry {
+                target: target.parse().unwrap(),
+                decision,
+                version: version.to_string(),
+                at: at(d),
+            },
+        )
+    };
+    let versions: Vec<VersionTimes> = (1..=6)
+        .map(|v| VersionTimes {
+            model: "credit-risk-scorer".into(),
+            version: v.to_string(),
+            created_ms: start + (v - 1) * 30 * day,
+            production_since_ms: None,
+        })
+        .chain((1..=2).map(|v| VersionTimes {
+            model: "churn-predictor".into(),
+            version: v.to_string(),
+            created_ms: start + v * 50 * day,
+            production_since_ms: (v == 2).then_some(start + 130 * day),
+        }))
+        .collect();
+    let audit = vec![
+        entry(
+            "credit-risk-scorer",
+            "1",
+            "Production",
+            Decision::Approved,
+            2,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "2",
+            "Production",
+            Decision::Approved,
+            33,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "3",
+            "Production",
+            Decision::Rejected,
+            64,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "4",
+            "@champion",
+            Decision::Approved,
+            95,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "2",
+            "Production",
+            Decision::RolledBack,
+            100,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "5",
+            "@champion",
+            Decision::Approved,
+            126,
+        ),
+        entry("fraud-detector", "3", "Production", Decision::Rejected, 40),
+    ];
+    let drift = [DriftStart {
+        model: "credit-risk-scorer".into(),
+        version: "4".into(),
+        at_ms: start + 97 * day,
+    }];
+    let figures = velocity(&versions, &audit, &drift);
+
+    let mut s = models_state(Kind::Data, 80, 24);
+    update(&mut s, Action::Command);
+    for c in "velocity".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    let fx = update(&mut s, Action::PromptSubmit);
+    let Some(Effect::LoadVelocity { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let screen = snapshot("velocity_loading_80x24", &s);
+    assert!(screen.contains("Velocity"), "{screen}");
+    update(
+        &mut s,
+        Action::VelocityLoaded {
+            request,
+            result: Ok(figures),
+        },
+    );
+    update(&mut s, Action::MoveDown);
+    let screen = snapshot("velocity_80x24", &s);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("credit-risk-scorer"))
+        .expect("a row per model");
+    assert!(row.contains("33% 2/6"), "change failure rate: {row}");
+    assert!(row.contains("4.0 d"), "median lead time: {row}");
+    assert!(row.contains("3.0 d"), "time to restore: {row}");
+    assert!(screen.contains("promotions per month"), "{screen}");
 }

@@ -124,6 +124,12 @@ pub enum Action {
         request: RequestId,
         result: Result<Box<crate::mlflow::Run>, String>,
     },
+    /// Every model's delivery figures (`:velocity`).
+    #[serde(skip)]
+    VelocityLoaded {
+        request: RequestId,
+        result: Result<Vec<crate::governance::velocity::ModelVelocity>, String>,
+    },
     /// The evidence pack was written (to this folder, this many files) or failed.
     #[serde(skip)]
     ExportDone {
@@ -204,7 +210,7 @@ impl Action {
             Action::ForceQuit => "quit from anywhere",
             Action::Help => "this help",
             Action::Filter => "filter the list",
-            Action::Command => "command line (:models :model :profile :theme :quit)",
+            Action::Command => "command line (:models :model :velocity :profile :theme :quit)",
             Action::Refresh => "refresh (retry after an error)",
             Action::CycleSort => "sort by the next column",
             Action::ReverseSort => "reverse the sort order",

@@ -4,6 +4,10 @@
 pub const COMMANDS: &[(&str, &str)] = &[
     ("models", "the list of every model"),
     ("model", "one model's versions: model NAME"),
+    (
+        "velocity",
+        "lead time, promotions, failure rate, time to restore per model",
+    ),
     ("profile", "switch server: profile NAME"),
     ("theme", "switch theme: theme NAME"),
     ("quit", "leave tollgate"),
@@ -13,6 +17,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 pub enum Command {
     Models,
     Model(String),
+    Velocity,
     Profile(String),
     Theme(String),
     Quit,
@@ -38,12 +43,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
     match word {
         "models" | "m" => Ok(Command::Models),
         "model" => needs_arg("name", Command::Model),
+        "velocity" | "vel" => Ok(Command::Velocity),
         "profile" | "ctx" => needs_arg("profile", Command::Profile),
         "theme" => needs_arg("theme", Command::Theme),
         "quit" | "q" | "q!" | "exit" => Ok(Command::Quit),
-        "" => Err("type a command: models, model NAME, profile NAME, theme NAME, quit".into()),
+        "" => Err(
+            "type a command: models, model NAME, velocity, profile NAME, theme NAME, quit".into(),
+        ),
         other => Err(format!(
-            "unknown command :{other}; try models, model NAME, profile NAME, theme NAME, quit"
+            "unknown command :{other}; try models, model NAME, velocity, profile NAME, theme NAME, quit"
         )),
     }
 }
@@ -114,6 +122,7 @@ mod tests {
         assert_eq!(parse("profile prod"), Ok(Command::Profile("prod".into())));
         assert_eq!(parse("theme light"), Ok(Command::Theme("light".into())));
         assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse("velocity"), Ok(Command::Velocity));
         assert!(parse("model").unwrap_err().contains("needs a name"));
         assert!(parse("fly").unwrap_err().contains("unknown command :fly"));
     }

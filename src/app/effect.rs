@@ -58,6 +58,11 @@ pub enum Effect {
         request: RequestId,
         run_id: String,
     },
+    /// Every model's delivery figures (`:velocity`).
+    LoadVelocity {
+        request: RequestId,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
     /// Write a version's evidence pack into `dir`.
     Export {
         model: String,

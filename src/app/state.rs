@@ -161,11 +161,12 @@ impl State {
 
     pub(crate) fn push_run(&mut self, run_id: &str, label: &str) -> Effect {
         let request = self.new_request();
-        self.screens.push(Screen::Run(super::screens::RunScreen::new(
-            run_id,
-            label,
-            Remote::loading(request),
-        )));
+        self.screens
+            .push(Screen::Run(super::screens::RunScreen::new(
+                run_id,
+                label,
+                Remote::loading(request),
+            )));
         Effect::LoadRun {
             request,
             run_id: run_id.to_string(),
@@ -204,6 +205,8 @@ impl State {
             Screen::Versions(_) => KeyContext::Versions,
             // A run view moves and toggles its curve as the detail's Metrics tab does.
             Screen::Detail(_) | Screen::Run(_) => KeyContext::Detail,
+            // A list of models: Enter opens the selected model's versions.
+            Screen::Velocity(_) => KeyContext::Models,
         }
     }
 

@@ -121,6 +121,16 @@ impl Tasks {
                 let result = result.map(Box::new).map_err(|e| e.to_string());
                 Action::RunLoaded { request, result }
             }),
+            Effect::LoadVelocity {
+                request,
+                thresholds,
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .velocity(&thresholds)
+                    .await
+                    .map_err(|e| e.to_string());
+                Action::VelocityLoaded { request, result }
+            }),
             Effect::LoadLineage {
                 request,
                 model,

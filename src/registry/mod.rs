@@ -7,6 +7,7 @@ mod gate;
 mod lineage;
 mod models;
 mod monitoring;
+mod velocity;
 mod versions;
 
 pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};

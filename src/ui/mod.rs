@@ -17,6 +17,7 @@ mod status_line;
 pub mod table;
 pub mod theme;
 mod too_small;
+mod velocity;
 mod versions;
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Versions(v) => versions::draw(frame, body, state, v, theme),
         Screen::Detail(d) => detail::draw(frame, body, state, d, theme),
         Screen::Run(r) => run::draw(frame, body, state, r, theme),
+        Screen::Velocity(v) => velocity::draw(frame, body, state, v, theme),
     }
     status_line::draw(frame, status_row, state, theme);
     footer::draw(frame, footer_row, state, theme);

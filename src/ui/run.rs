@@ -80,11 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &RunScreen, theme: 
 fn draw_summary(frame: &mut Frame, area: Rect, run: &Run, theme: &Theme) {
     let info = &run.info;
     let mut spans = vec![
-        span(
-            info.status.as_deref().unwrap_or("-"),
-            12,
-            theme.accent(),
-        ),
+        span(info.status.as_deref().unwrap_or("-"), 12, theme.accent()),
         Span::styled(
             format!(" · started {}", date(info.start_time, true)),
             theme.muted(),

@@ -18,6 +18,7 @@ fn position(state: &State) -> Option<(usize, usize)> {
     let (selected, len) = match state.top() {
         Screen::Models(m) => (m.cursor.selected, m.visible.len()),
         Screen::Versions(v) => (v.cursor.selected, v.visible.len()),
+        Screen::Velocity(v) => (v.cursor.selected, v.rows().len()),
         Screen::Detail(_) | Screen::Run(_) => return None,
     };
     (len > 0).then_some((selected + 1, len))

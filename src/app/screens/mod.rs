@@ -4,6 +4,7 @@
 mod detail;
 mod models;
 mod run;
+mod velocity;
 mod versions;
 
 pub use detail::{
@@ -11,6 +12,7 @@ pub use detail::{
 };
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use run::{RunEntry, RunScreen};
+pub use velocity::VelocityScreen;
 pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
 
 // At most three screens exist at once (the breadcrumb), so their size does not matter.
@@ -22,6 +24,8 @@ pub enum Screen {
     Detail(DetailScreen),
     /// A run reached through the Lineage tab.
     Run(RunScreen),
+    /// `:velocity`: delivery figures per model.
+    Velocity(VelocityScreen),
 }
 
 impl Screen {
@@ -32,6 +36,7 @@ impl Screen {
             Screen::Versions(v) => v.model.clone(),
             Screen::Detail(d) => format!("version {}", d.version),
             Screen::Run(r) => r.crumb(),
+            Screen::Velocity(_) => "Velocity".to_string(),
         }
     }
 
@@ -46,6 +51,7 @@ impl Screen {
             }
             Screen::Detail(d) => d.is_loading(),
             Screen::Run(r) => r.is_loading(),
+            Screen::Velocity(v) => v.data.is_loading(),
         }
     }
 
@@ -54,7 +60,7 @@ impl Screen {
             Screen::Models(m) => &m.filter,
             Screen::Versions(v) => &v.filter,
             Screen::Detail(d) => &d.filter,
-            Screen::Run(_) => "",
+            Screen::Run(_) | Screen::Velocity(_) => "",
         }
     }
 }

@@ -54,7 +54,11 @@ impl RunScreen {
 
     /// The breadcrumb segment: the run's name once known, else its id's start.
     pub fn crumb(&self) -> String {
-        let name = self.data.data.as_ref().and_then(|r| r.info.run_name.clone());
+        let name = self
+            .data
+            .data
+            .as_ref()
+            .and_then(|r| r.info.run_name.clone());
         let short: String = self.run_id.chars().take(8).collect();
         format!("run {}", name.unwrap_or(short))
     }
@@ -173,6 +177,9 @@ mod tests {
         assert!(matches!(e[1], RunEntry::Metric(m) if m.key == "best_val_auc"));
         assert!(matches!(e[6], RunEntry::Tag(t) if t.key == "mlflow.user"));
         s.settle_on_entry(1, 10);
-        assert_eq!(s.selected_metric().map(|m| m.key.as_str()), Some("best_val_auc"));
+        assert_eq!(
+            s.selected_metric().map(|m| m.key.as_str()),
+            Some("best_val_auc")
+        );
     }
 }

@@ -106,6 +106,28 @@ pub(super) fn detail_loaded(
     }
 }
 
+pub(super) fn velocity_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<crate::governance::velocity::ModelVelocity>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(screen) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Velocity(v) if v.data.pending == Some(request) => Some(v),
+        _ => None,
+    }) else {
+        return;
+    };
+    screen.data.resolve(request, result);
+    let len = screen.rows().len();
+    screen.cursor.follow(len, rows);
+    let kept = screen.data.stale;
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure("computing velocity", &e, kept));
+    }
+}
+
 pub(super) fn run_loaded(
     state: &mut State,
     request: RequestId,
@@ -144,7 +166,7 @@ pub(super) fn history_loaded(
                 .as_mut()
                 .and_then(|c| c.histories.get_mut(&(run_id.to_string(), key.to_string()))),
             Screen::Run(r) if r.run_id == run_id => r.histories.get_mut(key),
-            Screen::Models(_) | Screen::Run(_) => None,
+            Screen::Models(_) | Screen::Run(_) | Screen::Velocity(_) => None,
         };
         if let Some(h) = slot {
             if h.resolve(request, result.clone()) {

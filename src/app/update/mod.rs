@@ -50,6 +50,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 d.resolve(request, result);
             }
         }
+        Action::VelocityLoaded { request, result } => data::velocity_loaded(state, request, result),
         Action::RunLoaded { request, result } => data::run_loaded(state, request, result),
         Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
         Action::ExportDone { result } => match result {

@@ -99,6 +99,10 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
             let len = r.entries().len();
             (&mut r.cursor, len, rows)
         }
+        Screen::Velocity(v) => {
+            let len = v.rows().len();
+            (&mut v.cursor, len, rows)
+        }
         Screen::Detail(d) => {
             let len = d.scroll_len();
             // The Overview scrolls (a one-row window makes the cursor the scroll position).
@@ -143,6 +147,10 @@ pub(super) fn refollow(state: &mut State) {
                 let len = r.entries().len();
                 r.cursor.follow(len, rows)
             }
+            Screen::Velocity(v) => {
+                let len = v.rows().len();
+                v.cursor.follow(len, rows)
+            }
             Screen::Detail(_) => {}
         }
     }
@@ -157,6 +165,11 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
         }
         Screen::Versions(v) if v.compare.is_some() => {}
         Screen::Run(_) => {}
+        Screen::Velocity(v) => {
+            if let Some(model) = v.selected().map(|m| m.model.clone()) {
+                fx.push(state.push_versions(&model, None));
+            }
+        }
         Screen::Versions(v) => {
             if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
                 let model = v.model.clone();
@@ -225,11 +238,16 @@ fn back(state: &mut State) {
 fn open_filter(state: &mut State) {
     let filterable = match state.top() {
         Screen::Detail(d) => d.tab.filterable(),
-        Screen::Run(_) => false,
+        Screen::Run(_) | Screen::Velocity(_) => false,
         _ => true,
     };
     if !filterable {
-        state.set_status(StatusLevel::Info, "nothing to filter here");
+        let what = if matches!(state.top(), Screen::Detail(_)) {
+            "nothing to filter on this tab"
+        } else {
+            "nothing to filter here"
+        };
+        state.set_status(StatusLevel::Info, what);
         return;
     }
     let text = state.top().filter().to_string();
@@ -265,6 +283,13 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::LoadVersions {
                 request,
                 model: v.model.clone(),
+            });
+        }
+        Screen::Velocity(v) => {
+            v.data.start(request);
+            fx.push(Effect::LoadVelocity {
+                request,
+                thresholds,
             });
         }
         Screen::Run(r) => {

@@ -816,11 +816,21 @@ fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
     use crate::evidence::lineage::NodeKind;
     let mut s = with_detail();
     let fx = update(&mut s, Action::SelectTab(5));
-    let Some(Effect::LoadLineage { request, .. }) = fx.iter().find(|e| matches!(e, Effect::LoadLineage { .. })).cloned() else {
+    let Some(Effect::LoadLineage { request, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadLineage { .. }))
+        .cloned()
+    else {
         panic!("{fx:?}")
     };
     let tree = lineage_with_parent(&s);
-    update(&mut s, Action::LineageLoaded { request, result: Ok(tree) });
+    update(
+        &mut s,
+        Action::LineageLoaded {
+            request,
+            result: Ok(tree),
+        },
+    );
     let row = {
         let Screen::Detail(d) = s.top() else { panic!() };
         crate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
@@ -839,13 +849,24 @@ fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
     assert_eq!(s.screens.len(), 4, "models, versions, detail, run");
     assert!(s.top().crumb().starts_with("run "), "{}", s.top().crumb());
 
-    let mut parent = fixtures::detail("credit-risk-scorer", 4).run.run().unwrap().clone();
+    let mut parent = fixtures::detail("credit-risk-scorer", 4)
+        .run
+        .run()
+        .unwrap()
+        .clone();
     parent.info.run_id = "parent0001".into();
     parent.info.run_name = Some("hpo-sweep".into());
-    let fx = update(&mut s, Action::RunLoaded { request, result: Ok(Box::new(parent)) });
+    let fx = update(
+        &mut s,
+        Action::RunLoaded {
+            request,
+            result: Ok(Box::new(parent)),
+        },
+    );
     assert_eq!(s.top().crumb(), "run hpo-sweep");
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadHistory { run_id, .. } if run_id == "parent0001")),
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadHistory { run_id, .. } if run_id == "parent0001")),
         "the first metric's curve is asked for: {fx:?}"
     );
     let fx = update(&mut s, Action::ToggleTimeAxis);
@@ -854,6 +875,8 @@ fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
     assert!(r.by_time);
 
     update(&mut s, Action::Back);
-    let Screen::Detail(d) = s.top() else { panic!("back on the detail") };
+    let Screen::Detail(d) = s.top() else {
+        panic!("back on the detail")
+    };
     assert_eq!(d.tab, DetailTab::Lineage);
 }

@@ -120,7 +120,10 @@ fn draw_summary(frame: &mut Frame, area: Rect, m: &Monitored, t: &WindowTable, t
         Some((_, LatestSource::Report(r))) => {
             spans.push(Span::styled(" · Evidently ", theme.muted()));
             spans.push(span(&r.path, 28, theme.base()));
-            spans.push(Span::styled(format!(" ({})", r.shape_label()), theme.muted()));
+            spans.push(Span::styled(
+                format!(" ({})", r.shape_label()),
+                theme.muted(),
+            ));
         }
         _ => spans.push(Span::styled(
             format!(

@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use crate::app::screens::{DetailScreen, MetricEntry};
 use crate::app::remote::Remote;
+use crate::app::screens::{DetailScreen, MetricEntry};
 use crate::app::State;
 use crate::mlflow::Metric;
 use crate::registry::VersionDetail;

@@ -148,6 +148,57 @@ fn evidence_tabs_on_a_monitored_version() {
     assert!(c.wait_exit());
 }
 
+/// Lineage of the seeded version whose run has a parent: Enter on the parent run opens the run
+/// view with its metrics; Esc returns to the Lineage tab.
+#[test]
+fn enter_on_a_parent_run_in_lineage_opens_its_metrics() {
+    let manifest = manifest();
+    let chain = &manifest["run_chains"][0];
+    let model = chain["model"].as_str().unwrap();
+    let version = chain["version"].as_str().unwrap();
+    let parent = chain["parent"].as_str().unwrap();
+    let mut c = start(&["open", model, version]);
+    c.wait_for(&["› Overview", "Stage"]);
+    c.send("5");
+    c.wait_for(&["› Lineage", "LINEAGE", "run hpo-sweep"]);
+    let selected = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains('▶'))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Down the tree to the parent run (the first "hpo-sweep" run below the version's run).
+    for _ in 0..30 {
+        let screen = c.screen();
+        let line = selected(&screen);
+        if line.contains("run hpo-sweep") {
+            break;
+        }
+        c.send("j");
+        c.wait_until("the selection to move", |s| selected(s) != line);
+    }
+    assert!(
+        selected(&c.screen()).contains("run hpo-sweep"),
+        "{}",
+        c.screen()
+    );
+    c.send("\r");
+    let screen = c.wait_for(&["› run hpo-sweep", "Metrics (", "best_val_auc", "Params ("]);
+    assert!(
+        screen.contains(&parent[..8]),
+        "the run id in the title: {screen}"
+    );
+    c.esc();
+    c.wait_until("the Lineage tab again", |s| {
+        s.contains("› Lineage") && !s.contains("› run ")
+    });
+    c.send("q");
+    c.send("q");
+    c.send("q");
+    assert!(c.wait_exit());
+}
+
 #[test]
 fn open_starts_on_a_model_or_a_version_with_awkward_names() {
     let mut c = start(&["open", "O'Brien churn", "1"]);

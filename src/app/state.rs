@@ -203,10 +203,9 @@ impl State {
         match self.top() {
             Screen::Models(_) => KeyContext::Models,
             Screen::Versions(_) => KeyContext::Versions,
-            // A run view moves and toggles its curve as the detail's Metrics tab does.
-            Screen::Detail(_) | Screen::Run(_) => KeyContext::Detail,
-            // A list of models: Enter opens the selected model's versions.
-            Screen::Velocity(_) => KeyContext::Models,
+            Screen::Detail(_) => KeyContext::Detail,
+            Screen::Run(_) => KeyContext::Run,
+            Screen::Velocity(_) => KeyContext::Velocity,
         }
     }
 

@@ -54,6 +54,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::plain(KeyCode::Left), PrevTab),
         (Detail, Key::char('t'), ToggleTimeAxis),
         (Detail, Key::char(' '), ToggleFold),
+        (Run, Key::char('t'), ToggleTimeAxis),
     ]);
     b
 }

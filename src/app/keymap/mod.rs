@@ -30,14 +30,20 @@ pub enum KeyContext {
     Models,
     Versions,
     Detail,
+    /// A run opened from the Lineage tab.
+    Run,
+    /// `:velocity`.
+    Velocity,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 4] = [
+    pub const ALL: [KeyContext; 6] = [
         KeyContext::Global,
         KeyContext::Models,
         KeyContext::Versions,
         KeyContext::Detail,
+        KeyContext::Run,
+        KeyContext::Velocity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +52,8 @@ impl KeyContext {
             KeyContext::Models => "models",
             KeyContext::Versions => "versions",
             KeyContext::Detail => "detail",
+            KeyContext::Run => "run",
+            KeyContext::Velocity => "velocity",
         }
     }
 
@@ -55,6 +63,8 @@ impl KeyContext {
             KeyContext::Models => "Models",
             KeyContext::Versions => "Versions",
             KeyContext::Detail => "Version detail",
+            KeyContext::Run => "Run",
+            KeyContext::Velocity => "Velocity",
         }
     }
 }
@@ -124,7 +134,7 @@ impl KeyMap {
                     let Some(context) = KeyContext::ALL.iter().copied().find(|c| c.name() == name)
                     else {
                         warnings.push(format!(
-                            "[keys.{name}]: unknown view; use global, models, versions or detail"
+                            "[keys.{name}]: unknown view; use global, models, versions, detail, run or velocity"
                         ));
                         continue;
                     };

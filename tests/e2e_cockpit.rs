@@ -223,7 +223,7 @@ fn drift_tab_shows_an_evidently_only_monitoring_run() {
     c.send("4");
     let screen = c.wait_for(&[
         "› Drift",
-        "Evidently evidently/data_drift",
+        "Evidently 0.7 report evidently/data_drift",
         "FEATURE",
         "income",
     ]);

@@ -769,7 +769,7 @@ fn drift_tab_from_an_evidently_report() {
     answer_monitoring(&mut s, Ok(Some(std::sync::Arc::new(monitored))));
     let screen = snapshot("detail_drift_evidently_80x24", &s);
     assert!(
-        screen.contains("Evidently evidently/data_drift.json"),
+        screen.contains("Evidently 0.4-0.6 report evidently/data_drift"),
         "{screen}"
     );
     let income = screen
@@ -777,7 +777,16 @@ fn drift_tab_from_an_evidently_report() {
         .find(|l| l.contains("income"))
         .expect("income row");
     assert!(income.contains("● yes"), "{screen}");
-    assert!(screen.contains("no drift over time"), "{screen}");
+    // One window: instead of drift over time, the report's own distributions.
+    assert!(
+        screen.contains("income Evidently: reference vs current"),
+        "{screen}"
+    );
+    // A categorical column: paired bars per category.
+    update(&mut s, Action::MoveDown);
+    update(&mut s, Action::MoveDown);
+    let screen = snapshot("detail_drift_evidently_categorical_80x24", &s);
+    assert!(screen.contains("region ■ reference ■ current"), "{screen}");
 }
 
 #[test]

@@ -2,12 +2,14 @@
 //! tab: the `drift.*` metric histories, and the Evidently reports among its JSON artifacts. A run
 //! that logged only a report still has a latest window to show.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::history::DriftHistory;
 use super::statistic::DriftThresholds;
 use super::table::WindowTable;
-use crate::evidence::evidently::{parse_report, ReportShape};
+use crate::evidence::evidently::{parse_report, ColumnDistributions, ReportShape};
 
 /// An Evidently report found among a run's artifacts, read into a window table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -16,6 +18,10 @@ pub struct ReadReport {
     pub shape: ReportShape,
     pub evidently_version: Option<String>,
     pub table: WindowTable,
+    /// Reference and current distributions per column (0.4-0.6 reports); the JSON output
+    /// leaves them out (they are Evidently's own data, bulky and already in the artifact).
+    #[serde(skip)]
+    pub distributions: BTreeMap<String, ColumnDistributions>,
 }
 
 impl ReadReport {
@@ -43,6 +49,7 @@ pub fn read_reports(
                 shape: report.shape,
                 evidently_version: report.evidently_version,
                 table: report.table,
+                distributions: report.distributions,
             })
         })
         .collect()
@@ -101,6 +108,8 @@ mod tests {
         let (table, source) = latest_table(&history, &reports).expect("a latest window");
         assert!(matches!(source, LatestSource::Report(r) if r.path == "evidently/data_drift.json"));
         assert!(table.feature("income").is_some_and(|f| f.drifted()));
+        let income = &reports[0].distributions["income"];
+        assert!(income.reference.is_some() && income.current.is_some());
     }
 
     #[test]

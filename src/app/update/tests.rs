@@ -880,3 +880,90 @@ fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
     };
     assert_eq!(d.tab, DetailTab::Lineage);
 }
+
+#[test]
+fn velocity_command_loads_figures_and_enter_opens_the_model() {
+    let mut s = with_models(3);
+    update(&mut s, Action::Command);
+    for c in "velocity".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    let fx = update(&mut s, Action::PromptSubmit);
+    let Some(Effect::LoadVelocity { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(s.top().crumb(), "Velocity");
+    let figures = crate::governance::velocity::velocity(
+        &[],
+        &[],
+        &[crate::governance::velocity::DriftStart {
+            model: "churn-predictor".into(),
+            version: "2".into(),
+            at_ms: 0,
+        }],
+    );
+    update(
+        &mut s,
+        Action::VelocityLoaded {
+            request,
+            result: Ok(figures),
+        },
+    );
+    let fx = update(&mut s, Action::Open);
+    assert!(
+        matches!(fx.first(), Some(Effect::LoadVersions { model, .. }) if model == "churn-predictor"),
+        "{fx:?}"
+    );
+    update(&mut s, Action::Back);
+    assert_eq!(s.top().crumb(), "Velocity");
+    let fx = update(&mut s, Action::Refresh);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadVelocity { .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn model_drift_marks_are_asked_for_once_the_list_loads_and_again_on_refresh() {
+    let mut s = state();
+    let fx = s.start(StartAt::Models);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::LoadModelDriftMarks { .. })),
+        "not before the list: {fx:?}"
+    );
+    let Effect::LoadModels { request } = fx[0] else {
+        panic!()
+    };
+    let fx = update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(fixtures::models(3)),
+        },
+    );
+    let Some(Effect::LoadModelDriftMarks { request, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadModelDriftMarks { .. }))
+        .cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    let fx = update(&mut s, Action::MoveDown);
+    assert!(fx.is_empty(), "asked once: {fx:?}");
+    update(
+        &mut s,
+        Action::ModelDriftMarksLoaded {
+            request,
+            result: Ok([("churn-predictor".to_string(), true)].into()),
+        },
+    );
+    assert_eq!(s.models().drifted("churn-predictor"), Some(true));
+    assert_eq!(s.models().drifted("credit-risk-scorer"), None);
+    let fx = update(&mut s, Action::Refresh);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadModelDriftMarks { .. })),
+        "{fx:?}"
+    );
+}

@@ -24,7 +24,7 @@ pub struct VersionTimes {
     pub production_since_ms: Option<i64>,
 }
 
-/// A drift onset: a monitored version's drift first crossed its threshold (and stayed).
+/// Where a monitored version's drift first crossed its threshold: an incident's start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftStart {
     pub model: String,

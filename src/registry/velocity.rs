@@ -1,5 +1,5 @@
 //! What the `:velocity` view is computed from: every version's timestamps (one paged search),
-//! the audit trail, and the drift onsets of monitored versions (the newest monitoring run of
+//! the audit trail, and where drift first crossed its threshold (the newest monitoring run of
 //! each, a few requests per monitored version: monitored versions are few).
 
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -60,11 +60,7 @@ impl Registry {
                     return Ok::<_, MlflowError>(None);
                 };
                 let history = DriftHistory::from_metric_histories(&data.histories, thresholds);
-                let first = history
-                    .onsets()
-                    .iter()
-                    .map(|o| o.window.window_end_ms)
-                    .min();
+                let first = history.first_drifted_window().map(|w| w.window_end_ms);
                 Ok(first.map(|at_ms| DriftStart {
                     model,
                     version,

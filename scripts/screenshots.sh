@@ -149,6 +149,16 @@ shot drift
 keys 5
 wait_for "LINEAGE"
 shot lineage
+# Down the tree to the parent run (the sweep), Enter opens the run view, Esc comes back.
+for _ in $(seq 1 30); do
+    if screen | grep -F "▶" | grep -qF "run hpo-sweep"; then break; fi
+    keys j
+done
+keys Enter
+wait_for "Params ("
+shot run-view
+keys Escape
+wait_for "LINEAGE"
 keys Escape
 sleep 0.3
 keys Escape
@@ -160,4 +170,10 @@ wait_for "(Esc closes)"
 keys G
 sleep 1
 shot compare
+keys Escape
+keys :
+keys v e l o c i t y
+keys Enter
+wait_for "PER MONTH"
+shot velocity
 keys C-c

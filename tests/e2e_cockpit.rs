@@ -3,6 +3,9 @@
 
 #[path = "support/pty.rs"]
 mod pty;
+#[allow(dead_code)]
+#[path = "support/rest.rs"]
+mod rest;
 
 use pty::{alias_version, manifest, restored, signal, tracking_uri, Cockpit, Launch};
 
@@ -143,6 +146,94 @@ fn evidence_tabs_on_a_monitored_version() {
         marked.iter().any(|l| l.contains(&format!(" {version} "))),
         "{screen}"
     );
+    c.send("q");
+    c.send("q");
+    assert!(c.wait_exit());
+}
+
+/// Lineage of the seeded version whose run has a parent: Enter on the parent run opens the run
+/// view with its metrics; Esc returns to the Lineage tab.
+#[test]
+fn enter_on_a_parent_run_in_lineage_opens_its_metrics() {
+    let manifest = manifest();
+    let chain = &manifest["run_chains"][0];
+    let model = chain["model"].as_str().unwrap();
+    let version = chain["version"].as_str().unwrap();
+    let parent = chain["parent"].as_str().unwrap();
+    let mut c = start(&["open", model, version]);
+    c.wait_for(&["› Overview", "Stage"]);
+    c.send("5");
+    c.wait_for(&["› Lineage", "LINEAGE", "run hpo-sweep"]);
+    let selected = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains('▶'))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Down the tree to the parent run (the first "hpo-sweep" run below the version's run).
+    for _ in 0..30 {
+        let screen = c.screen();
+        let line = selected(&screen);
+        if line.contains("run hpo-sweep") {
+            break;
+        }
+        c.send("j");
+        c.wait_until("the selection to move", |s| selected(s) != line);
+    }
+    assert!(
+        selected(&c.screen()).contains("run hpo-sweep"),
+        "{}",
+        c.screen()
+    );
+    c.send("\r");
+    let screen = c.wait_for(&["› run hpo-sweep", "Metrics (", "best_val_auc", "Params ("]);
+    assert!(
+        screen.contains(&parent[..8]),
+        "the run id in the title: {screen}"
+    );
+    c.esc();
+    c.wait_until("the Lineage tab again", |s| {
+        s.contains("› Lineage") && !s.contains("› run ")
+    });
+    c.send("q");
+    c.send("q");
+    c.send("q");
+    assert!(c.wait_exit());
+}
+
+/// A monitoring run that logged only an Evidently report (made by the real `evidently` 0.7.23):
+/// the Drift tab shows the report's per-feature table, as `tollgate drift` reads it.
+#[test]
+fn drift_tab_shows_an_evidently_only_monitoring_run() {
+    let api = rest::Rest::new(&tracking_uri());
+    let experiment = api.experiment(&rest::unique("evidently-cockpit"));
+    let model = rest::unique("evidently-cockpit-model");
+    api.model_with_version(&model, &experiment);
+    let run_id = api.monitoring_run(&experiment, &model, "1");
+    let report = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/evidently/evidently_0_7_23_datadrift_500rows.json"),
+    )
+    .unwrap();
+    api.put_artifact(&experiment, &run_id, "evidently/data_drift.json", report);
+
+    let mut c = start(&["open", &model, "1"]);
+    c.wait_for(&["› Overview", "Stage"]);
+    c.send("4");
+    let screen = c.wait_for(&[
+        "› Drift",
+        "Evidently 0.7 report evidently/data_drift",
+        "FEATURE",
+        "income",
+    ]);
+    let income = screen
+        .lines()
+        .find(|l| l.contains("income"))
+        .unwrap_or_default();
+    assert!(income.contains("● yes"), "{screen}");
+    assert!(screen.contains("no drift over time"), "{screen}");
+    c.send("q");
     c.send("q");
     c.send("q");
     assert!(c.wait_exit());

@@ -66,3 +66,51 @@ fn monitoring_runs_are_found_for_awkward_names_too() {
             .all(|r| r.tag("monitoring.model_name") == Some(name.as_str())));
     }
 }
+
+/// The models list's drift markers come from one search across experiments: every seeded
+/// monitoring run is in it, and the seeded drifting model is marked.
+#[test]
+fn every_monitoring_run_comes_from_one_search() {
+    let live = live();
+    let (registry, client) = registry(&live.uri);
+    let runs = rt().block_on(registry.all_monitoring_runs()).unwrap();
+    // The experiments listing and the runs search (a page holds every seeded run).
+    assert!(client.request_count() <= 3, "{}", client.request_count());
+    let marks = tollgate::app::tasks::model_drift_marks(&runs, &Default::default());
+    for m in live.manifest["monitoring"].as_array().unwrap() {
+        let id = m["run_id"].as_str().unwrap();
+        assert!(runs.iter().any(|r| r.info.run_id == id), "{id}");
+        let model = m["model_name"].as_str().unwrap();
+        assert_eq!(
+            marks.get(model),
+            Some(&true),
+            "{model} drifts in its latest window"
+        );
+    }
+}
+
+/// `:velocity` on the seeded registry: versions found in Production count as promotions with
+/// a lead time, and the drifting monitored versions have an onset.
+#[test]
+fn velocity_of_the_seeded_registry() {
+    let live = live();
+    let (registry, _) = registry(&live.uri);
+    let figures = rt()
+        .block_on(registry.velocity(&Default::default()))
+        .unwrap();
+    let credit = figures
+        .iter()
+        .find(|v| v.model == "credit-risk-scorer")
+        .expect("credit-risk-scorer has a version in Production");
+    assert!(credit.promotions >= 1, "{credit:?}");
+    assert!(!credit.lead_times_ms.is_empty(), "{credit:?}");
+    assert!(credit.lead_times_ms.iter().all(|ms| *ms >= 0));
+    let monitored = live.manifest["monitoring"][0]["model_name"]
+        .as_str()
+        .unwrap();
+    let m = figures.iter().find(|v| v.model == monitored).unwrap();
+    assert!(
+        m.open_incidents + m.restore_times_ms.len() >= 1,
+        "the seeded drift is an incident: {m:?}"
+    );
+}

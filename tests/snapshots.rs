@@ -667,6 +667,7 @@ fn monitored() -> tollgate::app::screens::Monitored {
             &h,
             &Default::default(),
         ),
+        reports: Vec::new(),
         histograms: Some(
             tollgate::evidence::drift::Histograms::parse(histograms.to_string().as_bytes())
                 .map_err(|e| e.to_string()),
@@ -725,6 +726,81 @@ fn drift_tab() {
             "{screen}"
         );
     }
+}
+
+/// A monitoring run that logged only an Evidently report (made by the real `evidently` 0.4.40):
+/// the same per-feature table, named as the report's.
+#[test]
+fn drift_tab_from_an_evidently_report() {
+    let thresholds = tollgate::evidence::drift::DriftThresholds::default();
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/evidently/evidently_0_4_40_datadrift_5000rows.json"),
+    )
+    .unwrap();
+    let reports = tollgate::evidence::drift::read_reports(
+        &[("evidently/data_drift.json".to_string(), bytes)],
+        &thresholds,
+    );
+    let monitored = tollgate::app::screens::Monitored {
+        run_id: "monrun0002".into(),
+        run_name: Some("evidently-daily".into()),
+        runs: 1,
+        history: tollgate::evidence::drift::DriftHistory::from_metric_histories(
+            &Default::default(),
+            &thresholds,
+        ),
+        reports,
+        histograms: None,
+    };
+    let mut s = detail_state(Kind::Data, 4, 80, 24);
+    answer_monitoring(&mut s, Ok(Some(std::sync::Arc::new(monitored))));
+    let screen = snapshot("detail_drift_evidently_80x24", &s);
+    assert!(
+        screen.contains("Evidently 0.4-0.6 report evidently/data_drift"),
+        "{screen}"
+    );
+    let income = screen
+        .lines()
+        .find(|l| l.contains("income"))
+        .expect("income row");
+    assert!(income.contains("● yes"), "{screen}");
+    // One window: instead of drift over time, the report's own distributions.
+    assert!(
+        screen.contains("income Evidently: reference vs current"),
+        "{screen}"
+    );
+    // A categorical column: paired bars per category.
+    update(&mut s, Action::MoveDown);
+    update(&mut s, Action::MoveDown);
+    let screen = snapshot("detail_drift_evidently_categorical_80x24", &s);
+    assert!(screen.contains("region ■ reference ■ current"), "{screen}");
+}
+
+#[test]
+fn models_list_marks_models_with_drift() {
+    let mut s = models_state(Kind::Data, 80, 24);
+    let request = s.models().drift.as_ref().and_then(|d| d.pending);
+    let request = request.expect("drift marks asked for once the list loaded");
+    update(
+        &mut s,
+        Action::ModelDriftMarksLoaded {
+            request,
+            result: Ok([
+                ("credit-risk-scorer".to_string(), true),
+                ("churn-predictor".to_string(), false),
+            ]
+            .into()),
+        },
+    );
+    let screen = snapshot("models_drift_marks_80x24", &s);
+    assert!(screen.contains("● drifted"), "{screen}");
+    let marked: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.starts_with('│') && l.contains(" ● "))
+        .collect();
+    assert_eq!(marked.len(), 1, "{screen}");
+    assert!(marked[0].contains("credit-risk-scorer"), "{screen}");
 }
 
 #[test]
@@ -1051,4 +1127,216 @@ fn decision_dialogs_at_80x24() {
     );
     let screen = snapshot("dialog_approve_four_eyes_80x24", &s);
     assert!(screen.contains("four-eyes"), "{screen}");
+}
+
+/// Enter on the parent run in the Lineage tab: the run view with its metrics, the selected
+/// metric's curve, params and key tags.
+#[test]
+fn run_view_from_lineage() {
+    use std::collections::HashMap;
+    use tollgate::evidence::lineage::NodeKind;
+    let mut s = detail_state(Kind::Data, 5, 80, 24);
+    let d = fixtures::detail("credit-risk-scorer", 29);
+    let mut run = d.run.run().unwrap().clone();
+    run.data.tags.push(tollgate::mlflow::Tag {
+        key: "mlflow.parentRunId".into(),
+        value: "parent0001".into(),
+    });
+    let mut parent = fixtures::detail("credit-risk-scorer", 28)
+        .run
+        .run()
+        .unwrap()
+        .clone();
+    parent.info.run_id = "parent0001".into();
+    parent.info.run_name = Some("hpo-sweep-credit".into());
+    let runs: HashMap<String, tollgate::mlflow::Run> =
+        [("parent0001".to_string(), parent.clone())].into();
+    let experiments = HashMap::new();
+    let input = tollgate::evidence::lineage::LineageInput {
+        version: &d.version,
+        logged_model: None,
+        source_run: Some(&run),
+        runs: &runs,
+        experiments: &experiments,
+        dataset_users: &[],
+    };
+    let tree = std::sync::Arc::new(tollgate::evidence::lineage::build_lineage(&input));
+    let request = detail_screen(&s)
+        .lineage
+        .as_ref()
+        .and_then(|l| l.pending)
+        .unwrap();
+    update(
+        &mut s,
+        Action::LineageLoaded {
+            request,
+            result: Ok(tree),
+        },
+    );
+    let row = {
+        let d = detail_screen(&s);
+        tollgate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
+            .iter()
+            .position(|(_, l)| l.node.kind == NodeKind::ParentRun)
+            .expect("a parent run node")
+    };
+    for _ in 0..row {
+        update(&mut s, Action::MoveDown);
+    }
+    let fx = update(&mut s, Action::Open);
+    let Some(Effect::LoadRun { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Action::RunLoaded {
+            request,
+            result: Ok(Box::new(parent)),
+        },
+    );
+    for e in fx {
+        if let Effect::LoadHistory {
+            request,
+            run_id,
+            key,
+        } = e
+        {
+            let result = Ok((0..50)
+                .map(|i| tollgate::mlflow::Metric {
+                    key: key.clone(),
+                    value: 0.6 + 0.2 * (1.0 - (-(i as f64) / 10.0).exp()),
+                    timestamp: 1_790_000_000_000 + i * 1000,
+                    step: i,
+                })
+                .collect());
+            update(
+                &mut s,
+                Action::HistoryLoaded {
+                    request,
+                    run_id,
+                    key,
+                    result,
+                },
+            );
+        }
+    }
+    let screen = snapshot("run_view_80x24", &s);
+    assert!(screen.contains("run hpo-sweep-credit"), "{screen}");
+    assert!(screen.contains("Metrics ("), "{screen}");
+    assert!(screen.contains("50 points"), "{screen}");
+}
+
+/// `:velocity` with figures computed by the pure module from a small audit trail.
+#[test]
+fn velocity_view() {
+    use tollgate::governance::decision::{AuditEntry, Decision};
+    use tollgate::governance::velocity::{velocity, DriftStart, VersionTimes};
+    let day = 86_400_000i64;
+    let start = 1_767_225_600_000i64; // 2026-01-01
+    let at = |d: i64| chrono::DateTime::from_timestamp_millis(start + d * day).unwrap();
+    let entry = |model: &str, version: &str, target: &str, decision, d| {
+        (
+            model.to_string(),
+            AuditEntry {
+                target: target.parse().unwrap(),
+                decision,
+                version: version.to_string(),
+                at: at(d),
+            },
+        )
+    };
+    let versions: Vec<VersionTimes> = (1..=6)
+        .map(|v| VersionTimes {
+            model: "credit-risk-scorer".into(),
+            version: v.to_string(),
+            created_ms: start + (v - 1) * 30 * day,
+            production_since_ms: None,
+        })
+        .chain((1..=2).map(|v| VersionTimes {
+            model: "churn-predictor".into(),
+            version: v.to_string(),
+            created_ms: start + v * 50 * day,
+            production_since_ms: (v == 2).then_some(start + 130 * day),
+        }))
+        .collect();
+    let audit = vec![
+        entry(
+            "credit-risk-scorer",
+            "1",
+            "Production",
+            Decision::Approved,
+            2,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "2",
+            "Production",
+            Decision::Approved,
+            33,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "3",
+            "Production",
+            Decision::Rejected,
+            64,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "4",
+            "@champion",
+            Decision::Approved,
+            95,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "2",
+            "Production",
+            Decision::RolledBack,
+            100,
+        ),
+        entry(
+            "credit-risk-scorer",
+            "5",
+            "@champion",
+            Decision::Approved,
+            126,
+        ),
+        entry("fraud-detector", "3", "Production", Decision::Rejected, 40),
+    ];
+    let drift = [DriftStart {
+        model: "credit-risk-scorer".into(),
+        version: "4".into(),
+        at_ms: start + 97 * day,
+    }];
+    let figures = velocity(&versions, &audit, &drift);
+
+    let mut s = models_state(Kind::Data, 80, 24);
+    update(&mut s, Action::Command);
+    for c in "velocity".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    let fx = update(&mut s, Action::PromptSubmit);
+    let Some(Effect::LoadVelocity { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let screen = snapshot("velocity_loading_80x24", &s);
+    assert!(screen.contains("Velocity"), "{screen}");
+    update(
+        &mut s,
+        Action::VelocityLoaded {
+            request,
+            result: Ok(figures),
+        },
+    );
+    update(&mut s, Action::MoveDown);
+    let screen = snapshot("velocity_80x24", &s);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("credit-risk-scorer"))
+        .expect("a row per model");
+    assert!(row.contains("33% 2/6"), "change failure rate: {row}");
+    assert!(row.contains("4.0 d"), "median lead time: {row}");
+    assert!(row.contains("3.0 d"), "time to restore: {row}");
+    assert!(screen.contains("promotions per month"), "{screen}");
 }

@@ -231,7 +231,7 @@ fn models_list_marks_models_with_pending_requests() {
     let mut s = inbox(fixtures::pending_requests());
     update(&mut s, Action::Back);
     let text = snapshot("models_pending_80x24", &s);
-    assert!(text.contains("● 3 pending"), "{text}");
+    assert!(text.contains("◆ 3 pending"), "{text}");
 }
 
 #[test]

@@ -123,6 +123,24 @@ pub enum Action {
         request: RequestId,
         result: Result<std::collections::BTreeMap<String, bool>, String>,
     },
+    /// Drift markers of the models list (model -> a monitored version's latest window drifted).
+    #[serde(skip)]
+    ModelDriftMarksLoaded {
+        request: RequestId,
+        result: Result<std::collections::BTreeMap<String, bool>, String>,
+    },
+    /// A run opened from the Lineage tab.
+    #[serde(skip)]
+    RunLoaded {
+        request: RequestId,
+        result: Result<Box<crate::mlflow::Run>, String>,
+    },
+    /// Every model's delivery figures (`:velocity`).
+    #[serde(skip)]
+    VelocityLoaded {
+        request: RequestId,
+        result: Result<Vec<crate::governance::velocity::ModelVelocity>, String>,
+    },
     /// The evidence pack was written (to this folder, this many files) or failed.
     #[serde(skip)]
     ExportDone {
@@ -245,7 +263,7 @@ impl Action {
             Action::ForceQuit => "quit from anywhere",
             Action::Help => "this help",
             Action::Filter => "filter the list",
-            Action::Command => "command line: :models :model :inbox :profile :theme",
+            Action::Command => "command line (:inbox :velocity :model :theme …)",
             Action::Refresh => "refresh (retry after an error)",
             Action::CycleSort => "sort by the next column",
             Action::ReverseSort => "reverse the sort order",

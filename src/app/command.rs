@@ -5,6 +5,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("models", "the list of every model"),
     ("model", "one model's versions: model NAME"),
     ("inbox", "every pending promotion request"),
+    (
+        "velocity",
+        "lead time, promotions, failure rate, time to restore per model",
+    ),
     ("profile", "switch server: profile NAME"),
     ("theme", "switch theme: theme NAME"),
     ("quit", "leave tollgate"),
@@ -15,6 +19,7 @@ pub enum Command {
     Models,
     Model(String),
     Inbox,
+    Velocity,
     Profile(String),
     Theme(String),
     Quit,
@@ -41,14 +46,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "models" | "m" => Ok(Command::Models),
         "model" => needs_arg("name", Command::Model),
         "inbox" | "i" => Ok(Command::Inbox),
+        "velocity" | "vel" => Ok(Command::Velocity),
         "profile" | "ctx" => needs_arg("profile", Command::Profile),
         "theme" => needs_arg("theme", Command::Theme),
         "quit" | "q" | "q!" | "exit" => Ok(Command::Quit),
         "" => Err(
-            "type a command: models, model NAME, inbox, profile NAME, theme NAME, quit".into(),
+            "type a command: models, model NAME, inbox, velocity, profile NAME, theme NAME, quit".into(),
         ),
         other => Err(format!(
-            "unknown command :{other}; try models, model NAME, inbox, profile NAME, theme NAME, quit"
+            "unknown command :{other}; try models, model NAME, inbox, velocity, profile NAME, theme NAME, quit"
         )),
     }
 }
@@ -120,6 +126,7 @@ mod tests {
         assert_eq!(parse("theme light"), Ok(Command::Theme("light".into())));
         assert_eq!(parse("q"), Ok(Command::Quit));
         assert_eq!(parse("inbox"), Ok(Command::Inbox));
+        assert_eq!(parse("velocity"), Ok(Command::Velocity));
         assert!(parse("model").unwrap_err().contains("needs a name"));
         assert!(parse("fly").unwrap_err().contains("unknown command :fly"));
     }

@@ -41,11 +41,27 @@ pub enum Effect {
         model: String,
         thresholds: crate::evidence::drift::DriftThresholds,
     },
+    /// Whether each monitored model has a version whose latest window drifted (one paged search
+    /// of monitoring runs across experiments).
+    LoadModelDriftMarks {
+        request: RequestId,
+        thresholds: crate::evidence::drift::DriftThresholds,
+    },
     /// A version's lineage tree.
     LoadLineage {
         request: RequestId,
         model: String,
         version: String,
+    },
+    /// One run in full (the run view opened from the Lineage tab).
+    LoadRun {
+        request: RequestId,
+        run_id: String,
+    },
+    /// Every model's delivery figures (`:velocity`).
+    LoadVelocity {
+        request: RequestId,
+        thresholds: crate::evidence::drift::DriftThresholds,
     },
     /// Write a version's evidence pack into `dir`.
     Export {

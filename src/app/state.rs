@@ -173,6 +173,20 @@ impl State {
         Effect::LoadInbox { request }
     }
 
+    pub(crate) fn push_run(&mut self, run_id: &str, label: &str) -> Effect {
+        let request = self.new_request();
+        self.screens
+            .push(Screen::Run(super::screens::RunScreen::new(
+                run_id,
+                label,
+                Remote::loading(request),
+            )));
+        Effect::LoadRun {
+            request,
+            run_id: run_id.to_string(),
+        }
+    }
+
     pub fn top(&self) -> &Screen {
         self.screens
             .last()
@@ -205,6 +219,8 @@ impl State {
             Screen::Versions(_) => KeyContext::Versions,
             Screen::Detail(_) => KeyContext::Detail,
             Screen::Inbox(_) => KeyContext::Inbox,
+            Screen::Run(_) => KeyContext::Run,
+            Screen::Velocity(_) => KeyContext::Velocity,
         }
     }
 
@@ -230,7 +246,7 @@ impl State {
     /// Rows a list shows at the current size.
     pub fn list_rows(&self) -> usize {
         let chrome = match self.top() {
-            Screen::Detail(_) => DETAIL_CHROME_ROWS,
+            Screen::Detail(_) | Screen::Run(_) => DETAIL_CHROME_ROWS,
             _ => LIST_CHROME_ROWS,
         };
         self.viewport.height.saturating_sub(chrome).max(1) as usize

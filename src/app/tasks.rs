@@ -105,6 +105,32 @@ impl Tasks {
                     .map_err(|e| e.to_string());
                 Action::DriftMarksLoaded { request, result }
             }),
+            Effect::LoadModelDriftMarks {
+                request,
+                thresholds,
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .all_monitoring_runs()
+                    .await
+                    .map(|runs| model_drift_marks(&runs, &thresholds))
+                    .map_err(|e| e.to_string());
+                Action::ModelDriftMarksLoaded { request, result }
+            }),
+            Effect::LoadRun { request, run_id } => spawn_request(tx, async move {
+                let result = registry.client().get_run(&run_id).await;
+                let result = result.map(Box::new).map_err(|e| e.to_string());
+                Action::RunLoaded { request, result }
+            }),
+            Effect::LoadVelocity {
+                request,
+                thresholds,
+            } => spawn_request(tx, async move {
+                let result = registry
+                    .velocity(&thresholds)
+                    .await
+                    .map_err(|e| e.to_string());
+                Action::VelocityLoaded { request, result }
+            }),
             Effect::LoadLineage {
                 request,
                 model,
@@ -323,6 +349,7 @@ fn monitored(
             &data.histories,
             thresholds,
         ),
+        reports: crate::evidence::drift::read_reports(&data.json_artifacts, thresholds),
         histograms: data.histograms.as_deref().map(|bytes| {
             crate::evidence::drift::Histograms::parse(bytes).map_err(|e| e.to_string())
         }),
@@ -346,9 +373,30 @@ pub fn drift_marks(
     marks
 }
 
+/// Model -> whether any of its monitored versions drifted in its newest run's latest values.
+pub fn model_drift_marks(
+    runs: &[crate::mlflow::Run],
+    thresholds: &crate::evidence::drift::DriftThresholds,
+) -> std::collections::BTreeMap<String, bool> {
+    let mut by_model: std::collections::BTreeMap<&str, Vec<crate::mlflow::Run>> =
+        std::collections::BTreeMap::new();
+    for run in runs {
+        if let Some(model) = run.tag("monitoring.model_name") {
+            by_model.entry(model).or_default().push(run.clone());
+        }
+    }
+    by_model
+        .into_iter()
+        .map(|(model, runs)| {
+            let drifted = drift_marks(&runs, thresholds).values().any(|d| *d);
+            (model.to_string(), drifted)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::drift_marks;
+    use super::{drift_marks, model_drift_marks};
     use crate::mlflow::{Metric, Run, Tag};
 
     fn run(version: &str, metrics: &[(&str, f64)]) -> Run {
@@ -389,5 +437,28 @@ mod tests {
         assert_eq!(marks.get("3"), Some(&true), "the dataset share");
         assert_eq!(marks.get("2"), Some(&false));
         assert_eq!(marks.get("1"), None, "not monitored");
+    }
+
+    fn of_model(model: &str, mut r: Run) -> Run {
+        r.data.tags.push(Tag {
+            key: "monitoring.model_name".into(),
+            value: model.into(),
+        });
+        r
+    }
+
+    #[test]
+    fn a_model_is_marked_when_any_versions_newest_run_drifted() {
+        let runs = [
+            of_model("a", run("2", &[("drift.income.psi", 0.01)])),
+            of_model("a", run("1", &[("drift.income.psi", 0.6)])),
+            of_model("b", run("7", &[("drift.age.psi", 0.01)])),
+            // An older run of b v7 drifted, but the newest one decides.
+            of_model("b", run("7", &[("drift.age.psi", 0.9)])),
+        ];
+        let marks = model_drift_marks(&runs, &Default::default());
+        assert_eq!(marks.get("a"), Some(&true), "version 1 still drifts");
+        assert_eq!(marks.get("b"), Some(&false));
+        assert_eq!(marks.get("c"), None, "not monitored");
     }
 }

@@ -5,8 +5,10 @@ use serde::Serialize;
 
 use super::output::{self, Table};
 use super::CliError;
-use crate::evidence::drift::{DriftHistory, DriftOnset, DriftThresholds, Statistic, WindowTable};
-use crate::evidence::evidently::{parse_report, ReportShape};
+use crate::evidence::drift::{
+    latest_table, read_reports, DriftHistory, DriftOnset, DriftThresholds, ReadReport, Statistic,
+    WindowTable,
+};
 use crate::registry::Registry;
 
 /// Statistics shown as table columns, in the convention's order.
@@ -31,15 +33,7 @@ struct VersionDrift {
     perf_first: BTreeMap<String, f64>,
     history: DriftHistory,
     /// Evidently reports found among the run's artifacts, read into the same table shape.
-    evidently_reports: Vec<ReportJson>,
-}
-
-#[derive(Serialize)]
-struct ReportJson {
-    path: String,
-    shape: ReportShape,
-    evidently_version: Option<String>,
-    table: WindowTable,
+    evidently_reports: Vec<ReadReport>,
 }
 
 #[derive(Serialize)]
@@ -103,24 +97,9 @@ pub async fn run(
             continue;
         };
         let history = DriftHistory::from_metric_histories(&data.histories, &thresholds);
-        // Other JSON artifacts are reports only if they parse as one; the rest is ignored.
-        let evidently_reports: Vec<ReportJson> = data
-            .json_artifacts
-            .iter()
-            .filter_map(|(path, bytes)| {
-                let report = parse_report(bytes, &thresholds).ok()?;
-                Some(ReportJson {
-                    path: path.clone(),
-                    shape: report.shape,
-                    evidently_version: report.evidently_version,
-                    table: report.table,
-                })
-            })
-            .collect();
-        // A run that logged only an Evidently report still has a latest window to show.
-        let latest = history
-            .latest()
-            .or_else(|| evidently_reports.first().map(|r| r.table.clone()));
+        // The same reading as the cockpit's Drift tab: metrics first, else an Evidently report.
+        let evidently_reports = read_reports(&data.json_artifacts, &thresholds);
+        let latest = latest_table(&history, &evidently_reports).map(|(t, _)| t);
         let pick = |i: usize| -> BTreeMap<String, f64> {
             history
                 .perf
@@ -196,10 +175,7 @@ fn write_version(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "Evidently report {} ({}{}): {} features, {} drifted",
             crate::text::sanitize_line(&r.path),
-            match r.shape {
-                ReportShape::Legacy => "Report 0.4-0.6",
-                ReportShape::Snapshot => "snapshot 0.7",
-            },
+            r.shape_label(),
             r.evidently_version
                 .as_deref()
                 .map(|v| format!(", evidently {}", crate::text::sanitize_line(v)))

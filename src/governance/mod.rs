@@ -15,3 +15,4 @@ pub use gate::{
     VersionState,
 };
 pub mod decision;
+pub mod velocity;

@@ -9,6 +9,7 @@ mod inbox;
 mod lineage;
 mod models;
 mod monitoring;
+mod velocity;
 mod versions;
 
 pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};

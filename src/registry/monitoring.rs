@@ -60,6 +60,21 @@ impl Registry {
         self.client.search_runs(&search).await
     }
 
+    /// Every monitoring run of every model, newest first: one paged search across experiments,
+    /// for the models list's drift markers (never a request per model).
+    pub async fn all_monitoring_runs(&self) -> Result<Vec<Run>, MlflowError> {
+        let search = RunSearch {
+            experiment_ids: self.experiment_ids().await?,
+            filter: Some("tags.`monitoring.model_name` != ''".into()),
+            order_by: vec!["attributes.start_time DESC".into()],
+            ..RunSearch::default()
+        };
+        if search.experiment_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.client.search_runs(&search).await
+    }
+
     async fn monitoring_runs_unfiltered(
         &self,
         model: &str,

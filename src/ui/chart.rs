@@ -33,6 +33,8 @@ pub enum XAxis {
     Step,
     /// Milliseconds since the epoch, labelled as dates.
     Time,
+    /// A feature's values (a distribution's bins), labelled as numbers.
+    Value,
 }
 
 pub struct LineChart<'a> {
@@ -49,6 +51,7 @@ fn x_label(x: f64, axis: XAxis) -> String {
     match axis {
         XAxis::Step => format!("{}", x.round() as i64),
         XAxis::Time => super::format::date(Some(x as i64), false),
+        XAxis::Value => super::format::metric(x),
     }
 }
 

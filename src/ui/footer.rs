@@ -41,6 +41,18 @@ fn hints(context: KeyContext) -> &'static [(Action, &'static str)] {
             (Action::Refresh, "refresh"),
             (Action::Command, "command"),
         ],
+        KeyContext::Run => &[
+            (Action::ToggleTimeAxis, "step/time"),
+            (Action::Back, "back"),
+            (Action::Refresh, "refresh"),
+            (Action::Command, "command"),
+        ],
+        KeyContext::Velocity => &[
+            (Action::Open, "open model"),
+            (Action::Back, "back"),
+            (Action::Refresh, "refresh"),
+            (Action::Command, "command"),
+        ],
     }
 }
 

@@ -5,7 +5,7 @@ mod breadcrumb;
 pub mod chart;
 mod compare;
 mod completion;
-mod detail;
+pub(crate) mod detail;
 mod dialog;
 mod footer;
 pub mod format;
@@ -14,10 +14,12 @@ mod help;
 mod inbox;
 mod models;
 mod panel;
+mod run;
 mod status_line;
 pub mod table;
 pub mod theme;
 mod too_small;
+mod velocity;
 mod versions;
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -55,6 +57,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Versions(v) => versions::draw(frame, body, state, v, theme),
         Screen::Detail(d) => detail::draw(frame, body, state, d, theme),
         Screen::Inbox(i) => inbox::draw(frame, body, state, i, theme),
+        Screen::Run(r) => run::draw(frame, body, state, r, theme),
+        Screen::Velocity(v) => velocity::draw(frame, body, state, v, theme),
     }
     status_line::draw(frame, status_row, state, theme);
     footer::draw(frame, footer_row, state, theme);

@@ -1,5 +1,5 @@
 //! The models list: name, versions, stages and aliases in use, last update, description when
-//! there is room, and a one-column marker (●) on models with pending promotion requests.
+//! there is room, and a one-column marker (◆) on models with pending promotion requests.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -15,6 +15,10 @@ use crate::registry::ModelSummary;
 
 /// Inner width from which the list shows descriptions and full stage names.
 const WIDE: u16 = 120;
+/// A model with a monitored version whose latest window drifted (as on the versions list).
+const DRIFTED: &str = "●";
+/// A model with pending promotion requests (a different shape: it must read without colour).
+const PENDING: &str = "◆";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Models ", theme.title())];
@@ -39,12 +43,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             .map_or(0, |p| p.values().sum());
         if pending > 0 {
             title.push(Span::styled(
-                format!("● {pending} pending (:inbox) "),
+                format!("{PENDING} {pending} pending (:inbox) "),
                 theme.warn(),
             ));
         }
     }
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_style(theme.border(true))
         .title(block_title(
             title,
@@ -54,6 +58,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             theme,
         ))
         .title(sort_title(m, theme).right_aligned());
+    let any_drifted = m
+        .drift
+        .as_ref()
+        .and_then(|d| d.data.as_ref())
+        .is_some_and(|marks| marks.values().any(|d| *d));
+    if any_drifted {
+        block = block.title(
+            Line::from(vec![
+                Span::styled(format!(" {DRIFTED} "), theme.error()),
+                Span::styled("drifted ", theme.muted()),
+            ])
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -96,6 +114,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
                 Constraint::Min(16)
             },
         ),
+        // The drift marker, next to the name.
+        table::Column::new("", Constraint::Length(1)),
         table::Column::new("VERSIONS", Constraint::Length(8)).right(),
         table::Column::new("STAGES · ALIASES", Constraint::Length(stages_width)),
         table::Column::new("UPDATED", Constraint::Length(if wide { 16 } else { 10 })),
@@ -103,7 +123,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
     if wide {
         columns.push(table::Column::new("DESCRIPTION", Constraint::Fill(3)));
     }
-    // The pending-promotion marker: ● when a request waits on the model.
+    // The pending-promotion marker: ◆ when a request waits on the model.
     columns.push(table::Column::new("", Constraint::Length(1)));
 
     let scrollbar = scrollbar_area(area);
@@ -123,11 +143,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             };
             let mut cells = vec![
                 Line::from(span(&model.name, w[0] as usize, theme.base())),
+                match m.drifted(&model.name) {
+                    Some(true) => Line::from(Span::styled(DRIFTED, theme.error())),
+                    _ => Line::from(""),
+                },
                 Line::from(Span::styled(
                     model.version_count.map_or("?".into(), |n| n.to_string()),
                     theme.base(),
                 )),
-                stages_and_aliases(model, w[2] as usize, wide, theme),
+                stages_and_aliases(model, w[3] as usize, wide, theme),
                 Line::from(Span::styled(
                     date(model.last_updated_timestamp, wide),
                     theme.muted(),
@@ -137,10 +161,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
                 let description = model.description.as_deref().unwrap_or("");
                 // One line of it: the first, sanitized.
                 let first = description.lines().next().unwrap_or("");
-                cells.push(Line::from(span(first, w[4] as usize, theme.muted())));
+                cells.push(Line::from(span(first, w[5] as usize, theme.muted())));
             }
             let marker = if m.pending_count(&model.name) > 0 {
-                "●"
+                PENDING
             } else {
                 ""
             };

@@ -19,7 +19,8 @@ fn position(state: &State) -> Option<(usize, usize)> {
         Screen::Models(m) => (m.cursor.selected, m.visible.len()),
         Screen::Versions(v) => (v.cursor.selected, v.visible.len()),
         Screen::Inbox(i) => (i.cursor.selected, i.rows().len()),
-        Screen::Detail(_) => return None,
+        Screen::Velocity(v) => (v.cursor.selected, v.rows().len()),
+        Screen::Detail(_) | Screen::Run(_) => return None,
     };
     (len > 0).then_some((selected + 1, len))
 }

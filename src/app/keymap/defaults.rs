@@ -60,6 +60,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::char('t'), ToggleTimeAxis),
         (Detail, Key::char(' '), ToggleFold),
         (Detail, Key::char('T'), CycleGateTarget),
+        (Run, Key::char('t'), ToggleTimeAxis),
     ]);
     b
 }

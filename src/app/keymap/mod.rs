@@ -31,15 +31,21 @@ pub enum KeyContext {
     Versions,
     Detail,
     Inbox,
+    /// A run opened from the Lineage tab.
+    Run,
+    /// `:velocity`.
+    Velocity,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 5] = [
+    pub const ALL: [KeyContext; 7] = [
         KeyContext::Global,
         KeyContext::Models,
         KeyContext::Versions,
         KeyContext::Detail,
         KeyContext::Inbox,
+        KeyContext::Run,
+        KeyContext::Velocity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +55,8 @@ impl KeyContext {
             KeyContext::Versions => "versions",
             KeyContext::Detail => "detail",
             KeyContext::Inbox => "inbox",
+            KeyContext::Run => "run",
+            KeyContext::Velocity => "velocity",
         }
     }
 
@@ -59,6 +67,8 @@ impl KeyContext {
             KeyContext::Versions => "Versions",
             KeyContext::Detail => "Version detail",
             KeyContext::Inbox => "Inbox",
+            KeyContext::Run => "Run",
+            KeyContext::Velocity => "Velocity",
         }
     }
 }
@@ -130,7 +140,7 @@ impl KeyMap {
                     let Some(context) = KeyContext::ALL.iter().copied().find(|c| c.name() == name)
                     else {
                         warnings.push(format!(
-                            "[keys.{name}]: unknown view; use global, models, versions or detail"
+                            "[keys.{name}]: unknown view; use global, models, versions, detail, run or velocity"
                         ));
                         continue;
                     };

@@ -19,6 +19,9 @@ pub struct Monitored {
     /// How many monitoring runs the version has (the newest is shown).
     pub runs: usize,
     pub history: DriftHistory,
+    /// Evidently reports among the run's JSON artifacts (the latest window when the run logged
+    /// no drift metrics).
+    pub reports: Vec<crate::evidence::drift::ReadReport>,
     /// The histogram artifact: absent, or parsed, or why it could not be.
     pub histograms: Option<Result<Histograms, String>>,
 }
@@ -329,7 +332,8 @@ impl DetailScreen {
 
     /// The latest drift window, drifted features first (triage starts at the top), then by name.
     pub fn drift_table(&self) -> Option<crate::evidence::drift::WindowTable> {
-        let mut t = self.monitored()?.history.latest()?;
+        let m = self.monitored()?;
+        let (mut t, _) = crate::evidence::drift::latest_table(&m.history, &m.reports)?;
         t.features.sort_by(|a, b| {
             b.drifted()
                 .cmp(&a.drifted())

@@ -5,6 +5,8 @@ mod detail;
 mod governance;
 mod inbox;
 mod models;
+mod run;
+mod velocity;
 mod versions;
 
 pub use detail::{
@@ -13,6 +15,8 @@ pub use detail::{
 pub use governance::{agreement, Agreement, AuditTrail};
 pub use inbox::InboxScreen;
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
+pub use run::{RunEntry, RunScreen};
+pub use velocity::VelocityScreen;
 pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
 
 // At most three screens exist at once (the breadcrumb), so their size does not matter.
@@ -23,6 +27,10 @@ pub enum Screen {
     Versions(VersionsScreen),
     Detail(DetailScreen),
     Inbox(InboxScreen),
+    /// A run reached through the Lineage tab.
+    Run(RunScreen),
+    /// `:velocity`: delivery figures per model.
+    Velocity(VelocityScreen),
 }
 
 impl Screen {
@@ -33,6 +41,8 @@ impl Screen {
             Screen::Versions(v) => v.model.clone(),
             Screen::Detail(d) => format!("version {}", d.version),
             Screen::Inbox(_) => "Inbox".to_string(),
+            Screen::Run(r) => r.crumb(),
+            Screen::Velocity(_) => "Velocity".to_string(),
         }
     }
 
@@ -47,6 +57,8 @@ impl Screen {
             }
             Screen::Detail(d) => d.is_loading(),
             Screen::Inbox(i) => i.data.is_loading(),
+            Screen::Run(r) => r.is_loading(),
+            Screen::Velocity(v) => v.data.is_loading(),
         }
     }
 
@@ -55,7 +67,7 @@ impl Screen {
             Screen::Models(m) => &m.filter,
             Screen::Versions(v) => &v.filter,
             Screen::Detail(d) => &d.filter,
-            Screen::Inbox(_) => "",
+            Screen::Inbox(_) | Screen::Run(_) | Screen::Velocity(_) => "",
         }
     }
 }

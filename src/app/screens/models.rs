@@ -92,6 +92,9 @@ pub struct ModelsScreen {
     pub cursor: ListCursor,
     /// Pending promotion requests per model name (the list's marker), asked for once.
     pub pending: Option<Remote<std::collections::BTreeMap<String, usize>>>,
+    /// Model -> whether a monitored version's latest window drifted; asked for once the list
+    /// has loaded (the list is usable before), kept until refresh.
+    pub drift: Option<Remote<std::collections::BTreeMap<String, bool>>>,
 }
 
 impl ModelsScreen {
@@ -126,6 +129,11 @@ impl ModelsScreen {
             .and_then(|p| p.data.as_ref())
             .and_then(|p| p.get(model).copied())
             .unwrap_or(0)
+    }
+
+    /// Whether the model has a monitored version that drifted (`None`: not monitored / unknown).
+    pub fn drifted(&self, model: &str) -> Option<bool> {
+        self.drift.as_ref()?.data.as_ref()?.get(model).copied()
     }
 
     pub fn is_search_active(&self) -> bool {

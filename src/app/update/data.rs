@@ -106,6 +106,51 @@ pub(super) fn detail_loaded(
     }
 }
 
+pub(super) fn velocity_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<crate::governance::velocity::ModelVelocity>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(screen) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Velocity(v) if v.data.pending == Some(request) => Some(v),
+        _ => None,
+    }) else {
+        return;
+    };
+    screen.data.resolve(request, result);
+    let len = screen.rows().len();
+    screen.cursor.follow(len, rows);
+    let kept = screen.data.stale;
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure("computing velocity", &e, kept));
+    }
+}
+
+pub(super) fn run_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Box<crate::mlflow::Run>, String>,
+) {
+    let rows = state.list_rows();
+    let error = result.as_ref().err().cloned();
+    let Some(screen) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Run(r) if r.data.pending == Some(request) => Some(r),
+        _ => None,
+    }) else {
+        return;
+    };
+    screen.data.resolve(request, result.map(|b| *b));
+    let len = screen.entries().len();
+    screen.cursor.follow(len, rows);
+    screen.settle_on_entry(1, rows);
+    let (what, kept) = (format!("loading run {}", screen.run_id), screen.data.stale);
+    if let Some(e) = error {
+        state.set_status(StatusLevel::Error, failure(&what, &e, kept));
+    }
+}
+
 pub(super) fn history_loaded(
     state: &mut State,
     request: RequestId,
@@ -120,7 +165,8 @@ pub(super) fn history_loaded(
                 .compare
                 .as_mut()
                 .and_then(|c| c.histories.get_mut(&(run_id.to_string(), key.to_string()))),
-            Screen::Models(_) | Screen::Inbox(_) => None,
+            Screen::Run(r) if r.run_id == run_id => r.histories.get_mut(key),
+            Screen::Models(_) | Screen::Inbox(_) | Screen::Run(_) | Screen::Velocity(_) => None,
         };
         if let Some(h) = slot {
             if h.resolve(request, result.clone()) {
@@ -195,6 +241,14 @@ pub(super) fn tab_data_loaded<T>(
 /// until refresh.
 pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
     ensure_compare_histories(state, fx);
+    if state.models().drift.is_none() && state.models().all.data.is_some() {
+        let request = state.new_request();
+        state.models_mut().drift = Some(Remote::loading(request));
+        fx.push(Effect::LoadModelDriftMarks {
+            request,
+            thresholds: state.settings.drift.clone(),
+        });
+    }
     if let Some(Screen::Versions(v)) = state.screens.last() {
         if v.drift.is_none() {
             let request = state.new_request();
@@ -209,6 +263,7 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
     }
+    ensure_run_history(state, fx);
     let Some(Screen::Detail(d)) = state.screens.last() else {
         return;
     };
@@ -257,6 +312,30 @@ pub(super) fn ensure_tab_data(state: &mut State, fx: &mut Vec<Effect>) {
             key,
         });
     }
+}
+
+/// The run view's selected metric: its history, once.
+fn ensure_run_history(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(Screen::Run(r)) = state.screens.last() else {
+        return;
+    };
+    let Some(key) = r
+        .selected_metric()
+        .map(|m| m.key.clone())
+        .filter(|k| !r.histories.contains_key(k))
+    else {
+        return;
+    };
+    let run_id = r.run_id.clone();
+    let request = state.new_request();
+    if let Some(Screen::Run(r)) = state.screens.last_mut() {
+        r.histories.insert(key.clone(), Remote::loading(request));
+    }
+    fx.push(Effect::LoadHistory {
+        request,
+        run_id,
+        key,
+    });
 }
 
 /// The compare view's selected metric: each compared run's history, once.

@@ -77,7 +77,7 @@ fn version_on_screen(state: &State) -> Option<(String, String, Option<String>)> 
                 Some(r.target.to_string()),
             )
         }),
-        Screen::Models(_) => None,
+        Screen::Models(_) | Screen::Run(_) | Screen::Velocity(_) => None,
     }
 }
 

@@ -48,6 +48,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::ModelDriftMarksLoaded { request, result } => {
+            // A hint, as on the versions list: a failure leaves the list unmarked.
+            if let Some(d) = state.models_mut().drift.as_mut() {
+                d.resolve(request, result);
+            }
+        }
+        Action::VelocityLoaded { request, result } => data::velocity_loaded(state, request, result),
+        Action::RunLoaded { request, result } => data::run_loaded(state, request, result),
         Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
         Action::ExportDone { result } => match result {
             Ok((dir, files)) => state.set_status(

@@ -69,13 +69,11 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::CycleGateTarget => super::governance::cycle_gate_target(state),
-        Action::ToggleTimeAxis => {
-            if let Screen::Detail(d) = state.top_mut() {
-                if d.tab == DetailTab::Metrics {
-                    d.by_time = !d.by_time;
-                }
-            }
-        }
+        Action::ToggleTimeAxis => match state.top_mut() {
+            Screen::Detail(d) if d.tab == DetailTab::Metrics => d.by_time = !d.by_time,
+            Screen::Run(r) => r.by_time = !r.by_time,
+            _ => {}
+        },
         _ => {}
     }
 }
@@ -102,6 +100,14 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
             let len = i.rows().len();
             (&mut i.cursor, len, rows)
         }
+        Screen::Run(r) => {
+            let len = r.entries().len();
+            (&mut r.cursor, len, rows)
+        }
+        Screen::Velocity(v) => {
+            let len = v.rows().len();
+            (&mut v.cursor, len, rows)
+        }
         Screen::Detail(d) => {
             let len = d.scroll_len();
             // The Overview scrolls (a one-row window makes the cursor the scroll position).
@@ -124,8 +130,10 @@ pub(super) fn move_cursor(state: &mut State, how: Move) {
         Move::First => cursor.first(),
         Move::Last => cursor.last(len, window),
     }
-    if let Screen::Detail(d) = state.top_mut() {
-        d.settle_on_entry(direction, rows);
+    match state.top_mut() {
+        Screen::Detail(d) => d.settle_on_entry(direction, rows),
+        Screen::Run(r) => r.settle_on_entry(direction, rows),
+        _ => {}
     }
 }
 
@@ -139,6 +147,14 @@ pub(super) fn refollow(state: &mut State) {
             Screen::Detail(d) if d.tab != DetailTab::Overview => {
                 let len = d.scroll_len();
                 d.cursor.follow(len, rows)
+            }
+            Screen::Run(r) => {
+                let len = r.entries().len();
+                r.cursor.follow(len, rows)
+            }
+            Screen::Velocity(v) => {
+                let len = v.rows().len();
+                v.cursor.follow(len, rows)
             }
             Screen::Detail(_) => {}
             Screen::Inbox(i) => {
@@ -157,6 +173,12 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
         Screen::Versions(v) if v.compare.is_some() => {}
+        Screen::Run(_) => {}
+        Screen::Velocity(v) => {
+            if let Some(model) = v.selected().map(|m| m.model.clone()) {
+                fx.push(state.push_versions(&model, None));
+            }
+        }
         Screen::Versions(v) => {
             if let Some(version) = v.selected().map(|r| r.version.version.clone()) {
                 let model = v.model.clone();
@@ -193,12 +215,10 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) {
                 Some(NodeRef::Run { run_id }) if own_run.as_deref() == Some(run_id.as_str()) => {
                     tab(state, Action::SelectTab(2));
                 }
-                Some(NodeRef::Run { run_id }) => state.set_status(
-                    StatusLevel::Info,
-                    format!(
-                        "run {run_id} is not this version's run; its metrics are not shown here"
-                    ),
-                ),
+                Some(NodeRef::Run { run_id }) => {
+                    let label = node.label.clone();
+                    fx.push(state.push_run(&run_id, &label));
+                }
                 Some(NodeRef::Experiment { experiment_id }) => {
                     state.set_status(StatusLevel::Info, format!("experiment {experiment_id}"))
                 }
@@ -237,15 +257,19 @@ fn back(state: &mut State) {
 }
 
 fn open_filter(state: &mut State) {
-    if matches!(state.top(), Screen::Inbox(_)) {
-        state.set_status(StatusLevel::Info, "nothing to filter in the inbox");
+    let filterable = match state.top() {
+        Screen::Detail(d) => d.tab.filterable(),
+        Screen::Inbox(_) | Screen::Run(_) | Screen::Velocity(_) => false,
+        _ => true,
+    };
+    if !filterable {
+        let what = if matches!(state.top(), Screen::Detail(_)) {
+            "nothing to filter on this tab"
+        } else {
+            "nothing to filter here"
+        };
+        state.set_status(StatusLevel::Info, what);
         return;
-    }
-    if let Screen::Detail(d) = state.top() {
-        if !d.tab.filterable() {
-            state.set_status(StatusLevel::Info, "nothing to filter on this tab");
-            return;
-        }
     }
     let text = state.top().filter().to_string();
     state.prompt = Some(Prompt::new(PromptKind::Filter, &text));
@@ -262,6 +286,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         Screen::Models(m) => {
             // The pending-request marker is read again too.
             m.pending = None;
+            m.drift = None;
             m.all.start(request);
             fx.push(Effect::LoadModels { request });
             if let Some(search) = m.search.as_mut() {
@@ -281,6 +306,21 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::LoadVersions {
                 request,
                 model: v.model.clone(),
+            });
+        }
+        Screen::Velocity(v) => {
+            v.data.start(request);
+            fx.push(Effect::LoadVelocity {
+                request,
+                thresholds,
+            });
+        }
+        Screen::Run(r) => {
+            r.histories.clear();
+            r.data.start(request);
+            fx.push(Effect::LoadRun {
+                request,
+                run_id: r.run_id.clone(),
             });
         }
         Screen::Detail(d) => {

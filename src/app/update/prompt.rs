@@ -77,6 +77,7 @@ pub(super) fn set_filter(state: &mut State, text: String) -> Option<Effect> {
             v.recompute(rows);
             None
         }
+        Screen::Run(_) | Screen::Velocity(_) => None,
         Screen::Detail(d) => {
             d.filter = text;
             let len = d.scroll_len();
@@ -189,6 +190,21 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             );
             state.switching_profile = Some(name.clone());
             fx.push(Effect::SwitchProfile { name });
+        }
+        Command::Velocity => {
+            // One level below the models list, like a model's versions.
+            state.screens.truncate(1);
+            let request = state.new_request();
+            state
+                .screens
+                .push(Screen::Velocity(super::super::screens::VelocityScreen {
+                    data: super::super::remote::Remote::loading(request),
+                    ..Default::default()
+                }));
+            fx.push(Effect::LoadVelocity {
+                request,
+                thresholds: state.settings.drift.clone(),
+            });
         }
         Command::Theme(name) => fx.push(Effect::SetTheme { name }),
         Command::Quit => state.quit = true,

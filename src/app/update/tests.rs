@@ -787,3 +787,186 @@ fn export_does_nothing_outside_a_version() {
     let fx = update(&mut s, Action::Export);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 }
+
+/// A lineage tree whose source run has a readable parent run.
+fn lineage_with_parent(s: &State) -> std::sync::Arc<crate::evidence::lineage::LineageNode> {
+    use std::collections::HashMap;
+    let Screen::Detail(d) = s.top() else { panic!() };
+    let detail = d.data.data.as_ref().unwrap();
+    let mut run = detail.run.run().unwrap().clone();
+    run.data.tags.push(crate::mlflow::Tag {
+        key: "mlflow.parentRunId".into(),
+        value: "parent0001".into(),
+    });
+    let mut parent = crate::mlflow::Run::default();
+    parent.info.run_id = "parent0001".into();
+    parent.info.run_name = Some("hpo-sweep".into());
+    let runs: HashMap<String, crate::mlflow::Run> = [("parent0001".to_string(), parent)].into();
+    let experiments = HashMap::new();
+    let input = crate::evidence::lineage::LineageInput {
+        version: &detail.version,
+        logged_model: None,
+        source_run: Some(&run),
+        runs: &runs,
+        experiments: &experiments,
+        dataset_users: &[],
+    };
+    std::sync::Arc::new(crate::evidence::lineage::build_lineage(&input))
+}
+
+#[test]
+fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
+    use crate::evidence::lineage::NodeKind;
+    let mut s = with_detail();
+    let fx = update(&mut s, Action::SelectTab(5));
+    let Some(Effect::LoadLineage { request, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadLineage { .. }))
+        .cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    let tree = lineage_with_parent(&s);
+    update(
+        &mut s,
+        Action::LineageLoaded {
+            request,
+            result: Ok(tree),
+        },
+    );
+    let row = {
+        let Screen::Detail(d) = s.top() else { panic!() };
+        crate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
+            .iter()
+            .position(|(_, l)| l.node.kind == NodeKind::ParentRun)
+            .expect("a parent run node")
+    };
+    for _ in 0..row {
+        update(&mut s, Action::MoveDown);
+    }
+    let fx = update(&mut s, Action::Open);
+    let Some(Effect::LoadRun { request, run_id }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(run_id, "parent0001");
+    assert_eq!(s.screens.len(), 4, "models, versions, detail, run");
+    assert!(s.top().crumb().starts_with("run "), "{}", s.top().crumb());
+
+    let mut parent = fixtures::detail("credit-risk-scorer", 4)
+        .run
+        .run()
+        .unwrap()
+        .clone();
+    parent.info.run_id = "parent0001".into();
+    parent.info.run_name = Some("hpo-sweep".into());
+    let fx = update(
+        &mut s,
+        Action::RunLoaded {
+            request,
+            result: Ok(Box::new(parent)),
+        },
+    );
+    assert_eq!(s.top().crumb(), "run hpo-sweep");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadHistory { run_id, .. } if run_id == "parent0001")),
+        "the first metric's curve is asked for: {fx:?}"
+    );
+    let fx = update(&mut s, Action::ToggleTimeAxis);
+    assert!(fx.is_empty());
+    let Screen::Run(r) = s.top() else { panic!() };
+    assert!(r.by_time);
+
+    update(&mut s, Action::Back);
+    let Screen::Detail(d) = s.top() else {
+        panic!("back on the detail")
+    };
+    assert_eq!(d.tab, DetailTab::Lineage);
+}
+
+#[test]
+fn velocity_command_loads_figures_and_enter_opens_the_model() {
+    let mut s = with_models(3);
+    update(&mut s, Action::Command);
+    for c in "velocity".chars() {
+        update(&mut s, Action::Edit(Edit::Insert(c)));
+    }
+    let fx = update(&mut s, Action::PromptSubmit);
+    let Some(Effect::LoadVelocity { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(s.top().crumb(), "Velocity");
+    let figures = crate::governance::velocity::velocity(
+        &[],
+        &[],
+        &[crate::governance::velocity::DriftStart {
+            model: "churn-predictor".into(),
+            version: "2".into(),
+            at_ms: 0,
+        }],
+    );
+    update(
+        &mut s,
+        Action::VelocityLoaded {
+            request,
+            result: Ok(figures),
+        },
+    );
+    let fx = update(&mut s, Action::Open);
+    assert!(
+        matches!(fx.first(), Some(Effect::LoadVersions { model, .. }) if model == "churn-predictor"),
+        "{fx:?}"
+    );
+    update(&mut s, Action::Back);
+    assert_eq!(s.top().crumb(), "Velocity");
+    let fx = update(&mut s, Action::Refresh);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadVelocity { .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn model_drift_marks_are_asked_for_once_the_list_loads_and_again_on_refresh() {
+    let mut s = state();
+    let fx = s.start(StartAt::Models);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::LoadModelDriftMarks { .. })),
+        "not before the list: {fx:?}"
+    );
+    let Effect::LoadModels { request } = fx[0] else {
+        panic!()
+    };
+    let fx = update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(fixtures::models(3)),
+        },
+    );
+    let Some(Effect::LoadModelDriftMarks { request, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadModelDriftMarks { .. }))
+        .cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    let fx = update(&mut s, Action::MoveDown);
+    assert!(fx.is_empty(), "asked once: {fx:?}");
+    update(
+        &mut s,
+        Action::ModelDriftMarksLoaded {
+            request,
+            result: Ok([("churn-predictor".to_string(), true)].into()),
+        },
+    );
+    assert_eq!(s.models().drifted("churn-predictor"), Some(true));
+    assert_eq!(s.models().drifted("credit-risk-scorer"), None);
+    let fx = update(&mut s, Action::Refresh);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadModelDriftMarks { .. })),
+        "{fx:?}"
+    );
+}

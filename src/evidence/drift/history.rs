@@ -261,6 +261,17 @@ impl DriftHistory {
         sustained_onset(feature, verdicts)
     }
 
+    /// The first window in which any feature was judged drifted, whether or not the drift lasted
+    /// (where an incident starts, for time to restore).
+    pub fn first_drifted_window(&self) -> Option<Window> {
+        self.features
+            .iter()
+            .flat_map(|f| f.windows.iter())
+            .filter(|(_, row)| row.drifted())
+            .map(|(w, _)| *w)
+            .min()
+    }
+
     /// Every feature drifting in the latest window with its onset, the longest-drifting first.
     pub fn onsets(&self) -> Vec<DriftOnset> {
         let mut onsets: Vec<DriftOnset> = self
@@ -413,6 +424,8 @@ mod tests {
         assert!(h.drifting_since("age").is_none());
         assert!(h.drifting_since("nope").is_none());
         assert_eq!(h.onsets().len(), 1);
+        // The first crossing came earlier than the streak that lasts.
+        assert_eq!(h.first_drifted_window().map(|w| w.step), Some(3));
     }
 
     #[test]

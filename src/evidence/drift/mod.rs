@@ -3,6 +3,7 @@
 
 mod histograms;
 mod history;
+mod reports;
 mod statistic;
 mod table;
 
@@ -13,5 +14,6 @@ pub use history::{
     day_of, feature_statistic, latest_values_drifted, DriftHistory, DriftOnset, FeatureSeries,
     SeriesPoint, Window, DRIFT_PREFIX, PERF_PREFIX, SHARE_KEY,
 };
+pub use reports::{latest_table, read_reports, LatestSource, ReadReport};
 pub use statistic::{Comparison, DriftThresholds, Statistic, Verdict};
 pub use table::{FeatureRow, WindowTable};

@@ -10,7 +10,10 @@ use ratatui::Frame;
 
 use crate::app::screens::{DetailScreen, Monitored};
 use crate::app::State;
-use crate::evidence::drift::{day_of, FeatureHistogram, FeatureRow, Statistic, WindowTable};
+use crate::evidence::drift::{
+    day_of, latest_table, FeatureHistogram, FeatureRow, LatestSource, Statistic, WindowTable,
+};
+use crate::evidence::evidently::SmallDistribution;
 use crate::ui::chart::{self, HLine, LineChart, Series, XAxis};
 use crate::ui::format::{clip, metric, span};
 use crate::ui::theme::Theme;
@@ -57,8 +60,8 @@ pub fn draw(
         panel::empty(
             frame,
             area,
-            "The monitoring run logged no drift metrics yet.",
-            "Log drift.<feature>.<statistic> (psi, ks_stat, p_value, ...) and drift.share per window.",
+            "The monitoring run logged no drift metrics and no Evidently report yet.",
+            "Log drift.<feature>.<statistic> (psi, ks_stat, p_value, ...) and drift.share per window, or an Evidently report as a JSON artifact.",
             theme,
         );
         return;
@@ -112,15 +115,29 @@ fn draw_summary(frame: &mut Frame, area: Rect, m: &Monitored, t: &WindowTable, t
             (area.width as usize).saturating_sub(62).max(12),
             theme.accent(),
         ),
-        Span::styled(
+    ];
+    match latest_table(&m.history, &m.reports) {
+        // No drift metrics: the table is an Evidently report's; say which.
+        Some((_, LatestSource::Report(r))) => {
+            let era = match r.shape {
+                crate::evidence::evidently::ReportShape::Legacy => "0.4-0.6",
+                crate::evidence::evidently::ReportShape::Snapshot => "0.7",
+            };
+            spans.push(Span::styled(
+                format!(" · Evidently {era} report "),
+                theme.muted(),
+            ));
+            spans.push(span(&r.path, 28, theme.base()));
+        }
+        _ => spans.push(Span::styled(
             format!(
                 " · {} windows to {}",
                 m.history.windows.len(),
                 t.window_end_ms.map(day_of).unwrap_or_else(|| "-".into())
             ),
             theme.muted(),
-        ),
-    ];
+        )),
+    }
     if let Some(share) = t.drift_share {
         spans.push(Span::styled(
             format!(" · share {:.2} ", share),
@@ -209,6 +226,27 @@ fn draw_over_time(
     row: &FeatureRow,
     theme: &Theme,
 ) {
+    if m.history.windows.is_empty() {
+        // An Evidently report is one window: no "over time", but its distributions, if any.
+        let distributions = m
+            .reports
+            .first()
+            .and_then(|r| r.distributions.get(&row.feature));
+        if let Some(d) = distributions {
+            if let (Some(reference), Some(current)) = (&d.reference, &d.current) {
+                draw_distributions(frame, area, state, &row.feature, reference, current, theme);
+                return;
+            }
+        }
+        panel::empty(
+            frame,
+            area,
+            "One window only (an Evidently report): no drift over time.",
+            "Log drift.<feature>.<statistic> per window to see the trend and the onset.",
+            theme,
+        );
+        return;
+    }
     let Some(stat) = deciding_stat(m, row) else {
         panel::empty(
             frame,
@@ -376,4 +414,92 @@ fn draw_bars(frame: &mut Frame, area: Rect, h: &FeatureHistogram, theme: &Theme)
         );
     }
     frame.render_widget(chart, area);
+}
+
+/// An Evidently report's reference and current distributions of one column: densities over each
+/// side's own bins as two curves (Evidently bins the two samples apart), or shares per category
+/// as paired bars.
+fn draw_distributions(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    feature: &str,
+    reference: &SmallDistribution,
+    current: &SmallDistribution,
+    theme: &Theme,
+) {
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", clip(feature, 24)), theme.title()),
+        Span::styled("Evidently: reference vs current ", theme.muted()),
+    ]);
+    if reference.edges.is_empty() {
+        let block = Block::bordered()
+            .border_style(theme.border(false))
+            .title(Line::from(vec![
+                Span::styled(format!(" {} ", clip(feature, 24)), theme.title()),
+                Span::styled("■ reference ", Style::default().fg(theme.chart(4))),
+                Span::styled("■ current ", Style::default().fg(theme.chart(5))),
+            ]));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let h = FeatureHistogram {
+            kind: "categorical".into(),
+            bin_edges: Vec::new(),
+            categories: reference.categories.clone(),
+            reference: reference.values.clone(),
+            windows: vec![crate::evidence::drift::HistogramWindow {
+                step: 0,
+                window_end_ms: None,
+                rows: None,
+                // Current counts in the reference's category order.
+                counts: reference
+                    .categories
+                    .iter()
+                    .map(|c| {
+                        current
+                            .categories
+                            .iter()
+                            .position(|x| x == c)
+                            .and_then(|i| current.values.get(i))
+                            .copied()
+                            .unwrap_or(0.0)
+                    })
+                    .collect(),
+            }],
+        };
+        draw_bars(frame, inner, &h, theme);
+        return;
+    }
+    let curve = |d: &SmallDistribution| -> Vec<(f64, f64)> {
+        d.edges
+            .windows(2)
+            .zip(&d.values)
+            .map(|(e, v)| ((e[0] + e[1]) / 2.0, *v))
+            .collect()
+    };
+    let series = [
+        Series {
+            name: "reference".into(),
+            points: curve(reference),
+            color: theme.chart(4),
+        },
+        Series {
+            name: "current".into(),
+            points: curve(current),
+            color: theme.chart(5),
+        },
+    ];
+    chart::draw(
+        frame,
+        area,
+        LineChart {
+            title,
+            series: &series,
+            hlines: &[],
+            x: XAxis::Value,
+            ascii: state.settings.ascii,
+            legend: true,
+        },
+        theme,
+    );
 }

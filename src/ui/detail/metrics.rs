@@ -5,8 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
+use crate::app::remote::Remote;
 use crate::app::screens::{DetailScreen, MetricEntry};
 use crate::app::State;
+use crate::mlflow::Metric;
 use crate::registry::VersionDetail;
 use crate::ui::chart::{self, LineChart, Series, XAxis};
 use crate::ui::format::{clip, date, metric, span};
@@ -51,11 +53,27 @@ pub fn draw(
 
 /// The selected metric's curve, or why there is none.
 fn draw_curve(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, theme: &Theme) {
-    let Some(m) = d.selected_metric() else {
+    let selected = d.selected_metric();
+    let history = selected.and_then(|m| d.histories.get(&m.key));
+    curve(frame, area, state, selected, history, d.by_time, theme);
+}
+
+/// A metric's curve from its history (by step or by time), or why there is none; the run view
+/// draws its curves with it too.
+pub(crate) fn curve(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    selected: Option<&Metric>,
+    history: Option<&Remote<Vec<Metric>>>,
+    by_time: bool,
+    theme: &Theme,
+) {
+    let Some(m) = selected else {
         panel::empty(frame, area, "Select a metric to see its curve.", "", theme);
         return;
     };
-    let Some(history) = d.histories.get(&m.key) else {
+    let Some(history) = history else {
         panel::loading(frame, area, "the metric's history", state.spinner, theme);
         return;
     };
@@ -78,11 +96,11 @@ fn draw_curve(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, th
         );
         return;
     }
-    let axis = if d.by_time { XAxis::Time } else { XAxis::Step };
+    let axis = if by_time { XAxis::Time } else { XAxis::Step };
     let mut xy: Vec<(f64, f64)> = points
         .iter()
         .map(|p| {
-            let x = if d.by_time { p.timestamp } else { p.step };
+            let x = if by_time { p.timestamp } else { p.step };
             (x as f64, p.value)
         })
         .collect();
@@ -96,7 +114,7 @@ fn draw_curve(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, th
             format!(
                 "{} points, by {} (t toggles) ",
                 points.len(),
-                if d.by_time { "time" } else { "step" }
+                if by_time { "time" } else { "step" }
             ),
             theme.muted(),
         ),

@@ -5,7 +5,7 @@ mod drift;
 mod fairness;
 mod gate;
 mod lineage;
-mod metrics;
+pub(crate) mod metrics;
 mod overview;
 mod placeholder;
 

@@ -1,0 +1,190 @@
+//! `:velocity`: per model, promotions (with a sparkline of promotions per month), median lead
+//! time from creation to Production / @champion, change failure rate and median time to
+//! restore; below, the selected model's promotions per month as bars.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block};
+use ratatui::Frame;
+
+use super::format::{clip, span};
+use super::theme::Theme;
+use super::{block_title, panel, scrollbar_area, table};
+use crate::app::screens::VelocityScreen;
+use crate::app::State;
+use crate::governance::velocity::{human_duration, ModelVelocity};
+
+/// Months shown in a row's sparkline (the most recent).
+const SPARK_MONTHS: usize = 12;
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VelocityScreen, theme: &Theme) {
+    let block = Block::bordered()
+        .border_style(theme.border(true))
+        .title(block_title(
+            vec![
+                Span::styled(" Velocity ", theme.title()),
+                Span::styled("registry timestamps + audit trail ", theme.muted()),
+            ],
+            v.data.data.is_some() && v.data.is_loading(),
+            v.data.stale,
+            state,
+            theme,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(rows) = &v.data.data else {
+        match &v.data.error {
+            Some(e) if !v.data.is_loading() => {
+                panel::error(frame, inner, "the velocity figures", e, theme)
+            }
+            _ => panel::loading(frame, inner, "velocity figures", state.spinner, theme),
+        }
+        return;
+    };
+    if rows.is_empty() {
+        panel::empty(
+            frame,
+            inner,
+            "No promotions, decisions or drift recorded yet.",
+            "Decisions recorded by tollgate approve / reject / rollback, and versions in Production, fill this view.",
+            theme,
+        );
+        return;
+    }
+    let chart_height = if inner.height >= 14 { 7 } else { 0 };
+    let [table_area, chart_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(chart_height)]).areas(inner);
+    draw_table(frame, table_area, scrollbar_area(area), v, rows, theme);
+    if chart_height > 0 {
+        if let Some(m) = v.selected() {
+            draw_months(frame, chart_area, m, theme);
+        }
+    }
+}
+
+fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    scrollbar: Rect,
+    v: &VelocityScreen,
+    rows: &[ModelVelocity],
+    theme: &Theme,
+) {
+    let columns = [
+        table::Column::new("MODEL", Constraint::Min(14)),
+        table::Column::new("PROMO", Constraint::Length(5)).right(),
+        table::Column::new("PER MONTH", Constraint::Length(SPARK_MONTHS as u16)),
+        table::Column::new("LEAD", Constraint::Length(7)).right(),
+        table::Column::new("CFR", Constraint::Length(9)).right(),
+        table::Column::new("RESTORE", Constraint::Length(8)).right(),
+    ];
+    let scrollbar = Rect::new(scrollbar.x, area.y, scrollbar.width, area.height);
+    table::draw(
+        frame,
+        area,
+        scrollbar,
+        table::Rows {
+            columns: &columns,
+            len: rows.len(),
+            cursor: &v.cursor,
+        },
+        theme,
+        &|i, w| {
+            let Some(m) = rows.get(i) else {
+                return Vec::new();
+            };
+            let dash = || "-".to_string();
+            let cfr = match m.change_failure_rate() {
+                Some(r) => format!("{:.0}% {}/{}", r * 100.0, m.failures, m.decisions),
+                None => dash(),
+            };
+            let restore = match (m.median_restore_ms(), m.open_incidents) {
+                (Some(ms), 0) => human_duration(ms),
+                (Some(ms), _) => format!("{}+", human_duration(ms)),
+                (None, n) if n > 0 => "open".to_string(),
+                _ => dash(),
+            };
+            let cfr_style = match m.change_failure_rate() {
+                Some(r) if r >= 0.3 => theme.error(),
+                _ => theme.base(),
+            };
+            vec![
+                Line::from(span(&m.model, w[0] as usize, theme.base())),
+                Line::from(Span::styled(m.promotions.to_string(), theme.base())),
+                Line::from(Span::styled(sparkline(m), theme.accent())),
+                Line::from(Span::styled(
+                    m.median_lead_time_ms().map_or_else(dash, human_duration),
+                    theme.base(),
+                )),
+                Line::from(Span::styled(cfr, cfr_style)),
+                Line::from(Span::styled(
+                    restore,
+                    if m.open_incidents > 0 {
+                        theme.error()
+                    } else {
+                        theme.base()
+                    },
+                )),
+            ]
+        },
+    );
+}
+
+/// The last months' promotions as one character each.
+fn sparkline(m: &ModelVelocity) -> String {
+    let months = &m.per_month[m.per_month.len().saturating_sub(SPARK_MONTHS)..];
+    let max = months.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    months
+        .iter()
+        .map(|(_, n)| {
+            if *n == 0 {
+                ' '
+            } else {
+                SPARKS[(n * (SPARKS.len() - 1)).div_ceil(max).min(SPARKS.len() - 1)]
+            }
+        })
+        .collect()
+}
+
+/// The selected model's promotions per month as bars, labelled by month.
+fn draw_months(frame: &mut Frame, area: Rect, m: &ModelVelocity, theme: &Theme) {
+    let block = Block::bordered()
+        .border_style(theme.border(false))
+        .title(Line::from(vec![
+            Span::styled(format!(" {} ", clip(&m.model, 30)), theme.title()),
+            Span::styled(
+                format!(
+                    "promotions per month ({:.1} on average) ",
+                    m.promotions_per_month()
+                ),
+                theme.muted(),
+            ),
+        ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if m.per_month.is_empty() {
+        panel::empty(frame, inner, "No promotions recorded.", "", theme);
+        return;
+    }
+    // As many recent months as fit at five columns each.
+    let fit = (inner.width as usize / 6).max(1);
+    let months = &m.per_month[m.per_month.len().saturating_sub(fit)..];
+    let bars: Vec<Bar> = months
+        .iter()
+        .map(|(month, n)| {
+            Bar::default()
+                .value(*n as u64)
+                .label(Line::from(month.get(2..).unwrap_or(month).to_string()))
+                .style(Style::default().fg(theme.chart(0)))
+                .value_style(theme.base())
+        })
+        .collect();
+    let chart = BarChart::default()
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(5)
+        .bar_gap(1)
+        .label_style(theme.muted());
+    frame.render_widget(chart, inner);
+}

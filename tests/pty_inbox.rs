@@ -18,7 +18,9 @@ fn select_request(c: &mut Cockpit, model_prefix: &str) {
         .lines()
         .skip_while(|l| !l.contains("REQUESTER"))
         .skip(1)
-        .take_while(|l| l.starts_with('│') && l.trim_matches(|ch| ch == '│' || ch == ' ') != "")
+        .take_while(|l| {
+            l.starts_with('│') && !l.trim_matches(|ch| ch == '│' || ch == ' ').is_empty()
+        })
         .collect();
     let index = rows
         .iter()

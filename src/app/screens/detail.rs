@@ -127,19 +127,6 @@ impl DetailTab {
         }
     }
 
-    /// For tabs whose capability is not built yet: what will fill them.
-    pub fn arrives_with(self) -> Option<&'static str> {
-        match self {
-            DetailTab::Overview
-            | DetailTab::Metrics
-            | DetailTab::Fairness
-            | DetailTab::Drift
-            | DetailTab::Lineage
-            | DetailTab::Gate
-            | DetailTab::Audit => None,
-        }
-    }
-
     /// Whether `/` narrows something on this tab.
     pub fn filterable(self) -> bool {
         self == DetailTab::Metrics
@@ -389,6 +376,5 @@ mod tests {
         assert_eq!(DetailTab::from_number(0), None);
         assert_eq!(DetailTab::from_number(8), None);
         assert_eq!(DetailTab::Gate.number(), 6);
-        assert!(DetailTab::ALL.iter().all(|t| t.arrives_with().is_none()));
     }
 }

@@ -7,7 +7,6 @@ mod gate;
 mod lineage;
 pub(crate) mod metrics;
 mod overview;
-mod placeholder;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -46,10 +45,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
     .areas(inner);
     draw_tabs(frame, tabs_area, d.tab, theme);
 
-    if d.tab.arrives_with().is_some() {
-        placeholder::draw(frame, content, d.tab, theme);
-        return;
-    }
     let Some(detail) = &d.data.data else {
         match &d.data.error {
             Some(e) if !d.data.is_loading() => {
@@ -75,11 +70,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, current: DetailTab, theme: &Theme) {
     let titles: Vec<Line> = DetailTab::ALL
         .iter()
         .map(|t| {
-            let style = if t.arrives_with().is_some() {
-                theme.muted()
-            } else {
-                theme.base()
-            };
+            let style = theme.base();
             Line::from(vec![
                 Span::styled(t.number().to_string(), theme.key()),
                 Span::styled(format!(" {}", t.title()), style),

@@ -177,3 +177,40 @@ keys Enter
 wait_for "PER MONTH"
 shot velocity
 keys C-c
+
+# Governance: the inbox, a request's Gate tab with a check's evidence, the approve dialog (not
+# submitted: the screenshots leave the registry as they found it) and the Audit tab.
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+    "env -i PATH=/usr/bin:/bin TOLLGATE_USER=dana.ortiz HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN"
+tmux set-option -t "$SESSION" status off >/dev/null
+wait_for "sort name"
+wait_for "pending (:inbox)"
+shot models-markers
+keys :
+keys i n b o x
+keys Enter
+wait_for "REQUESTER"
+wait_for "churn-predictor"
+shot inbox
+keys Enter
+wait_for "→ Production"
+wait_for "digest"
+shot gate
+keys j
+keys Enter
+wait_for "Evidence:"
+shot gate-evidence
+keys Escape
+keys a
+wait_for "Approve:"
+wait_for "type the model name"
+keys Tab
+keys -l "Two weeks in Staging, no drift; gates pass"
+sleep 0.5
+shot approve-dialog
+keys Escape
+keys 7
+wait_for "DECISION"
+shot audit
+keys C-c

@@ -25,18 +25,23 @@ fn hints(context: KeyContext) -> &'static [(Action, &'static str)] {
             (Action::Filter, "filter"),
             (Action::Mark, "mark"),
             (Action::Compare, "compare"),
+            (Action::RequestPromotion, "request"),
+            (Action::Approve, "approve"),
             (Action::Back, "back"),
             (Action::Command, "command"),
             (Action::Refresh, "refresh"),
         ],
         KeyContext::Inbox => &[
             (Action::Open, "open gate"),
+            (Action::Approve, "approve"),
+            (Action::Reject, "reject"),
             (Action::Back, "back"),
             (Action::Refresh, "refresh"),
             (Action::Command, "command"),
         ],
         KeyContext::Detail => &[
             (Action::NextTab, "next tab"),
+            (Action::Approve, "approve"),
             (Action::Back, "back"),
             (Action::Refresh, "refresh"),
             (Action::Command, "command"),
@@ -77,6 +82,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     items.extend(
         hints(context)
             .iter()
+            // Under --read-only the writing keys are refused, so they are not offered.
+            .filter(|(action, _)| !(state.server.read_only && action.is_write()))
             .filter_map(|(action, label)| key_of(action).map(|k| (k, *label))),
     );
     // Help is always offered, at the right, so it survives narrow screens.

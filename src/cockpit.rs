@@ -61,7 +61,15 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
     state.themes = Theme::available(Some(&theme_dir));
     state.theme = theme.name.clone();
     // The policy's bounds on fairness metrics give the Fairness tab its verdicts.
-    match crate::cli::policy_file::find(&resolved) {
+    // An explicit --policy that cannot be used stops here, before the terminal is taken; a
+    // broken default one only warns (the cockpit is still useful without gates).
+    let found = crate::cli::policy_file::find(&resolved, global.policy.as_deref());
+    if global.policy.is_some() {
+        if let Err(e) = found {
+            return Err(e);
+        }
+    }
+    match found {
         Ok(Some(policy)) => {
             state.fairness_bounds = Some(
                 policy

@@ -422,3 +422,29 @@ fn the_configured_policy_gives_fairness_verdicts() {
     c.wait_for(&["disparate_impact", "✗ fail"]);
     c.send("q");
 }
+
+/// `--policy FILE` gives the cockpit its gates: the Gate tab evaluates the example policy.
+#[test]
+fn policy_flag_feeds_the_gate_tab() {
+    let manifest = manifest();
+    let champion = alias_version(&manifest, "credit-risk-scorer", "champion");
+    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policy.toml");
+    let mut c = start(&["--policy", policy, "open", "credit-risk-scorer", &champion]);
+    c.wait_for(&["Description"]);
+    c.send("6");
+    c.wait_for(&["→ Production", "auc-vs-champion", "four-fifths", "digest"]);
+    c.send("q");
+}
+
+/// An explicit `--policy` that cannot be read stops before the terminal is taken, with the
+/// reason, rather than opening a cockpit without gates.
+#[test]
+fn unreadable_policy_flag_is_an_error() {
+    let mut c = start(&["--policy", "/nonexistent/policy.toml"]);
+    assert!(!c.wait_exit(), "a missing --policy must fail");
+    let screen = c.screen();
+    assert!(
+        screen.contains("cannot read the policy") && screen.contains("/nonexistent/policy.toml"),
+        "{screen}"
+    );
+}

@@ -68,6 +68,10 @@ pub struct GlobalArgs {
     /// Draw charts with dots instead of braille (for fonts without braille; also `[ui] ascii`).
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Policy file for gates and decisions, in the cockpit and headless (default: the profile's
+    /// `policy`, else policy.toml in the config directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,9 +189,6 @@ pub enum GateCommand {
         /// A stage (Staging, Production) or an alias (@champion).
         #[arg(long = "to", value_name = "TARGET")]
         target: String,
-        /// Policy file (default: the profile's `policy`, else policy.toml in the config directory).
-        #[arg(long, value_name = "FILE")]
-        policy: Option<PathBuf>,
         #[arg(long, conflicts_with = "markdown")]
         json: bool,
         #[arg(long)]
@@ -230,9 +231,6 @@ pub struct DecisionArgs {
     /// Do not ask; required when there is no terminal.
     #[arg(long)]
     pub yes: bool,
-    /// Policy file (default: the profile's `policy`, else policy.toml in the config directory).
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
     /// Approve past failing gates, when the policy allows overrides: the recorded justification.
     #[arg(long, value_name = "TEXT")]
     pub justification: Option<String>,
@@ -244,14 +242,14 @@ pub struct DecisionArgs {
 }
 
 impl DecisionArgs {
-    fn decide(&self) -> decide::DecideArgs<'_> {
+    fn decide<'a>(&'a self, policy: Option<&'a std::path::Path>) -> decide::DecideArgs<'a> {
         decide::DecideArgs {
             model: &self.model,
             version: &self.version,
             target: &self.target,
             comment: &self.comment,
             yes: self.yes,
-            policy: self.policy.as_deref(),
+            policy,
             archive: self.archive.choice(),
             justification: self.justification.as_deref(),
             report: self.report.as_deref(),
@@ -341,7 +339,6 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
                     model,
                     version,
                     target,
-                    policy,
                     json,
                     markdown,
                     record,
@@ -357,7 +354,7 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
                 model,
                 version,
                 target,
-                policy: policy.as_deref(),
+                policy: global.policy.as_deref(),
                 format,
                 record: *record,
             };
@@ -377,7 +374,14 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
                 _ => Decision::Rejected,
             };
             let registry = connect(&resolved)?;
-            decide::decide(&resolved, &registry, decision, &a.decide(), out).await
+            decide::decide(
+                &resolved,
+                &registry,
+                decision,
+                &a.decide(global.policy.as_deref()),
+                out,
+            )
+            .await
         }
         Command::Rollback {
             model,

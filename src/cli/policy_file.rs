@@ -62,11 +62,11 @@ pub fn load(resolved: &Resolved, flag: Option<&Path>) -> Result<Policy, CliError
     )))
 }
 
-/// The configured policy when there is one (the cockpit's fairness verdicts): `Ok(None)` when no
-/// candidate file exists, an error when one exists but is broken.
-pub fn find(resolved: &Resolved) -> Result<Option<Policy>, CliError> {
-    if candidates(resolved, None).iter().any(|(p, _)| p.exists()) {
-        load(resolved, None).map(Some)
+/// The configured policy when there is one (the cockpit): `Ok(None)` when no candidate file
+/// exists, an error when one exists but is broken, or when `flag` names a file that cannot be read.
+pub fn find(resolved: &Resolved, flag: Option<&Path>) -> Result<Option<Policy>, CliError> {
+    if flag.is_some() || candidates(resolved, None).iter().any(|(p, _)| p.exists()) {
+        load(resolved, flag).map(Some)
     } else {
         Ok(None)
     }

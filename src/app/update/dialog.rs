@@ -86,7 +86,7 @@ fn load_review(state: &mut State, fx: &mut Vec<Effect>) {
     let request = state.new_request();
     let policy = state.policy.clone();
     let actor = state.server.actor.clone();
-    let config_hint = "no policy configured: put one at policy.toml in the config directory or set `policy` in the profile (see examples/policy.toml), then restart";
+    let config_hint = "no policy configured: start with --policy FILE, set `policy` in the profile, or put policy.toml in the config directory (see examples/policy.toml)";
     let Some(dialog) = state.dialog.as_mut() else {
         return;
     };

@@ -29,7 +29,7 @@ pub fn draw(
             frame,
             area,
             "No policy configured: the Gate tab evaluates a policy's gates.",
-            "Set `policy = \"FILE\"` in the profile, or write policy.toml in the config directory (`tollgate doctor` prints it); examples/policy.toml shows the form.",
+            "Start with --policy FILE, set `policy = \"FILE\"` in the profile, or write policy.toml in the config directory (`tollgate doctor` prints it); examples/policy.toml shows the form.",
             theme,
         );
         return;

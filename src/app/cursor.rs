@@ -51,6 +51,30 @@ impl ListCursor {
 
     /// The first row to draw in a window of `rows`, for drawing code that may have a slightly
     /// different window than `update` assumed (e.g. right after a resize).
+    /// Keep the selection off rows that cannot be selected (section headings): step on in
+    /// `direction` (+1 down, -1 up), or the other way at the ends.
+    pub fn settle_off(
+        &mut self,
+        is_heading: impl Fn(usize) -> bool,
+        direction: isize,
+        len: usize,
+        rows: usize,
+    ) {
+        if !is_heading(self.selected) {
+            return;
+        }
+        for dir in [direction, -direction] {
+            let mut i = self.selected as isize + dir;
+            while i >= 0 && (i as usize) < len {
+                if !is_heading(i as usize) {
+                    self.select(i as usize, len, rows);
+                    return;
+                }
+                i += dir;
+            }
+        }
+    }
+
     pub fn window_start(&self, len: usize, rows: usize) -> usize {
         let mut c = *self;
         c.follow(len, rows);
@@ -61,6 +85,24 @@ impl ListCursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settling_steps_off_headings_and_turns_back_at_the_ends() {
+        // Rows 0 and 3 are headings.
+        let heading = |i: usize| i == 0 || i == 3;
+        let mut c = ListCursor::default();
+        c.settle_off(heading, 1, 5, 10);
+        assert_eq!(c.selected, 1, "down from the first heading");
+        c.select(3, 5, 10);
+        c.settle_off(heading, -1, 5, 10);
+        assert_eq!(c.selected, 2, "up from a heading");
+        c.select(0, 5, 10);
+        c.settle_off(heading, -1, 5, 10);
+        assert_eq!(c.selected, 1, "nothing above: turn back down");
+        c.select(4, 5, 10);
+        c.settle_off(heading, 1, 5, 10);
+        assert_eq!(c.selected, 4, "not a heading: stays");
+    }
 
     #[test]
     fn moving_keeps_selection_in_the_window() {

@@ -263,22 +263,18 @@ impl DetailScreen {
         if self.tab != DetailTab::Metrics {
             return;
         }
-        let entries = self.metric_entries();
-        let is_heading = |i: usize| matches!(entries.get(i), Some(MetricEntry::Section { .. }));
-        if !is_heading(self.cursor.selected) {
-            return;
-        }
-        let len = entries.len();
-        for dir in [direction, -direction] {
-            let mut i = self.cursor.selected as isize + dir;
-            while i >= 0 && (i as usize) < len {
-                if !is_heading(i as usize) {
-                    self.cursor.select(i as usize, len, rows);
-                    return;
-                }
-                i += dir;
-            }
-        }
+        // Entries borrow the screen; the cursor moves after.
+        let headings: Vec<bool> = self
+            .metric_entries()
+            .iter()
+            .map(|e| matches!(e, MetricEntry::Section { .. }))
+            .collect();
+        self.cursor.settle_off(
+            |i| headings.get(i).copied().unwrap_or(false),
+            direction,
+            headings.len(),
+            rows,
+        );
     }
 
     /// Lines the current tab can scroll through (the Overview's count is an upper bound;

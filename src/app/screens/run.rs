@@ -108,22 +108,18 @@ impl RunScreen {
 
     /// Keep the selection off headings: step on in `direction`, or back at the ends.
     pub fn settle_on_entry(&mut self, direction: isize, rows: usize) {
-        let entries = self.entries();
-        let is_heading = |i: usize| matches!(entries.get(i), Some(RunEntry::Section { .. }));
-        if !is_heading(self.cursor.selected) {
-            return;
-        }
-        let len = entries.len();
-        for dir in [direction, -direction] {
-            let mut i = self.cursor.selected as isize + dir;
-            while i >= 0 && (i as usize) < len {
-                if !is_heading(i as usize) {
-                    self.cursor.select(i as usize, len, rows);
-                    return;
-                }
-                i += dir;
-            }
-        }
+        // Entries borrow the screen; the cursor moves after.
+        let headings: Vec<bool> = self
+            .entries()
+            .iter()
+            .map(|e| matches!(e, RunEntry::Section { .. }))
+            .collect();
+        self.cursor.settle_off(
+            |i| headings.get(i).copied().unwrap_or(false),
+            direction,
+            headings.len(),
+            rows,
+        );
     }
 }
 

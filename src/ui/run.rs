@@ -40,13 +40,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &RunScreen, theme: 
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(run) = &r.data.data else {
-        match &r.data.error {
-            Some(e) if !r.data.is_loading() => {
-                panel::error(frame, inner, &format!("run {}", r.run_id), e, theme)
-            }
-            _ => panel::loading(frame, inner, "the run", state.spinner, theme),
-        }
+    let failed = format!("run {}", r.run_id);
+    let Some(run) = panel::remote_data(
+        frame,
+        inner,
+        Some(&r.data),
+        ("the run", &failed),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     let [summary, _, content] = Layout::vertical([

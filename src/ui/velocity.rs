@@ -34,13 +34,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VelocityScreen, th
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(rows) = &v.data.data else {
-        match &v.data.error {
-            Some(e) if !v.data.is_loading() => {
-                panel::error(frame, inner, "the velocity figures", e, theme)
-            }
-            _ => panel::loading(frame, inner, "velocity figures", state.spinner, theme),
-        }
+    let Some(rows) = panel::remote_data(
+        frame,
+        inner,
+        Some(&v.data),
+        ("velocity figures", "the velocity figures"),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     if rows.is_empty() {

@@ -176,19 +176,12 @@ impl Tasks {
                 target,
                 policy,
             } => spawn_request(tx, async move {
-                let result = registry
-                    .gate_evidence(&policy, &model, &version, &target)
-                    .await
-                    .map(|gathered| {
-                        let now = crate::governance::decision::iso8601(chrono::Utc::now());
-                        Arc::new(crate::governance::evaluate(
-                            &policy,
-                            &target,
-                            &gathered.evidence,
-                            &now,
-                        ))
-                    })
-                    .map_err(|e| e.to_string());
+                // The very evaluation `tollgate gate check` prints.
+                let result =
+                    crate::registry::decide::check(&registry, &policy, &model, &version, &target)
+                        .await
+                        .map(|(_, report)| Arc::new(report))
+                        .map_err(|e| e.to_string());
                 Action::GateLoaded { request, result }
             }),
             Effect::LoadAudit { request, model } => spawn_request(tx, async move {

@@ -703,3 +703,52 @@ fn rollback_of_a_stage_returns_production_to_the_previous_version() {
     assert_eq!(m.version("1").stage(), Some("Production"));
     assert_eq!(m.version("2").stage(), Some("Archived"));
 }
+
+/// The first approval through tollgate records the version it replaced (promoted before
+/// tollgate was used), so rolling back has somewhere to go without earlier audit history.
+#[test]
+fn rollback_after_the_first_tollgate_approval_returns_to_the_version_it_replaced() {
+    let live = live();
+    let m = fresh_model(&live.uri, "first-rollback", &[GOOD, GOOD]);
+    let p = m.policy_path();
+    // v1 reached Production outside tollgate: no audit run knows it.
+    support::governance::rt()
+        .block_on(m.client.transition_stage(&m.name, "1", "Production", false))
+        .unwrap();
+    let out = live.tollgate_with(
+        &[
+            "approve",
+            &m.name,
+            "2",
+            "--to",
+            "Production",
+            "--comment",
+            "ship",
+            "--yes",
+            "--policy",
+            &p,
+        ],
+        &[("TOLLGATE_USER", "bob")],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(m.version("1").stage(), Some("Archived"));
+    let audit = live.tollgate(&["audit", &m.name, "--json"]);
+    let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    assert_eq!(audit["decisions"][0]["previous_holder"], "1", "{audit}");
+
+    let out = live.tollgate_with(
+        &[
+            "rollback",
+            &m.name,
+            "--to",
+            "Production",
+            "--comment",
+            "bad release",
+            "--yes",
+        ],
+        &[("TOLLGATE_USER", "oncall")],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(m.version("1").stage(), Some("Production"));
+    assert_eq!(m.version("2").stage(), Some("Archived"));
+}

@@ -1242,6 +1242,7 @@ fn velocity_view() {
                 decision,
                 version: version.to_string(),
                 at: at(d),
+                previous: None,
             },
         )
     };

@@ -302,6 +302,7 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
             report_digest: None,
             gate_status: None,
             override_justification: None,
+            previous_holder: None,
             start_time,
         }
     };

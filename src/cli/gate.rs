@@ -73,6 +73,7 @@ pub async fn check(
                 comment: "",
                 override_justification: None,
                 report: Some(&report),
+                previous_holder: None,
             })
             .await?;
         eprintln!("recorded: tag {key}={value}, audit run {run_id}");

@@ -243,6 +243,7 @@ mod tests {
                 decision: d,
                 version: version.to_string(),
                 at: at(ms),
+                previous: None,
             },
         )
     }

@@ -29,6 +29,8 @@ pub struct AuditRecord<'a> {
     pub comment: &'a str,
     pub override_justification: Option<&'a str>,
     pub report: Option<&'a GateReport>,
+    /// The version that held the target before this decision moved it (approvals, roll backs).
+    pub previous_holder: Option<&'a str>,
 }
 
 /// One audit run read back.
@@ -46,6 +48,8 @@ pub struct AuditRun {
     pub report_digest: Option<String>,
     pub gate_status: Option<String>,
     pub override_justification: Option<String>,
+    /// The version that held the target before this decision moved it, when recorded.
+    pub previous_holder: Option<String>,
     #[serde(skip)]
     pub start_time: i64,
 }
@@ -78,6 +82,7 @@ impl AuditRun {
             report_digest: tag("tollgate.report_digest"),
             gate_status: tag("tollgate.gate_status"),
             override_justification: tag("tollgate.override"),
+            previous_holder: tag("tollgate.previous_holder"),
             start_time,
         })
     }
@@ -89,6 +94,7 @@ impl AuditRun {
             decision: Decision::parse(&self.decision)?,
             version: self.version.clone(),
             at: DateTime::<Utc>::from_timestamp_millis(self.start_time)?,
+            previous: self.previous_holder.clone(),
         })
     }
 }
@@ -137,6 +143,9 @@ impl Registry {
         ];
         if let Some(o) = record.override_justification {
             tags.push(("tollgate.override".into(), fit_tag_value(o)));
+        }
+        if let Some(v) = record.previous_holder {
+            tags.push(("tollgate.previous_holder".into(), v.into()));
         }
         if let Some(report) = record.report {
             tags.push(("tollgate.report_digest".into(), report.digest.clone()));

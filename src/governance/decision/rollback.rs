@@ -16,6 +16,10 @@ pub struct AuditEntry {
     /// The version decided about; for a roll back, the version the target went back to.
     pub version: String,
     pub at: DateTime<Utc>,
+    /// The version that held the target right before an approval or roll back moved it, when
+    /// the record says (so the first roll back after tollgate's first approval has somewhere to go).
+    #[serde(default)]
+    pub previous: Option<String>,
 }
 
 /// Why no roll back target exists.
@@ -40,6 +44,11 @@ pub fn rollback_target(
     for e in entries {
         match e.decision {
             Decision::Approved => {
+                if let Some(previous) = e.previous.as_deref() {
+                    if previous != e.version && holders.last() != Some(&previous) {
+                        holders.push(previous);
+                    }
+                }
                 if holders.last() != Some(&e.version.as_str()) {
                     holders.push(&e.version);
                 }
@@ -81,7 +90,30 @@ mod tests {
             decision,
             version: version.into(),
             at: Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap(),
+            previous: None,
         }
+    }
+
+    #[test]
+    fn the_first_approval_remembers_the_version_it_replaced() {
+        // v3 held the target before tollgate was used; the approval of v5 recorded it.
+        let mut first = entry(1, Decision::Approved, "5");
+        first.previous = Some("3".into());
+        assert_eq!(
+            rollback_target(&[first.clone()], &champion(), Some("5")),
+            Ok("3".into())
+        );
+        // Later approvals that name the holder tollgate already knows change nothing.
+        let mut second = entry(2, Decision::Approved, "6");
+        second.previous = Some("5".into());
+        let h = vec![first, second];
+        assert_eq!(rollback_target(&h, &champion(), Some("6")), Ok("5".into()));
+        let back = AuditEntry {
+            previous: Some("6".into()),
+            ..entry(3, Decision::RolledBack, "5")
+        };
+        let h = [h, vec![back]].concat();
+        assert_eq!(rollback_target(&h, &champion(), Some("5")), Ok("3".into()));
     }
 
     fn champion() -> Target {

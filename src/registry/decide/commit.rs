@@ -8,7 +8,7 @@ use super::{DecideError, DecisionInputs};
 use crate::governance::decision::{staleness, Actor, Decision, DecisionRecord};
 use crate::governance::{Stage, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{AuditRecord, Registry};
+use crate::registry::{holder, AuditRecord, Registry};
 
 /// A decision written in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +82,17 @@ pub async fn commit(
         },
         override_justification: override_justification.clone(),
     };
+    let mut previous_holder = None;
     let claim = if decision == Decision::Approved {
         let claim = claim_promotion(registry, model, version, target, &prepared.actor).await?;
+        // Who holds the target now, for the audit trail: a later roll back returns there.
+        match registry.client().get_registered_model(model).await {
+            Ok(m) => previous_holder = holder(&m, target).filter(|v| v != version),
+            Err(error) => {
+                release_claim(registry, model, version, &claim).await;
+                return Err(error.into());
+            }
+        }
         if let Err(error) = promote(registry, model, version, target, inputs.archive).await {
             release_claim(registry, model, version, &claim).await;
             return Err(DecideError::Refused {
@@ -101,6 +110,7 @@ pub async fn commit(
         &record,
         inputs,
         override_justification.as_deref(),
+        previous_holder.as_deref(),
         decision != Decision::Approved,
     )
     .await;
@@ -122,6 +132,7 @@ async fn record_decision(
     record: &DecisionRecord,
     inputs: &DecisionInputs,
     override_justification: Option<&str>,
+    previous_holder: Option<&str>,
     first_is_guard: bool,
 ) -> Result<String, DecideError> {
     let (model, version) = (&prepared.model, &prepared.version);
@@ -147,6 +158,7 @@ async fn record_decision(
             comment: &inputs.comment,
             override_justification,
             report: Some(&prepared.report),
+            previous_holder,
         })
         .await
         .map_err(|error| DecideError::Partial {

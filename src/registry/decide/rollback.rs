@@ -111,6 +111,7 @@ pub async fn commit_rollback(
             comment,
             override_justification: None,
             report: None,
+            previous_holder: plan.from.as_deref(),
         })
         .await
         .map_err(|error| DecideError::Partial {

@@ -119,3 +119,54 @@ fn four_eyes_refuses_the_creator_in_the_cockpit_dialog() {
     assert_eq!(m.version("1").current_stage.as_deref(), Some("None"));
     assert!(m.tag("1", "tollgate.decision.Staging").is_none());
 }
+
+/// `p` in the cockpit records a request the inbox then lists; `x` there rejects it, and the
+/// request leaves the inbox while the stage stays as it was.
+#[test]
+fn a_request_made_in_the_cockpit_reaches_the_inbox_and_a_rejection_clears_it() {
+    let live = live();
+    let m = fresh_model(&live.uri, "pty-request", &[GOOD]);
+    let mut c = cockpit_on(&live.uri, &m.name, &m.policy_path(), "alice");
+    c.send("p");
+    c.wait_for(&["Request promotion:", "[Staging", "PASS"]);
+    c.send("\t");
+    c.type_text("please look");
+    c.send("\r");
+    c.wait_for(&["requested v1 for Staging"]);
+    c.send("\r");
+    c.wait_until("the dialog closed", |s| !s.contains("Request promotion:"));
+    c.send("\x03");
+    assert!(c.wait_exit());
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Staging").as_deref(),
+        Some("requested")
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Staging.by").as_deref(),
+        Some("alice")
+    );
+
+    // A reviewer finds it in the inbox and rejects it there.
+    let mut c = cockpit_on(&live.uri, &m.name, &m.policy_path(), "reviewer");
+    c.send(":");
+    c.type_text("inbox");
+    c.send("\r");
+    let prefix: String = m.name.chars().take(16).collect();
+    c.select_row("REQUESTER", &prefix);
+    c.send("x");
+    c.wait_for(&["Reject:", "[Staging"]);
+    c.send("\t");
+    c.type_text("needs a model card review first");
+    c.send("\r");
+    c.wait_for(&["rejected v1 for Staging"]);
+    c.send("\r");
+    c.wait_until("the request left the inbox", |s| {
+        !s.contains("Reject:") && !s.contains(&prefix)
+    });
+    c.send("q");
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Staging").as_deref(),
+        Some("rejected")
+    );
+    assert_eq!(m.version("1").current_stage.as_deref(), Some("None"));
+}

@@ -10,32 +10,6 @@ use pty::{Cockpit, Launch};
 use support::governance::{fresh_model, GOOD};
 use support::live::{live, stderr, stdout};
 
-/// Select this test's own request: other tests add theirs at the same time, so find its row
-/// among the listed ones, move there from the first, and wait until `▶` marks it.
-fn select_request(c: &mut Cockpit, model_prefix: &str) {
-    let screen = c.wait_until("the inbox lists the request", |s| s.contains(model_prefix));
-    let rows: Vec<&str> = screen
-        .lines()
-        .skip_while(|l| !l.contains("REQUESTER"))
-        .skip(1)
-        .take_while(|l| {
-            l.starts_with('│') && !l.trim_matches(|ch| ch == '│' || ch == ' ').is_empty()
-        })
-        .collect();
-    let index = rows
-        .iter()
-        .position(|l| l.contains(model_prefix))
-        .unwrap_or_else(|| panic!("no row for {model_prefix}:\n{screen}"));
-    c.send("g");
-    for _ in 0..index {
-        c.send("j");
-    }
-    c.wait_until("this test's request is selected", |s| {
-        s.lines()
-            .any(|l| l.contains('▶') && l.contains(model_prefix))
-    });
-}
-
 #[test]
 fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {
     let live = live();
@@ -71,7 +45,7 @@ fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {
     c.send("\r");
     c.wait_for(&["Models › Inbox", "pending, oldest first", "REQUESTER"]);
     let prefix: String = m.name.chars().take(16).collect();
-    select_request(&mut c, &prefix);
+    c.select_row("REQUESTER", &prefix);
     c.wait_for(&[&prefix, "Staging", "alice", "please review"]);
     c.send("\r");
     let screen = c.wait_for(&[
@@ -139,7 +113,7 @@ fn approving_a_request_from_the_inbox_moves_the_stage() {
     c.wait_for(&["Models › Inbox", "REQUESTER"]);
     // Requests are oldest first: from the newest, up to this test's own.
     let prefix: String = m.name.chars().take(16).collect();
-    select_request(&mut c, &prefix);
+    c.select_row("REQUESTER", &prefix);
 
     c.send("a");
     c.wait_for(&["Approve:", "[Production", "type the model name", "PASS"]);

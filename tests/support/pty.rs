@@ -175,6 +175,27 @@ impl Cockpit {
         }
     }
 
+    /// Select the list row containing `needle`: find it among the rows under the header line
+    /// containing `header`, move there from the first row, and wait until `▶` marks it. Other
+    /// tests add rows to shared lists at the same time, so "the newest" is not a safe choice.
+    #[allow(dead_code)] // not every test binary that includes this file selects rows
+    pub fn select_row(&mut self, header: &str, needle: &str) {
+        let screen = self.wait_until("the list shows the row", |s| s.contains(needle));
+        let index = screen
+            .lines()
+            .skip_while(|l| !l.contains(header))
+            .skip(1)
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no row with {needle} under {header}:\n{screen}"));
+        self.send("g");
+        for _ in 0..index {
+            self.send("j");
+        }
+        self.wait_until("the row is selected", |s| {
+            s.lines().any(|l| l.contains('▶') && l.contains(needle))
+        });
+    }
+
     pub fn send(&mut self, bytes: &str) {
         self.writer
             .write_all(bytes.as_bytes())

@@ -60,27 +60,11 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
     state.profiles = resolved.config.profiles.keys().cloned().collect();
     state.themes = Theme::available(Some(&theme_dir));
     state.theme = theme.name.clone();
-    // The policy's bounds on fairness metrics give the Fairness tab its verdicts.
     // An explicit --policy that cannot be used stops here, before the terminal is taken; a
     // broken default one only warns (the cockpit is still useful without gates).
-    let found = crate::cli::policy_file::find(&resolved, global.policy.as_deref());
-    if global.policy.is_some() {
-        if let Err(e) = found {
-            return Err(e);
-        }
-    }
-    match found {
-        Ok(Some(policy)) => {
-            state.fairness_bounds = Some(
-                policy
-                    .metric_bounds(None)
-                    .into_iter()
-                    .filter(|(key, _)| key.starts_with("fairness."))
-                    .collect(),
-            );
-            state.policy = Some(std::sync::Arc::new(policy));
-        }
-        Ok(None) => {}
+    match crate::cli::policy_file::find(&resolved, global.policy.as_deref()) {
+        Ok(policy) => state.set_policy(policy),
+        Err(e) if global.policy.is_some() => return Err(e),
         Err(e) => warnings.push(format!("policy not used: {e}")),
     }
     if !warnings.is_empty() {
@@ -91,7 +75,7 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
     }
 
     let (tx, rx) = mpsc::unbounded_channel();
-    let tasks = Tasks::new(registry, tx, global.overrides());
+    let tasks = Tasks::new(registry, tx, global.overrides(), global.policy.clone());
     // Handlers first: a signal that arrives once the terminal is ours must end the loop (and so
     // restore the terminal), never kill the process with the default action.
     let signals = Signals {

@@ -165,6 +165,9 @@ pub enum Action {
     },
     #[serde(skip)]
     ProfileSwitched(crate::app::ServerContext),
+    /// The policy of the profile switched to (`None`: it has none), or why it cannot be used.
+    #[serde(skip)]
+    PolicyChanged(Result<Option<Box<crate::governance::Policy>>, String>),
     #[serde(skip)]
     ProfileFailed {
         name: String,

@@ -243,6 +243,18 @@ impl State {
             || self.dialog.as_ref().is_some_and(|d| d.is_busy())
     }
 
+    /// Use `policy` for the Gate tab and the dialogs, and its bounds on `fairness.*` metrics for
+    /// the Fairness tab's verdicts (`None`: no gates, no verdicts).
+    pub fn set_policy(&mut self, policy: Option<crate::governance::Policy>) {
+        self.fairness_bounds = policy.as_ref().map(|p| {
+            p.metric_bounds(None)
+                .into_iter()
+                .filter(|(key, _)| key.starts_with("fairness."))
+                .collect()
+        });
+        self.policy = policy.map(std::sync::Arc::new);
+    }
+
     /// Rows a list shows at the current size.
     pub fn list_rows(&self) -> usize {
         let chrome = match self.top() {

@@ -19,14 +19,22 @@ pub struct Tasks {
     tx: UnboundedSender<Action>,
     /// The command line's overrides, re-applied when switching profiles.
     overrides: Overrides,
+    /// `--policy FILE`: it stays when switching profiles; without it, each profile's own applies.
+    policy_flag: Option<std::path::PathBuf>,
 }
 
 impl Tasks {
-    pub fn new(registry: Registry, tx: UnboundedSender<Action>, overrides: Overrides) -> Self {
+    pub fn new(
+        registry: Registry,
+        tx: UnboundedSender<Action>,
+        overrides: Overrides,
+        policy_flag: Option<std::path::PathBuf>,
+    ) -> Self {
         Tasks {
             registry: Arc::new(Mutex::new(registry)),
             tx,
             overrides,
+            policy_flag,
         }
     }
 
@@ -283,6 +291,7 @@ impl Tasks {
         overrides.profile = Some(name.clone());
         // The profile names the server; a --tracking-uri given at start would hide it.
         overrides.tracking_uri = None;
+        let policy_flag = self.policy_flag.clone();
         tokio::task::spawn_blocking(move || {
             let outcome = crate::config::resolve(&overrides)
                 .map_err(|e| e.to_string())
@@ -294,7 +303,15 @@ impl Tasks {
                 Ok((resolved, registry)) => {
                     *slot.lock().unwrap_or_else(|p| p.into_inner()) = registry;
                     tracing::info!(profile = %name, url = %resolved.connection.tracking_uri, "switched profile");
-                    Action::ProfileSwitched(ServerContext::from_resolved(&resolved))
+                    let _ = tx.send(Action::ProfileSwitched(ServerContext::from_resolved(
+                        &resolved,
+                    )));
+                    // Then the new profile's policy (or none); a broken one warns after the
+                    // switch's own message.
+                    let policy = crate::cli::policy_file::find(&resolved, policy_flag.as_deref())
+                        .map(|p| p.map(Box::new))
+                        .map_err(|e| e.to_string());
+                    Action::PolicyChanged(policy)
                 }
                 Err(error) => Action::ProfileFailed { name, error },
             };

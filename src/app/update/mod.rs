@@ -69,6 +69,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::SearchDue { text } => data::search_due(state, &text, &mut fx),
         Action::ProfileSwitched(server) => data::profile_switched(state, server, &mut fx),
+        Action::PolicyChanged(Ok(policy)) => state.set_policy(policy.map(|p| *p)),
+        Action::PolicyChanged(Err(error)) => {
+            state.set_policy(None);
+            state.set_status(StatusLevel::Warning, format!("policy not used: {error}"));
+        }
         Action::ProfileFailed { name, error } => {
             state.switching_profile = None;
             state.set_status(

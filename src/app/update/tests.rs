@@ -482,6 +482,29 @@ fn profile_switch_reconnects_and_starts_over() {
     );
     assert!(s.server.read_only, "the new profile's read-only applies");
 
+    // The new profile's policy replaces the old one, bounds and all; a broken one leaves none.
+    s.set_policy(Some(fixtures::gate_policy()));
+    let prod = crate::governance::Policy::parse(
+        "[[gate]]\nid = \"parity\"\nmetric = \"fairness.statistical_parity_difference\"\nabs_max = 0.1\n",
+        "prod.toml",
+    )
+    .unwrap();
+    update(
+        &mut s,
+        Action::PolicyChanged(Ok(Some(Box::new(prod.clone())))),
+    );
+    assert_eq!(s.policy.as_deref(), Some(&prod));
+    assert!(s
+        .fairness_bounds
+        .as_ref()
+        .is_some_and(|b| b.contains_key("fairness.statistical_parity_difference")));
+    update(
+        &mut s,
+        Action::PolicyChanged(Err("prod.toml:3:1: unknown key".into())),
+    );
+    assert!(s.policy.is_none() && s.fairness_bounds.is_none());
+    assert_eq!(status(&s).0, StatusLevel::Warning);
+
     update(
         &mut s,
         Action::ProfileFailed {

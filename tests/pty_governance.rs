@@ -151,7 +151,8 @@ fn a_request_made_in_the_cockpit_reaches_the_inbox_and_a_rejection_clears_it() {
     c.send(":");
     c.type_text("inbox");
     c.send("\r");
-    let prefix: String = m.name.chars().take(16).collect();
+    // Long enough to hold the process id: unique to this run, short enough not to be cut.
+    let prefix: String = m.name.chars().take(24).collect();
     c.select_row("REQUESTER", &prefix);
     c.send("x");
     c.wait_for(&["Reject:", "[Staging"]);

@@ -44,7 +44,8 @@ fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {
     c.type_text("inbox");
     c.send("\r");
     c.wait_for(&["Models › Inbox", "pending, oldest first", "REQUESTER"]);
-    let prefix: String = m.name.chars().take(16).collect();
+    // Long enough to hold the process id: unique to this run, short enough not to be cut.
+    let prefix: String = m.name.chars().take(24).collect();
     c.select_row("REQUESTER", &prefix);
     c.wait_for(&[&prefix, "Staging", "alice", "please review"]);
     c.send("\r");
@@ -112,7 +113,8 @@ fn approving_a_request_from_the_inbox_moves_the_stage() {
     c.send("\r");
     c.wait_for(&["Models › Inbox", "REQUESTER"]);
     // Requests are oldest first: from the newest, up to this test's own.
-    let prefix: String = m.name.chars().take(16).collect();
+    // Long enough to hold the process id: unique to this run, short enough not to be cut.
+    let prefix: String = m.name.chars().take(24).collect();
     c.select_row("REQUESTER", &prefix);
 
     c.send("a");

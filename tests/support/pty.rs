@@ -180,13 +180,15 @@ impl Cockpit {
     /// tests add rows to shared lists at the same time, so "the newest" is not a safe choice.
     #[allow(dead_code)] // not every test binary that includes this file selects rows
     pub fn select_row(&mut self, header: &str, needle: &str) {
-        let screen = self.wait_until("the list shows the row", |s| s.contains(needle));
-        let index = screen
-            .lines()
-            .skip_while(|l| !l.contains(header))
-            .skip(1)
-            .position(|l| l.contains(needle))
-            .unwrap_or_else(|| panic!("no row with {needle} under {header}:\n{screen}"));
+        let row_of = |screen: &str| {
+            screen
+                .lines()
+                .skip_while(|l| !l.contains(header))
+                .skip(1)
+                .position(|l| l.contains(needle))
+        };
+        let screen = self.wait_until("the list shows the row", |s| row_of(s).is_some());
+        let index = row_of(&screen).expect("waited for it");
         self.send("g");
         for _ in 0..index {
             self.send("j");

@@ -1,4 +1,4 @@
-//! One version in full, in tabs (a tab whose capability is not built says so).
+//! One version in full, in tabs: overview, metrics, fairness, drift, lineage, gate, audit.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

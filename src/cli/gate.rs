@@ -48,7 +48,8 @@ pub async fn check(
         None
     };
     let (_, report) =
-        governance::check(registry, &policy, args.model, args.version, &target).await?;
+        crate::registry::decide::check(registry, &policy, args.model, args.version, &target)
+            .await?;
     match args.format {
         Format::Json => writeln!(out, "{}", report.to_json())?,
         Format::Markdown => write!(out, "{}", report.to_markdown())?,

@@ -1,14 +1,12 @@
-//! What the governance commands share: who is acting, the read-only guard, the confirmation
-//! question, gathering and evaluating a version, and promoting it.
+//! What the governance commands share: who is acting, the read-only guard and the confirmation
+//! question (the workflow itself is `registry::decide`, shared with the cockpit).
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::CliError;
 use crate::config::Resolved;
 use crate::governance::decision::Actor;
-use crate::governance::{GateReport, Policy, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{GatheredVersion, Registry};
 
 /// Who is acting: the authenticated user, `TOLLGATE_USER`, the config's identity or the OS
 /// user, with the source.
@@ -56,7 +54,7 @@ pub fn confirm(yes: bool, question: &str, type_to_confirm: Option<&str>) -> Resu
     stdin.lock().read_line(&mut answer)?;
     let answer = answer.trim();
     let ok = match type_to_confirm {
-        Some(name) => answer == name,
+        Some(name) => crate::registry::decide::name_confirms(name, answer),
         None => matches!(answer, "y" | "Y" | "yes" | "YES"),
     };
     if ok {
@@ -66,17 +64,6 @@ pub fn confirm(yes: bool, question: &str, type_to_confirm: Option<&str>) -> Resu
             "not confirmed; nothing was written".into(),
         ))
     }
-}
-
-/// The version's evidence, fresh, and its gate report evaluated now.
-pub async fn check(
-    registry: &Registry,
-    policy: &Policy,
-    model: &str,
-    version: &str,
-    target: &Target,
-) -> Result<(GatheredVersion, GateReport), CliError> {
-    Ok(crate::registry::decide::check(registry, policy, model, version, target).await?)
 }
 
 /// A refused or failed first write: nothing was recorded.

@@ -1,9 +1,9 @@
 //! Moving around: cursors, the breadcrumb, tabs, sorting, refresh, the help overlay.
 
-use super::super::action::Action;
+use super::super::action::{Action, RequestId};
 use super::super::effect::Effect;
 use super::super::prompt::{Prompt, PromptKind};
-use super::super::screens::{DetailTab, Screen};
+use super::super::screens::{DetailTab, ModelsScreen, Screen};
 use super::super::state::{State, StatusLevel};
 use crate::evidence::lineage::NodeRef;
 
@@ -275,6 +275,26 @@ fn open_filter(state: &mut State) {
     state.prompt = Some(Prompt::new(PromptKind::Filter, &text));
 }
 
+/// Read the models list again, and its server search when one is shown; the pending-request
+/// marker is asked for again once the list shows.
+pub(super) fn reload_models(
+    m: &mut ModelsScreen,
+    request: RequestId,
+    search_request: RequestId,
+    fx: &mut Vec<Effect>,
+) {
+    m.pending = None;
+    m.all.start(request);
+    fx.push(Effect::LoadModels { request });
+    if let Some(search) = m.search.as_mut() {
+        search.results.start(search_request);
+        fx.push(Effect::SearchModels {
+            request: search_request,
+            text: search.text.clone(),
+        });
+    }
+}
+
 /// `r`: forget cached data and reload what is on screen; what is shown stays until the answer.
 fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Invalidate);
@@ -284,18 +304,8 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let lineage_request = state.new_request();
     match state.top_mut() {
         Screen::Models(m) => {
-            // The pending-request marker is read again too.
-            m.pending = None;
             m.drift = None;
-            m.all.start(request);
-            fx.push(Effect::LoadModels { request });
-            if let Some(search) = m.search.as_mut() {
-                search.results.start(search_request);
-                fx.push(Effect::SearchModels {
-                    request: search_request,
-                    text: search.text.clone(),
-                });
-            }
+            reload_models(m, request, search_request, fx);
         }
         Screen::Versions(v) => {
             v.drift = None;

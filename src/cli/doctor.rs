@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::output::{self, Table};
 use super::CliError;
 use crate::config::Resolved;
+use crate::mlflow::http::excerpt;
 use crate::mlflow::{MlflowClient, MlflowError};
 
 #[derive(Serialize)]
@@ -38,15 +39,26 @@ pub async fn run(resolved: &Resolved, json: bool, out: &mut dyn Write) -> Result
     let mut checks = Vec::new();
     let mut server_version = None;
     let mut tracking_uri = resolved.connection.tracking_uri.clone();
+    // The auth the client really sends (credentials in the URL become basic auth there).
+    let mut auth = resolved.connection.auth.describe();
+    let mut config_problem = false;
     match MlflowClient::new(resolved.connection.clone()) {
-        Err(e) => checks.push(failed("client", &e)),
+        Err(e) => {
+            config_problem = matches!(
+                e,
+                MlflowError::TlsConfig { .. } | MlflowError::InvalidUri { .. }
+            );
+            checks.push(failed("client", &e));
+        }
         Ok(client) => {
             tracking_uri = client.base_url().to_string();
+            auth = client.transport().settings().auth.describe();
             match client.health().await {
+                // The server's text is untrusted and may be huge: a short excerpt only.
                 Ok(body) => checks.push(Check {
                     name: "reachable",
                     ok: true,
-                    detail: format!("GET /health answered '{body}'"),
+                    detail: format!("GET /health answered '{}'", excerpt(&body)),
                     hint: None,
                 }),
                 Err(e) => checks.push(failed("reachable", &e)),
@@ -57,10 +69,10 @@ pub async fn run(resolved: &Resolved, json: bool, out: &mut dyn Write) -> Result
                         checks.push(Check {
                             name: "version",
                             ok: true,
-                            detail: format!("MLflow {v}"),
+                            detail: format!("MLflow {}", excerpt(&v)),
                             hint: version_hint(&v),
                         });
-                        server_version = Some(v);
+                        server_version = Some(excerpt(&v));
                     }
                     Err(e) => checks.push(failed("version", &e)),
                 }
@@ -68,10 +80,7 @@ pub async fn run(resolved: &Resolved, json: bool, out: &mut dyn Write) -> Result
                     Ok(_) => checks.push(Check {
                         name: "auth",
                         ok: true,
-                        detail: format!(
-                            "registry readable with {}",
-                            resolved.connection.auth.describe()
-                        ),
+                        detail: format!("registry readable with {auth}"),
                         hint: None,
                     }),
                     Err(e) => checks.push(failed("auth", &e)),
@@ -84,7 +93,7 @@ pub async fn run(resolved: &Resolved, json: bool, out: &mut dyn Write) -> Result
         tracking_uri,
         tracking_uri_source: resolved.uri_source.clone(),
         profile: resolved.profile.clone(),
-        auth: resolved.connection.auth.describe(),
+        auth,
         tls_verification: !resolved.connection.insecure_tls,
         config_file: resolved.config_path.display().to_string(),
         config_file_found: resolved.config_found,
@@ -101,13 +110,11 @@ pub async fn run(resolved: &Resolved, json: bool, out: &mut dyn Write) -> Result
     } else {
         write_human(&report, out)?;
     }
-    if ok {
-        Ok(())
-    } else {
-        Err(CliError::Reported(format!(
-            "doctor found problems with {}",
-            report.tracking_uri
-        )))
+    let summary = format!("doctor found problems with {}", report.tracking_uri);
+    match (ok, config_problem) {
+        (true, _) => Ok(()),
+        (false, true) => Err(CliError::ReportedConfig(summary)),
+        (false, false) => Err(CliError::Reported(summary)),
     }
 }
 
@@ -124,6 +131,15 @@ fn failed(name: &'static str, e: &MlflowError) -> Check {
         }
         MlflowError::Tls { .. } => Some(
             "point MLFLOW_TRACKING_SERVER_CERT_PATH at the CA bundle that signed the server's certificate".into(),
+        ),
+        MlflowError::ClientCertificate { .. } => Some(
+            "point MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) at one PEM file with the client certificate and its private key".into(),
+        ),
+        MlflowError::ProxyConnect { .. } => Some(
+            "start the proxy, fix HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or add the server to NO_PROXY".into(),
+        ),
+        MlflowError::TooLarge { .. } => Some(
+            "the URL may not be an MLflow server; if it is, raise TOLLGATE_MAX_RESPONSE_MB".into(),
         ),
         MlflowError::InvalidHost { .. } => Some(
             "the server must list this host in --allowed-hosts / MLFLOW_SERVER_ALLOWED_HOSTS, or use an SSH tunnel to localhost".into(),

@@ -19,19 +19,28 @@ pub enum CliError {
     /// A check failed and has already been reported on stdout (e.g. `doctor`).
     #[error("{0}")]
     Reported(String),
+    /// Like `Reported`, when what failed is the configuration (a CA file that is not PEM).
+    #[error("{0}")]
+    ReportedConfig(String),
 }
 
 /// Exit codes, documented in the README: scripts branch on them.
 pub fn exit_code(error: &CliError) -> i32 {
     match error {
-        CliError::Usage(_) | CliError::Config(_) | CliError::Policy(_) => 2,
+        CliError::Usage(_)
+        | CliError::Config(_)
+        | CliError::Policy(_)
+        | CliError::ReportedConfig(_) => 2,
         CliError::Mlflow(e) => match e {
+            MlflowError::InvalidUri { .. } | MlflowError::TlsConfig { .. } => 2,
             MlflowError::NotFound { .. } => 3,
             MlflowError::Connect { .. }
+            | MlflowError::ProxyConnect { .. }
             | MlflowError::Timeout { .. }
             | MlflowError::Tls { .. }
-            | MlflowError::InvalidHost { .. }
-            | MlflowError::InvalidUri { .. } => 4,
+            | MlflowError::ClientCertificate { .. }
+            | MlflowError::InsecureRedirect { .. }
+            | MlflowError::InvalidHost { .. } => 4,
             MlflowError::Unauthenticated { .. } | MlflowError::PermissionDenied { .. } => 5,
             _ => 1,
         },

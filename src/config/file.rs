@@ -14,6 +14,8 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     /// Page size for listing models (1..=1000).
     pub page_size: Option<usize>,
+    /// The cap on one response's size, in MB.
+    pub max_response_mb: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
     /// Sections later capabilities read (keys, theme, ui); kept so one file serves them all.
@@ -46,6 +48,8 @@ pub struct Profile {
     pub read_only: Option<bool>,
     pub timeout_secs: Option<u64>,
     pub page_size: Option<usize>,
+    /// This profile's cap on one response's size, in MB.
+    pub max_response_mb: Option<u64>,
     pub theme: Option<String>,
     pub policy: Option<PathBuf>,
     /// This profile's `identity` (wins over the top-level one).
@@ -88,6 +92,45 @@ impl ConfigFile {
                 }
             }
         }
-        toml::from_str(text).map_err(|e| e.to_string())
+        toml::from_str(text).map_err(|e| describe_toml_error(&e, text))
     }
+}
+
+/// Where the file is wrong and why, without the line itself: toml's own message quotes the
+/// offending line, which may hold a secret. Quoted values in the reason are left out too.
+fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let reason = without_quoted_values(e.message().trim());
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!("line {line}, column {column}: {reason}")
+        }
+        None => reason,
+    }
+}
+
+/// `invalid type: string "hunter2", expected a boolean` becomes `... string "…", ...`.
+fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_quotes = false;
+    for c in message.chars() {
+        match (c, in_quotes) {
+            ('"', false) => {
+                in_quotes = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                in_quotes = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    if in_quotes {
+        out.push('"');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

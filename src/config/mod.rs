@@ -15,7 +15,9 @@ pub use file::{ConfigFile, Profile};
 pub use paths::Paths;
 use thiserror::Error;
 
-use crate::mlflow::{Auth, ConnectionSettings, CredentialSource, Secret};
+use crate::mlflow::http::{parse_tracking_uri, redact_userinfo};
+use crate::mlflow::settings::{ProxySettings, ProxyUrl};
+use crate::mlflow::{Auth, ConnectionSettings, CredentialSource, MlflowError, Secret};
 use crate::registry::DEFAULT_PAGE_SIZE;
 
 pub const DEFAULT_TRACKING_URI: &str = "http://127.0.0.1:5000";
@@ -36,6 +38,15 @@ pub enum ConfigError {
     SecretCommand {
         profile: String,
         what: &'static str,
+        reason: String,
+    },
+    #[error("{error} (from {from})")]
+    TrackingUri { from: String, error: MlflowError },
+    #[error("{variable} is not a proxy URL ('{proxy}'): {reason}")]
+    Proxy {
+        variable: &'static str,
+        /// Without credentials.
+        proxy: String,
         reason: String,
     },
     #[error("invalid setting: {0}")]
@@ -162,8 +173,23 @@ pub fn resolve_with(
     };
     let profile = explicit.as_ref().or(fallback.as_ref());
 
-    let mut connection = ConnectionSettings::new(tracking_uri);
+    // Checked here, so a malformed URL is a configuration error; credentials written into it
+    // become basic auth (unless others were given) and leave the URL before anything prints it.
+    let parsed = parse_tracking_uri(&tracking_uri).map_err(|error| ConfigError::TrackingUri {
+        from: uri_source.clone(),
+        error,
+    })?;
+    let auth = match (parsed.credentials, auth) {
+        (Some((username, password)), Auth::None) => Auth::Basic {
+            username,
+            password,
+            source: CredentialSource::TrackingUri,
+        },
+        (_, auth) => auth,
+    };
+    let mut connection = ConnectionSettings::new(parsed.base.as_str());
     connection.auth = auth;
+    connection.proxy = proxy_settings(env)?;
     connection.insecure_tls = layered(&|p| p.insecure_tls, "MLFLOW_TRACKING_INSECURE_TLS");
     connection.server_cert_path = path_setting(
         &|p| p.server_cert_path.clone(),
@@ -194,6 +220,26 @@ pub fn resolve_with(
             "page size must be between 1 and {}, got {page_size}",
             crate::mlflow::MAX_MODELS_PAGE
         )));
+    }
+    let env_max_response_mb = match env("TOLLGATE_MAX_RESPONSE_MB") {
+        Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {
+            ConfigError::Invalid(format!(
+                "TOLLGATE_MAX_RESPONSE_MB must be a whole number of megabytes, got '{v}'"
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(mb) = profile
+        .and_then(|p| p.max_response_mb)
+        .or(env_max_response_mb)
+        .or(config.max_response_mb)
+    {
+        if mb == 0 {
+            return Err(ConfigError::Invalid(
+                "the response size cap (max_response_mb) must be at least 1 MB".into(),
+            ));
+        }
+        connection.max_response_bytes = mb.saturating_mul(1024 * 1024);
     }
     let read_only = overrides.read_only || profile.and_then(|p| p.read_only).unwrap_or(false);
 
@@ -264,6 +310,55 @@ fn env_auth(env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
             token: Secret::new(token),
             source: CredentialSource::Environment,
         })
+}
+
+/// The proxy variables curl reads (lower case first); `HTTP_PROXY` is skipped in a CGI
+/// environment, where a request's `Proxy:` header would set it (httpoxy).
+fn proxy_settings(env: &dyn Fn(&str) -> Option<String>) -> Result<ProxySettings, ConfigError> {
+    let first = |names: &[&'static str]| {
+        names.iter().find_map(|name| {
+            env(name)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (*name, v))
+        })
+    };
+    let is_cgi = env("REQUEST_METHOD").is_some();
+    let http_names: &[&'static str] = if is_cgi {
+        &["http_proxy"]
+    } else {
+        &["http_proxy", "HTTP_PROXY"]
+    };
+    let all = first(&["all_proxy", "ALL_PROXY"]);
+    let http = first(http_names).or_else(|| all.clone());
+    let https = first(&["https_proxy", "HTTPS_PROXY"]).or(all);
+    Ok(ProxySettings {
+        http: http.map(proxy_url).transpose()?,
+        https: https.map(proxy_url).transpose()?,
+        no_proxy: first(&["no_proxy", "NO_PROXY"]).map(|(_, v)| v),
+    })
+}
+
+fn proxy_url((variable, raw): (&'static str, String)) -> Result<ProxyUrl, ConfigError> {
+    let raw = raw.trim();
+    // `proxy:3128` means http://proxy:3128, as in curl.
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("http://{raw}")
+    };
+    let refuse = |reason: String| ConfigError::Proxy {
+        variable,
+        proxy: redact_userinfo(&with_scheme),
+        reason,
+    };
+    let url = url::Url::parse(&with_scheme).map_err(|e| refuse(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return Err(refuse("it must look like http://host:port".into()));
+    }
+    Ok(ProxyUrl {
+        url,
+        from: variable,
+    })
 }
 
 fn truthy(value: &str) -> bool {

@@ -14,6 +14,31 @@ pub enum MlflowError {
     #[error("TLS failed for {url}: {reason}. Set MLFLOW_TRACKING_SERVER_CERT_PATH to the CA bundle, or (only if you trust the network) MLFLOW_TRACKING_INSECURE_TLS=true")]
     Tls { url: String, reason: String },
 
+    #[error("TLS failed for {url}: {reason}. {}", client_certificate_advice(configured.as_deref()))]
+    ClientCertificate {
+        url: String,
+        reason: String,
+        /// The client certificate that was offered, if any.
+        configured: Option<String>,
+    },
+
+    #[error("cannot connect to the proxy {proxy}: {reason}. Check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or list the server in NO_PROXY to connect directly")]
+    ProxyConnect { proxy: String, reason: String },
+
+    #[error("{from} redirected to {to}, which is plain HTTP: refused, since it would send credentials and answers unencrypted. Use the https:// address the server really serves")]
+    InsecureRedirect { from: String, to: String },
+
+    #[error("the response from {url} is larger than {} MB, the cap on a response's size; if the server really sends that much, raise TOLLGATE_MAX_RESPONSE_MB (or max_response_mb in the config)", limit / (1024 * 1024))]
+    TooLarge { url: String, limit: u64 },
+
+    #[error("the {what} {path} (from {setting}) {reason}")]
+    TlsConfig {
+        what: &'static str,
+        setting: &'static str,
+        path: String,
+        reason: String,
+    },
+
     #[error("the server at {url} refused the credentials: tried {tried}. Check MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD, MLFLOW_TRACKING_TOKEN or the profile's credentials")]
     Unauthenticated { url: String, tried: String },
 
@@ -55,6 +80,13 @@ pub enum MlflowError {
     ClientSetup(String),
 }
 
+fn client_certificate_advice(configured: Option<&str>) -> String {
+    match configured {
+        None => "The server asks for a client certificate: set MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) to one PEM file holding the certificate and its private key".into(),
+        Some(path) => format!("The server refused the client certificate {path}: check that MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) holds a certificate the server trusts, with its private key"),
+    }
+}
+
 fn detail_suffix(message: &str) -> String {
     if message.is_empty() {
         String::new()
@@ -74,6 +106,11 @@ impl MlflowError {
             MlflowError::Connect { .. } => "connect",
             MlflowError::Timeout { .. } => "timeout",
             MlflowError::Tls { .. } => "tls",
+            MlflowError::ClientCertificate { .. } => "tls_client_certificate",
+            MlflowError::ProxyConnect { .. } => "proxy_connect",
+            MlflowError::InsecureRedirect { .. } => "insecure_redirect",
+            MlflowError::TooLarge { .. } => "response_too_large",
+            MlflowError::TlsConfig { .. } => "tls_config",
             MlflowError::Unauthenticated { .. } => "unauthenticated",
             MlflowError::PermissionDenied { .. } => "permission_denied",
             MlflowError::NotFound { .. } => "not_found",

@@ -1,9 +1,9 @@
-//! The transport: one `reqwest` client with auth and TLS applied, JSON in and out, MLflow's
-//! errors decoded, and retries for reads only (a write is never repeated behind the user's back).
+//! The transport: one `reqwest` client with auth, TLS and proxy applied, JSON in and out, MLflow's
+//! errors decoded, bodies read up to a cap, and retries for reads only (a write is never repeated
+//! behind the user's back).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -12,6 +12,11 @@ use url::Url;
 
 use super::error::MlflowError;
 use super::settings::{Auth, ConnectionSettings, CredentialSource, Secret};
+
+/// How much of an error answer is read: enough for MLflow's JSON error, bounded for anything else.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// Like reqwest's default policy.
+const MAX_REDIRECTS: usize = 10;
 
 /// Is this request safe to repeat? Reads are; writes are not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +41,42 @@ impl Subject {
     }
 }
 
+/// A tracking URI taken apart: the base URL (no credentials, ending in `/`) and any
+/// `user:password@` that was written into it.
+#[derive(Debug)]
+pub struct TrackingUri {
+    pub base: Url,
+    pub credentials: Option<(String, Secret)>,
+}
+
+/// Parse and check a tracking URI. Errors never quote the credentials it may hold.
+pub fn parse_tracking_uri(raw: &str) -> Result<TrackingUri, MlflowError> {
+    let invalid = |reason: String| MlflowError::InvalidUri {
+        uri: redact_userinfo(raw),
+        reason,
+    };
+    let mut base = Url::parse(raw.trim_end_matches('/')).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(base.scheme(), "http" | "https") {
+        return Err(invalid(
+            "it is not an http(s):// URL, and tollgate needs an http(s):// tracking server".into(),
+        ));
+    }
+    let mut credentials = None;
+    if !base.username().is_empty() || base.password().is_some() {
+        credentials = Some((
+            percent_decode(base.username()),
+            Secret::new(percent_decode(base.password().unwrap_or(""))),
+        ));
+        let _ = base.set_username("");
+        let _ = base.set_password(None);
+    }
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    Ok(TrackingUri { base, credentials })
+}
+
 #[derive(Clone)]
 pub struct Transport {
     http: reqwest::Client,
@@ -46,39 +87,15 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(mut settings: ConnectionSettings) -> Result<Self, MlflowError> {
-        let mut base = Url::parse(&settings.tracking_uri).map_err(|e| MlflowError::InvalidUri {
-            uri: redact_userinfo(&settings.tracking_uri),
-            reason: e.to_string(),
-        })?;
-        match base.scheme() {
-            "http" | "https" => {}
-            other => {
-                return Err(MlflowError::InvalidUri {
-                    uri: redact_userinfo(&settings.tracking_uri),
-                    reason: format!(
-                        "scheme '{other}' is not served over HTTP; tollgate needs an http(s):// tracking server"
-                    ),
-                })
-            }
-        }
-        // Credentials written into the URL become basic auth, and leave the URL so they never
-        // appear in messages or logs.
-        if !base.username().is_empty() {
-            if settings.auth == Auth::None {
-                let username = percent_decode(base.username());
-                let password = percent_decode(base.password().unwrap_or(""));
-                settings.auth = Auth::Basic {
-                    username,
-                    password: Secret::new(password),
-                    source: CredentialSource::Environment,
-                };
-            }
-            let _ = base.set_username("");
-            let _ = base.set_password(None);
-        }
-        if !base.path().ends_with('/') {
-            let path = format!("{}/", base.path());
-            base.set_path(&path);
+        let TrackingUri { base, credentials } = parse_tracking_uri(&settings.tracking_uri)?;
+        // Credentials written into the URL become basic auth (unless others were given), and
+        // leave the URL so they never appear in messages or logs.
+        if let (Some((username, password)), Auth::None) = (credentials, &settings.auth) {
+            settings.auth = Auth::Basic {
+                username,
+                password,
+                source: CredentialSource::TrackingUri,
+            };
         }
         settings.tracking_uri = base.as_str().trim_end_matches('/').to_string();
 
@@ -87,38 +104,26 @@ impl Transport {
             .timeout(settings.timeout)
             .connect_timeout(settings.connect_timeout)
             .user_agent(concat!("tollgate/", env!("CARGO_PKG_VERSION")))
-            .pool_max_idle_per_host(settings.concurrency.max(1));
+            .pool_max_idle_per_host(settings.concurrency.max(1))
+            .redirect(redirect_policy())
+            // tollgate picks the proxy itself (settings.proxy), so it can name it in errors.
+            .no_proxy();
+        if settings.proxy.http.is_some() || settings.proxy.https.is_some() {
+            let proxies = settings.proxy.clone();
+            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                proxies.proxy_for(url).map(|p| p.url.clone())
+            }));
+        }
         if settings.insecure_tls {
             builder = builder.danger_accept_invalid_certs(true);
         }
         if let Some(path) = &settings.server_cert_path {
-            let pem = std::fs::read(path).map_err(|e| {
-                MlflowError::ClientSetup(format!(
-                    "cannot read server CA bundle {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                MlflowError::ClientSetup(format!("bad CA bundle {}: {e}", path.display()))
-            })?;
-            for cert in certs {
+            for cert in read_ca_bundle(path)? {
                 builder = builder.add_root_certificate(cert);
             }
         }
         if let Some(path) = &settings.client_cert_path {
-            let pem = std::fs::read(path).map_err(|e| {
-                MlflowError::ClientSetup(format!(
-                    "cannot read client certificate {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                MlflowError::ClientSetup(format!(
-                    "client certificate {} must be PEM holding the certificate and its private key: {e}",
-                    path.display()
-                ))
-            })?;
-            builder = builder.identity(identity);
+            builder = builder.identity(read_client_identity(path)?);
         }
         let http = builder
             .build()
@@ -174,7 +179,7 @@ impl Transport {
                 subject,
             )
             .await?;
-        decode_json(response, &url).await
+        decode_json(&self.read_body(response, &url).await?, &url)
     }
 
     /// POST JSON. `Read` marks searches sent as POST (e.g. `runs/search`), which may be retried.
@@ -189,7 +194,7 @@ impl Transport {
         let response = self
             .send(Method::POST, url.clone(), Some(body), idempotency, subject)
             .await?;
-        decode_json(response, &url).await
+        decode_json(&self.read_body(response, &url).await?, &url)
     }
 
     /// A write with another verb (PATCH, DELETE); never retried.
@@ -204,7 +209,7 @@ impl Transport {
         let response = self
             .send(method, url.clone(), Some(body), Idempotency::Write, subject)
             .await?;
-        decode_json(response, &url).await
+        decode_json(&self.read_body(response, &url).await?, &url)
     }
 
     /// PUT raw bytes to a path outside the API prefix (artifact uploads); never retried.
@@ -221,7 +226,7 @@ impl Transport {
         let response = request
             .send()
             .await
-            .map_err(|e| transport_error(e, &url, self.settings.timeout))?;
+            .map_err(|e| self.transport_error(e, &url))?;
         if response.status().is_success() {
             return Ok(());
         }
@@ -248,11 +253,7 @@ impl Transport {
                 subject,
             )
             .await?;
-        response
-            .bytes()
-            .await
-            .map(|b| b.to_vec())
-            .map_err(|e| transport_error(e, &url, self.settings.timeout))
+        self.read_body(response, &url).await
     }
 
     async fn send<B: Serialize + ?Sized>(
@@ -278,26 +279,34 @@ impl Transport {
                 request = request.json(body);
             }
             request = self.authorize(request);
-            let outcome = request.send().await;
-            let retry_after = match &outcome {
-                Ok(resp) if is_retryable_status(resp.status()) => {
-                    Some(retry_after(resp).unwrap_or_else(|| backoff(attempt)))
+            let (wait, error) = match request.send().await {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) if is_retryable_status(response.status()) && attempt < attempts => {
+                    (retry_after(&response).unwrap_or_else(|| backoff(attempt)), None)
                 }
-                Err(e) if e.is_connect() => Some(backoff(attempt)),
-                _ => None,
+                Ok(response) => {
+                    return Err(self
+                        .decode_error(response, &url, idempotency, subject)
+                        .await)
+                }
+                Err(e) => {
+                    let refused_connection = e.is_connect();
+                    let error = self.transport_error(e, &url);
+                    // Only a refused or dropped connection may be worth another try; a TLS
+                    // failure is the same on every attempt.
+                    let retryable = refused_connection
+                        && matches!(
+                            error,
+                            MlflowError::Connect { .. } | MlflowError::ProxyConnect { .. }
+                        );
+                    if !retryable || attempt >= attempts {
+                        return Err(error);
+                    }
+                    (backoff(attempt), Some(error))
+                }
             };
-            if let (Some(wait), true) = (retry_after, attempt < attempts) {
-                tracing::info!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying read");
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            let response = outcome.map_err(|e| transport_error(e, &url, self.settings.timeout))?;
-            if response.status().is_success() {
-                return Ok(response);
-            }
-            return Err(self
-                .decode_error(response, &url, idempotency, subject)
-                .await);
+            tracing::info!(url = %url, attempt, wait_ms = wait.as_millis() as u64, error = ?error.map(|e| e.kind()), "retrying read");
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -311,6 +320,44 @@ impl Transport {
         }
     }
 
+    /// Read a body in chunks, failing as soon as it passes the cap: memory stays bounded
+    /// whatever the server sends.
+    async fn read_body(&self, mut response: Response, url: &Url) -> Result<Vec<u8>, MlflowError> {
+        let limit = self.settings.max_response_bytes;
+        let too_large = || MlflowError::TooLarge {
+            url: url_without_query(url),
+            limit,
+        };
+        if response.content_length().is_some_and(|length| length > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.body_error(e, url))?
+        {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    fn body_error(&self, e: reqwest::Error, url: &Url) -> MlflowError {
+        if e.is_timeout() {
+            return MlflowError::Timeout {
+                url: origin(url),
+                after: self.settings.timeout,
+            };
+        }
+        MlflowError::Malformed {
+            url: url_without_query(url),
+            detail: format!("body could not be read: {}", innermost_cause(&e)),
+        }
+    }
+
     async fn decode_error(
         &self,
         response: Response,
@@ -319,7 +366,7 @@ impl Transport {
         subject: &Subject,
     ) -> MlflowError {
         let status = response.status();
-        let body = response.text().await.unwrap_or_default();
+        let body = read_prefix(response, ERROR_BODY_LIMIT).await;
         classify_error(
             status,
             &body,
@@ -329,6 +376,177 @@ impl Transport {
             subject,
         )
     }
+
+    fn transport_error(&self, e: reqwest::Error, url: &Url) -> MlflowError {
+        let server = origin(url);
+        if let Some(refused) = find_cause::<DowngradeRefused>(&e) {
+            return MlflowError::InsecureRedirect {
+                from: refused.from.clone(),
+                to: refused.to.clone(),
+            };
+        }
+        if e.is_timeout() {
+            return MlflowError::Timeout {
+                url: server,
+                after: self.settings.timeout,
+            };
+        }
+        let reason = innermost_cause(&e);
+        match tls_failure(&e) {
+            Some(TlsFailure::ClientCertificate) => {
+                return MlflowError::ClientCertificate {
+                    url: server,
+                    reason,
+                    configured: self
+                        .settings
+                        .client_cert_path
+                        .as_ref()
+                        .map(|p| p.display().to_string()),
+                }
+            }
+            Some(TlsFailure::Other) => return MlflowError::Tls { url: server, reason },
+            None => {}
+        }
+        if e.is_connect() || e.is_request() {
+            return match self.settings.proxy.proxy_for(url) {
+                Some(proxy) => MlflowError::ProxyConnect {
+                    proxy: proxy.display(),
+                    reason,
+                },
+                None => MlflowError::Connect {
+                    url: server,
+                    reason,
+                },
+            };
+        }
+        MlflowError::Malformed {
+            url: url_without_query(url),
+            detail: reason,
+        }
+    }
+}
+
+fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, MlflowError> {
+    let refuse = |reason: String| MlflowError::TlsConfig {
+        what: "server CA bundle",
+        setting: "MLFLOW_TRACKING_SERVER_CERT_PATH or a profile's server_cert_path",
+        path: path.display().to_string(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| refuse(format!("cannot be read: {e}")))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| refuse(format!("is not a PEM bundle: {e}")))?;
+    // A DER file or anything else without a PEM block yields no certificate at all; trusting
+    // nothing extra in silence would hide the mistake until the handshake fails.
+    if certs.is_empty() {
+        return Err(refuse(
+            "holds no PEM certificate (no -----BEGIN CERTIFICATE----- block); convert a DER file with `openssl x509 -inform der -in FILE -out FILE.pem`".into(),
+        ));
+    }
+    Ok(certs)
+}
+
+fn read_client_identity(path: &std::path::Path) -> Result<reqwest::Identity, MlflowError> {
+    let refuse = |reason: String| MlflowError::TlsConfig {
+        what: "client certificate",
+        setting: "MLFLOW_TRACKING_CLIENT_CERT_PATH or a profile's client_cert_path",
+        path: path.display().to_string(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| refuse(format!("cannot be read: {e}")))?;
+    reqwest::Identity::from_pem(&pem).map_err(|e| {
+        refuse(format!(
+            "must be one PEM file holding the certificate and its private key: {e}"
+        ))
+    })
+}
+
+/// Follow redirects like reqwest does, except from https to plain http: that would send the
+/// credentials and read the answers unencrypted.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let was_https = attempt.previous().iter().any(|u| u.scheme() == "https");
+        if was_https && attempt.url().scheme() == "http" {
+            let refused = DowngradeRefused {
+                from: attempt
+                    .previous()
+                    .last()
+                    .map(printable_url)
+                    .unwrap_or_default(),
+                to: printable_url(attempt.url()),
+            };
+            attempt.error(refused)
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+#[derive(Debug)]
+struct DowngradeRefused {
+    from: String,
+    to: String,
+}
+
+impl std::fmt::Display for DowngradeRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect from {} to {} refused", self.from, self.to)
+    }
+}
+
+impl std::error::Error for DowngradeRefused {}
+
+fn find_cause<'a, E: std::error::Error + 'static>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a E> {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(found) = err.downcast_ref::<E>() {
+            return Some(found);
+        }
+        current = err.source();
+    }
+    None
+}
+
+enum TlsFailure {
+    /// The server ended the handshake with an alert about the client's certificate (none sent,
+    /// or one it does not accept).
+    ClientCertificate,
+    Other,
+}
+
+/// rustls's errors reach us as text inside reqwest's source chain.
+fn tls_failure(e: &reqwest::Error) -> Option<TlsFailure> {
+    let chain = cause_chain(e).join(": ").to_lowercase();
+    if let Some((_, alert)) = chain.split_once("received fatal alert: ") {
+        let about_client = [
+            "certificate",
+            "unknownca",
+            "accessdenied",
+            "handshakefailure",
+        ]
+        .iter()
+        .any(|name| alert.starts_with(name));
+        return Some(if about_client {
+            TlsFailure::ClientCertificate
+        } else {
+            TlsFailure::Other
+        });
+    }
+    let tls = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "invalidcontenttype",
+        "ssl",
+    ]
+    .iter()
+    .any(|marker| chain.contains(marker));
+    tls.then_some(TlsFailure::Other)
 }
 
 /// Turn a failed answer into a typed error. Pure, so every body shape is unit-tested.
@@ -346,7 +564,7 @@ pub fn classify_error(
     }
     let api: Option<ApiErrorBody> = serde_json::from_str(body).ok();
     let (error_code, message) = match &api {
-        Some(b) => (b.error_code.clone(), b.message.clone()),
+        Some(b) => (bounded(&b.error_code, 100), bounded(&b.message, 1000)),
         None => (String::new(), excerpt(body)),
     };
     let permission = match idempotency {
@@ -407,75 +625,62 @@ struct ApiErrorBody {
     message: String,
 }
 
-async fn decode_json<T: DeserializeOwned>(response: Response, url: &Url) -> Result<T, MlflowError> {
-    let bytes = response.bytes().await.map_err(|e| MlflowError::Malformed {
-        url: url_without_query(url),
-        detail: format!("body could not be read: {e}"),
-    })?;
-    let body: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
+fn decode_json<T: DeserializeOwned>(bytes: &[u8], url: &Url) -> Result<T, MlflowError> {
+    let body: &[u8] = if bytes.is_empty() { b"{}" } else { bytes };
     serde_json::from_slice(body).map_err(|e| MlflowError::Malformed {
         url: url_without_query(url),
         detail: format!("the JSON did not have the expected shape ({e})"),
     })
 }
 
-fn transport_error(e: reqwest::Error, url: &Url, timeout: Duration) -> MlflowError {
-    let server = origin(url);
-    if e.is_timeout() {
-        return MlflowError::Timeout {
-            url: server,
-            after: timeout,
-        };
+/// The first `limit` bytes of a body (an error answer: what is past that is not needed).
+async fn read_prefix(mut response: Response, limit: usize) -> String {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = chunk.len().min(limit - body.len());
+                body.extend_from_slice(&chunk[..take]);
+            }
+            _ => break,
+        }
     }
-    let chain = error_chain(&e);
-    let lowered = chain.to_lowercase();
-    if lowered.contains("certificate") || lowered.contains("tls") || lowered.contains("handshake") {
-        return MlflowError::Tls {
-            url: server,
-            reason: chain,
-        };
-    }
-    if e.is_connect() || e.is_request() {
-        return MlflowError::Connect {
-            url: server,
-            reason: chain,
-        };
-    }
-    MlflowError::Malformed {
-        url: url_without_query(url),
-        detail: chain,
-    }
+    String::from_utf8_lossy(&body).into_owned()
 }
 
-/// reqwest hides the useful part ("Connection refused") in the source chain.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![];
+/// Every distinct message in reqwest's source chain, outermost first.
+fn cause_chain(e: &dyn std::error::Error) -> Vec<String> {
+    let mut parts: Vec<String> = vec![];
     let mut current: Option<&dyn std::error::Error> = Some(e);
     while let Some(err) = current {
         let text = err.to_string();
-        if !parts.iter().any(|p: &String| p.contains(&text)) {
+        if !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         current = err.source();
     }
-    // The outer layers say "error sending request for url (...)"; the innermost cause
-    // ("Connection refused", "certificate expired") is what the user can act on.
-    parts.pop().unwrap_or_default()
+    parts
+}
+
+/// The outer layers say "error sending request for url (...)"; the innermost cause
+/// ("Connection refused", "certificate expired") is what the user can act on.
+fn innermost_cause(e: &dyn std::error::Error) -> String {
+    cause_chain(e).pop().unwrap_or_default()
 }
 
 fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-fn retry_after(response: &Response) -> Option<Duration> {
+fn retry_after(response: &Response) -> Option<std::time::Duration> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
     let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
     // A server asking for minutes is better answered with an error than a frozen command.
-    Some(Duration::from_secs(seconds.min(30)))
+    Some(std::time::Duration::from_secs(seconds.min(30)))
 }
 
-fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(200u64.saturating_mul(1 << attempt.min(5)))
+fn backoff(attempt: u32) -> std::time::Duration {
+    std::time::Duration::from_millis(200u64.saturating_mul(1 << attempt.min(5)))
 }
 
 fn append_query(url: &mut Url, query: &[(&str, String)]) {
@@ -498,6 +703,25 @@ fn url_without_query(url: &Url) -> String {
     u.to_string()
 }
 
+/// A URL from elsewhere (a redirect's Location) as it may be printed: no credentials, no query.
+fn printable_url(url: &Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.set_query(None);
+    u.set_fragment(None);
+    u.to_string()
+}
+
+/// At most `max` characters of server text.
+fn bounded(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// A short, single-line excerpt of a plain-text or HTML body.
 pub fn excerpt(body: &str) -> String {
     let mut text = String::with_capacity(body.len().min(512));
@@ -514,21 +738,30 @@ pub fn excerpt(body: &str) -> String {
         }
     }
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = collapsed.chars().take(200).collect();
-    if collapsed.chars().count() > 200 {
-        out.push('…');
-    }
-    out
+    bounded(&collapsed, 200)
 }
 
+/// A URI as it may be printed: any `user:password@` replaced by `***@`. When the URI does not
+/// parse as http(s), everything up to its last `@` goes, since where the host begins is unknown.
 pub fn redact_userinfo(uri: &str) -> String {
     match Url::parse(uri) {
-        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
-            let _ = u.set_username("***");
-            let _ = u.set_password(None);
+        Ok(mut u) if matches!(u.scheme(), "http" | "https") => {
+            if !u.username().is_empty() || u.password().is_some() {
+                let _ = u.set_username("***");
+                let _ = u.set_password(None);
+            }
             u.to_string()
         }
-        _ => uri.to_string(),
+        _ => {
+            let (scheme, rest) = match uri.find("://") {
+                Some(i) => uri.split_at(i + 3),
+                None => ("", uri),
+            };
+            match rest.rfind('@') {
+                Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
+                None => uri.to_string(),
+            }
+        }
     }
 }
 

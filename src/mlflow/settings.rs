@@ -4,6 +4,12 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use url::Url;
+
+/// The default cap on one response's body: far above any MLflow answer tollgate reads, far below
+/// what would hurt the machine.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A secret that never shows itself in `Debug` or `Display`, so it cannot leak into logs or errors.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -29,6 +35,8 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialSource {
     Environment,
+    /// `user:password@` written into the tracking URI.
+    TrackingUri,
     Profile(String),
     PasswordCommand(String),
 }
@@ -37,6 +45,7 @@ impl fmt::Display for CredentialSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CredentialSource::Environment => f.write_str("environment"),
+            CredentialSource::TrackingUri => f.write_str("the tracking URI"),
             CredentialSource::Profile(name) => write!(f, "profile '{name}'"),
             CredentialSource::PasswordCommand(name) => {
                 write!(f, "password_command of profile '{name}'")
@@ -65,6 +74,13 @@ impl Auth {
         match self {
             Auth::None => "no credentials".to_string(),
             Auth::Basic {
+                username,
+                password,
+                source,
+            } if password.expose().is_empty() => {
+                format!("basic auth as user '{username}' with an empty password (user from {source})")
+            }
+            Auth::Basic {
                 username, source, ..
             } => format!("basic auth as user '{username}' (password from {source})"),
             Auth::Bearer { source, .. } => format!("bearer token (from {source})"),
@@ -87,6 +103,10 @@ pub struct ConnectionSettings {
     pub max_retries: u32,
     /// Concurrent requests allowed when a call fans out.
     pub concurrency: usize,
+    /// A response body longer than this fails instead of being read on.
+    pub max_response_bytes: u64,
+    /// The HTTP(S) proxy, from `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` and `NO_PROXY`.
+    pub proxy: ProxySettings,
 }
 
 impl ConnectionSettings {
@@ -102,6 +122,150 @@ impl ConnectionSettings {
             connect_timeout: Duration::from_secs(5),
             max_retries: 3,
             concurrency: 4,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            proxy: ProxySettings::default(),
         }
+    }
+}
+
+/// A proxy URL and the variable it came from (named in errors, since the URL may hold a password).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProxyUrl {
+    pub url: Url,
+    pub from: &'static str,
+}
+
+impl ProxyUrl {
+    /// The proxy without credentials, safe to print.
+    pub fn display(&self) -> String {
+        format!("{} (from {})", self.url.origin().ascii_serialization(), self.from)
+    }
+}
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Which proxy a request goes through. tollgate decides this itself (rather than leaving it to
+/// the HTTP library) so that `NO_PROXY=*` means every host, and an unreachable proxy is named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProxySettings {
+    pub http: Option<ProxyUrl>,
+    pub https: Option<ProxyUrl>,
+    /// The `NO_PROXY` list, as written.
+    pub no_proxy: Option<String>,
+}
+
+impl ProxySettings {
+    /// The proxy for `url`, or `None` to connect directly.
+    pub fn proxy_for(&self, url: &Url) -> Option<&ProxyUrl> {
+        let host = url.host_str()?;
+        if let Some(list) = &self.no_proxy {
+            if no_proxy_matches(list, host) {
+                return None;
+            }
+        }
+        match url.scheme() {
+            "https" => self.https.as_ref(),
+            "http" => self.http.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// curl's `NO_PROXY` rules: `*` alone matches every host; otherwise a comma-separated list of
+/// host names (matching the name and its subdomains, with or without a leading dot), IP addresses
+/// and CIDR ranges.
+pub fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let host_ip: Option<std::net::IpAddr> = host.parse().ok();
+    list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
+        if entry == "*" {
+            return true;
+        }
+        let entry = entry.trim_start_matches('[').trim_end_matches(']');
+        match host_ip {
+            Some(ip) => ip_entry_matches(entry, ip),
+            None => {
+                let domain = entry.trim_start_matches("*.").trim_start_matches('.');
+                !domain.is_empty()
+                    && (host.eq_ignore_ascii_case(domain)
+                        || host.len() > domain.len()
+                            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain)
+                            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+            }
+        }
+    })
+}
+
+fn ip_entry_matches(entry: &str, ip: std::net::IpAddr) -> bool {
+    if let Ok(addr) = entry.parse::<std::net::IpAddr>() {
+        return addr == ip;
+    }
+    let Some((net, bits)) = entry.split_once('/') else {
+        return false;
+    };
+    let (Ok(net), Ok(bits)) = (net.parse::<std::net::IpAddr>(), bits.parse::<u32>()) else {
+        return false;
+    };
+    match (net, ip) {
+        (std::net::IpAddr::V4(net), std::net::IpAddr::V4(ip)) if bits <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(net) & mask == u32::from(ip) & mask
+        }
+        (std::net::IpAddr::V6(net), std::net::IpAddr::V6(ip)) if bits <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(net) & mask == u128::from(ip) & mask
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxied(no_proxy: Option<&str>) -> ProxySettings {
+        let proxy = ProxyUrl {
+            url: Url::parse("http://proxy.corp:3128").unwrap(),
+            from: "HTTP_PROXY",
+        };
+        ProxySettings {
+            http: Some(proxy.clone()),
+            https: Some(proxy),
+            no_proxy: no_proxy.map(str::to_string),
+        }
+    }
+
+    fn goes_direct(settings: &ProxySettings, url: &str) -> bool {
+        settings.proxy_for(&Url::parse(url).unwrap()).is_none()
+    }
+
+    #[test]
+    fn no_proxy_star_bypasses_every_host() {
+        let s = proxied(Some("*"));
+        for url in [
+            "http://127.0.0.1:5000",
+            "https://mlflow.example.com",
+            "http://[::1]:5000",
+            "http://localhost",
+        ] {
+            assert!(goes_direct(&s, url), "{url}");
+        }
+    }
+
+    #[test]
+    fn no_proxy_lists_match_names_subdomains_ips_and_ranges() {
+        let s = proxied(Some("example.com, .corp.net,10.0.0.0/8, ::1"));
+        assert!(goes_direct(&s, "https://example.com"));
+        assert!(goes_direct(&s, "https://mlflow.EXAMPLE.com"));
+        assert!(!goes_direct(&s, "https://notexample.com"));
+        assert!(goes_direct(&s, "https://a.corp.net"));
+        assert!(goes_direct(&s, "http://10.1.2.3:5000"));
+        assert!(!goes_direct(&s, "http://11.1.2.3:5000"));
+        assert!(goes_direct(&s, "http://[::1]:5000"));
+        assert!(!goes_direct(&proxied(None), "http://127.0.0.1:5000"));
     }
 }

@@ -328,3 +328,142 @@ fn a_server_repeating_its_page_token_is_stopped() {
     assert!(err.to_string().contains("same page token"), "{err}");
     assert_eq!(server.received().len(), 2);
 }
+
+// ---- a response's size is capped (issue 9, item 7) ----
+
+const MB: u64 = 1024 * 1024;
+
+fn tollgate_with_cap(url: &str, cap_mb: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .args(["--tracking-uri", url])
+        .args(args)
+        .env("TOLLGATE_CONFIG", "/nonexistent/tollgate-test-config.toml")
+        .env("HOME", std::env::temp_dir())
+        .env("TOLLGATE_MAX_RESPONSE_MB", cap_mb)
+        .env_remove("MLFLOW_TRACKING_USERNAME")
+        .env_remove("MLFLOW_TRACKING_TOKEN")
+        .output()
+        .unwrap()
+}
+
+/// How many requests the server saw, each for another route: a body over the cap is an error,
+/// not a reason to ask again.
+fn distinct_requests(server: &FaultServer) -> u64 {
+    // A connection dropped before its request line (the command ended) is no request.
+    let mut targets: Vec<String> = server
+        .received()
+        .iter()
+        .map(|r| r.target.clone())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let count = targets.len();
+    targets.sort();
+    targets.dedup();
+    assert_eq!(targets.len(), count, "a request was repeated: {targets:?}");
+    count as u64
+}
+
+#[test]
+fn an_endless_body_stops_at_the_cap() {
+    // No Content-Length: the body runs on until tollgate hangs up.
+    let server = FaultServer::start(vec![Reply::Flood {
+        declared: None,
+        total: 256 * MB,
+    }]);
+    let out = tollgate_with_cap(&server.url, "1", &["models", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("larger than 1 MB") && stderr.contains("TOLLGATE_MAX_RESPONSE_MB"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    let requests = distinct_requests(&server);
+    // tollgate stopped reading near the cap: what the server got rid of is the cap plus what
+    // the sockets' buffers hold, far from the 256 MB on offer.
+    let sent = server.body_bytes_sent();
+    assert!(sent < requests * 16 * MB, "{sent} bytes were taken");
+}
+
+#[test]
+fn a_declared_length_over_the_cap_is_refused_before_reading() {
+    let server = FaultServer::start(vec![Reply::Flood {
+        declared: Some(10 * 1024 * MB),
+        total: 256 * MB,
+    }]);
+    let out = tollgate_with_cap(&server.url, "1", &["versions", "m"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("larger than 1 MB"), "{stderr}");
+    let requests = distinct_requests(&server);
+    let sent = server.body_bytes_sent();
+    assert!(sent < requests * 16 * MB, "{sent} bytes were taken");
+}
+
+#[test]
+fn the_cap_defaults_to_64_mb() {
+    let server = FaultServer::start(vec![Reply::Flood {
+        declared: None,
+        total: 256 * MB,
+    }]);
+    let out = tollgate(&server.url, &["models"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("larger than 64 MB"), "{stderr}");
+    let requests = distinct_requests(&server);
+    let sent = server.body_bytes_sent();
+    assert!(sent < requests * 80 * MB, "{sent} bytes were taken");
+}
+
+#[test]
+fn doctor_shows_a_short_excerpt_of_a_huge_health_answer() {
+    // Under the cap, so it is read; doctor still prints only an excerpt of it.
+    let server = FaultServer::start(vec![
+        Reply::Flood {
+            declared: Some(2 * MB),
+            total: 2 * MB,
+        },
+        Reply::text(200, "text/plain", "3.1.0"),
+        Reply::json(200, r#"{"registered_models": []}"#),
+    ]);
+    let out = tollgate(&server.url, &["doctor"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("GET /health answered 'xxx"), "{stdout}");
+    assert!(stdout.len() < 4096, "doctor printed {} bytes", stdout.len());
+}
+
+#[test]
+fn doctor_reports_an_endless_health_answer_briefly() {
+    let server = FaultServer::start(vec![Reply::Flood {
+        declared: None,
+        total: 256 * MB,
+    }]);
+    for json in [false, true] {
+        let mut args = vec!["doctor"];
+        if json {
+            args.push("--json");
+        }
+        let out = tollgate_with_cap(&server.url, "1", &args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(stdout.contains("larger than 1 MB"), "{stdout}");
+        assert!(stdout.len() < 4096, "doctor printed {} bytes", stdout.len());
+        assert!(out.stderr.len() < 1024);
+    }
+}
+
+#[test]
+fn a_huge_error_body_is_read_only_in_part() {
+    let server = FaultServer::start(vec![Reply::text(
+        400,
+        "application/json",
+        &format!(
+            "{{\"error_code\": \"INVALID_PARAMETER_VALUE\", \"message\": \"{}\"}}",
+            "m".repeat(200_000)
+        ),
+    )]);
+    let out = tollgate(&server.url, &["show", "m", "1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.len() < 4096, "{} bytes of error", stderr.len());
+}

@@ -25,7 +25,7 @@ pub enum MlflowError {
     #[error("cannot connect to the proxy {proxy}: {reason}. Check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or list the server in NO_PROXY to connect directly")]
     ProxyConnect { proxy: String, reason: String },
 
-    #[error("{from} redirected to {to}, which is plain HTTP: refused, since it would send credentials and answers unencrypted. Use the https:// address the server really serves")]
+    #[error("{from} redirected to {to}, which is plain HTTP: refused, since credentials and answers would travel unencrypted. Use the https:// address the server really serves")]
     InsecureRedirect { from: String, to: String },
 
     #[error("the response from {url} is larger than {} MB, the cap on a response's size; if the server really sends that much, raise TOLLGATE_MAX_RESPONSE_MB (or max_response_mb in the config)", limit / (1024 * 1024))]

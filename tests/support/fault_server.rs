@@ -1,8 +1,9 @@
 //! A tiny HTTP server on loopback that answers from a script, for fault tests only (500s, 429,
-//! timeouts, malformed bodies). What MLflow itself does is tested against a real MLflow server.
+//! timeouts, malformed or huge bodies). What MLflow itself does is tested against a real MLflow server.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -17,6 +18,9 @@ pub enum Reply {
     },
     /// Accept the request and never answer (the client must time out).
     Hang,
+    /// A 200 whose body is `total` bytes of `x`, written until the client stops reading.
+    /// `declared` is the Content-Length sent (none: the body runs until the connection closes).
+    Flood { declared: Option<u64>, total: u64 },
 }
 
 impl Reply {
@@ -64,6 +68,7 @@ impl Received {
 pub struct FaultServer {
     pub url: String,
     received: Arc<Mutex<Vec<Received>>>,
+    body_bytes_sent: Arc<AtomicU64>,
 }
 
 impl FaultServer {
@@ -73,6 +78,8 @@ impl FaultServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&received);
+        let body_bytes_sent = Arc::new(AtomicU64::new(0));
+        let sent = Arc::clone(&body_bytes_sent);
         thread::spawn(move || {
             let mut index = 0usize;
             for stream in listener.incoming() {
@@ -80,18 +87,33 @@ impl FaultServer {
                 let reply = replies[index.min(replies.len() - 1)].clone();
                 index += 1;
                 let log = Arc::clone(&log);
-                thread::spawn(move || serve(stream, reply, log));
+                let sent = Arc::clone(&sent);
+                thread::spawn(move || serve(stream, reply, log, sent));
             }
         });
-        FaultServer { url, received }
+        FaultServer {
+            url,
+            received,
+            body_bytes_sent,
+        }
     }
 
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
+
+    /// Body bytes the client accepted (written to its socket) over all answers.
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.body_bytes_sent.load(Ordering::SeqCst)
+    }
 }
 
-fn serve(stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received>>>) {
+fn serve(
+    stream: TcpStream,
+    reply: Reply,
+    log: Arc<Mutex<Vec<Received>>>,
+    sent: Arc<AtomicU64>,
+) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -126,6 +148,28 @@ fn serve(stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received>>>) {
     let mut stream = stream;
     match reply {
         Reply::Hang => thread::sleep(Duration::from_secs(30)),
+        Reply::Flood { declared, total } => {
+            let length = declared
+                .map(|n| format!("Content-Length: {n}\r\n"))
+                .unwrap_or_default();
+            let head = format!(
+                "HTTP/1.1 200 Scripted\r\nContent-Type: text/plain\r\n{length}Connection: close\r\n\r\n"
+            );
+            if stream.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            // Bounded, so the server stops by itself even if the client read on forever.
+            let chunk = [b'x'; 64 * 1024];
+            let mut written = 0u64;
+            while written < total {
+                let n = chunk.len().min((total - written) as usize);
+                if stream.write_all(&chunk[..n]).is_err() {
+                    break;
+                }
+                written += n as u64;
+                sent.fetch_add(n as u64, Ordering::SeqCst);
+            }
+        }
         Reply::Respond {
             status,
             headers,

@@ -51,12 +51,20 @@ fn the_proxy_is_used_when_set() {
     let target = FaultServer::start(vec![Reply::json(200, MODEL)]);
     let proxy = FaultServer::start(vec![Reply::json(200, MODEL)]);
     let out = tollgate(&target.url, &[("HTTP_PROXY", &proxy.url)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(target.received().is_empty());
     let asked = proxy.received();
     assert!(!asked.is_empty());
     // A proxy is asked for the absolute URL.
-    assert!(asked[0].target.starts_with(&target.url), "{:?}", asked[0].target);
+    assert!(
+        asked[0].target.starts_with(&target.url),
+        "{:?}",
+        asked[0].target
+    );
 }
 
 #[test]
@@ -72,7 +80,10 @@ fn no_proxy_star_bypasses_the_proxy_for_every_host() {
             let url = target.url.replace("127.0.0.1", target_host);
             let out = tollgate(&url, &[(proxy_var, &proxy.url), (no_proxy_var, "*")]);
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(out.status.success(), "{proxy_var} {no_proxy_var} {url}: {stderr}");
+            assert!(
+                out.status.success(),
+                "{proxy_var} {no_proxy_var} {url}: {stderr}"
+            );
             assert!(
                 proxy.received().is_empty(),
                 "{no_proxy_var}='*' still sent {url} through {proxy_var}"

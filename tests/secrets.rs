@@ -66,7 +66,11 @@ impl Sandbox {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let log = std::fs::read_to_string(self.log_file()).unwrap_or_default();
-        for (name, text) in [("stdout", &stdout), ("stderr", &stderr), ("log", &log.into())] {
+        for (name, text) in [
+            ("stdout", &stdout),
+            ("stderr", &stderr),
+            ("log", &log.into()),
+        ] {
             assert!(!text.contains(secret), "{name} holds the secret:\n{text}");
         }
     }
@@ -161,9 +165,7 @@ fn credentials_in_a_working_url_reach_no_output_or_log() {
         Reply::text(200, "text/plain", "3.1.0"),
         Reply::json(200, r#"{"registered_models": []}"#),
     ]);
-    let uri = server
-        .url
-        .replace("http://", "http://bob:hunter2-sekrit@");
+    let uri = server.url.replace("http://", "http://bob:hunter2-sekrit@");
     let sandbox = Sandbox::new();
     for args in [&["doctor"][..], &["doctor", "--json"][..]] {
         let mut full = vec!["--tracking-uri", uri.as_str()];

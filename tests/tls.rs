@@ -61,6 +61,9 @@ fn tollgate(url: &str, env: &[(&str, PathBuf)]) -> Output {
         .env_remove("MLFLOW_TRACKING_INSECURE_TLS")
         .env_remove("MLFLOW_TRACKING_SERVER_CERT_PATH")
         .env_remove("MLFLOW_TRACKING_CLIENT_CERT_PATH");
+    for var in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        cmd.env_remove(var);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -181,7 +184,8 @@ fn a_missing_client_certificate_points_at_the_client_certificate_setting() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
-        stderr.contains("client certificate") && stderr.contains("MLFLOW_TRACKING_CLIENT_CERT_PATH"),
+        stderr.contains("client certificate")
+            && stderr.contains("MLFLOW_TRACKING_CLIENT_CERT_PATH"),
         "{stderr}"
     );
     assert!(
@@ -201,7 +205,35 @@ fn a_missing_client_certificate_points_at_the_client_certificate_setting() {
         .lines()
         .find(|l| l.contains("hint"))
         .unwrap_or_default();
-    assert!(hint.contains("MLFLOW_TRACKING_CLIENT_CERT_PATH"), "{stdout}");
+    assert!(
+        hint.contains("MLFLOW_TRACKING_CLIENT_CERT_PATH"),
+        "{stdout}"
+    );
+
+    // A certificate the server does not accept (a server certificate, here) is named.
+    let client = tempfile::NamedTempFile::new().unwrap();
+    let pair = [
+        std::fs::read_to_string(fixtures().join("cert.pem")).unwrap(),
+        std::fs::read_to_string(fixtures().join("key.pem")).unwrap(),
+    ];
+    std::fs::write(client.path(), pair.concat()).unwrap();
+    let out = tollgate(
+        &server.url,
+        &[
+            ("MLFLOW_TRACKING_SERVER_CERT_PATH", ca.clone()),
+            (
+                "MLFLOW_TRACKING_CLIENT_CERT_PATH",
+                client.path().to_path_buf(),
+            ),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("refused the client certificate")
+            && stderr.contains(&client.path().display().to_string()),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -82,7 +82,7 @@ pub enum MlflowError {
 
 fn client_certificate_advice(configured: Option<&str>) -> String {
     match configured {
-        None => "The server asks for a client certificate: set MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) to one PEM file holding the certificate and its private key".into(),
+        None => "The server wants a client certificate (a refused handshake usually means that): set MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) to one PEM file holding the certificate and its private key".into(),
         Some(path) => format!("The server refused the client certificate {path}: check that MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) holds a certificate the server trusts, with its private key"),
     }
 }

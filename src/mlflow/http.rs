@@ -63,6 +63,19 @@ pub fn parse_tracking_uri(raw: &str) -> Result<TrackingUri, MlflowError> {
     }
     let mut credentials = None;
     if !base.username().is_empty() || base.password().is_some() {
+        // `user:pa@ss/word@host` parses, with host `ss`: a password's unencoded `@` or `/`
+        // would send part of it as the host name. Refuse, rather than guess.
+        let after_host = format!(
+            "{}{}{}",
+            base.path(),
+            base.query().unwrap_or(""),
+            base.fragment().unwrap_or("")
+        );
+        if after_host.contains('@') {
+            return Err(invalid(
+                "the credentials seem to hold an unencoded '@' or '/'; percent-encode them (%40, %2F)".into(),
+            ));
+        }
         credentials = Some((
             percent_decode(base.username()),
             Secret::new(percent_decode(base.password().unwrap_or(""))),
@@ -281,9 +294,10 @@ impl Transport {
             request = self.authorize(request);
             let (wait, error) = match request.send().await {
                 Ok(response) if response.status().is_success() => return Ok(response),
-                Ok(response) if is_retryable_status(response.status()) && attempt < attempts => {
-                    (retry_after(&response).unwrap_or_else(|| backoff(attempt)), None)
-                }
+                Ok(response) if is_retryable_status(response.status()) && attempt < attempts => (
+                    retry_after(&response).unwrap_or_else(|| backoff(attempt)),
+                    None,
+                ),
                 Ok(response) => {
                     return Err(self
                         .decode_error(response, &url, idempotency, subject)
@@ -328,7 +342,10 @@ impl Transport {
             url: url_without_query(url),
             limit,
         };
-        if response.content_length().is_some_and(|length| length > limit) {
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
             return Err(too_large());
         }
         let mut body = Vec::new();
@@ -404,7 +421,12 @@ impl Transport {
                         .map(|p| p.display().to_string()),
                 }
             }
-            Some(TlsFailure::Other) => return MlflowError::Tls { url: server, reason },
+            Some(TlsFailure::Other) => {
+                return MlflowError::Tls {
+                    url: server,
+                    reason,
+                }
+            }
             None => {}
         }
         if e.is_connect() || e.is_request() {
@@ -522,14 +544,14 @@ enum TlsFailure {
 fn tls_failure(e: &reqwest::Error) -> Option<TlsFailure> {
     let chain = cause_chain(e).join(": ").to_lowercase();
     if let Some((_, alert)) = chain.split_once("received fatal alert: ") {
-        let about_client = [
-            "certificate",
-            "unknownca",
-            "accessdenied",
-            "handshakefailure",
-        ]
-        .iter()
-        .any(|name| alert.starts_with(name));
+        // An alert from the server is about what the client sent: in practice its certificate
+        // (none, or one the server does not accept).
+        let name = alert
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let about_client = name.contains("certificate")
+            || ["unknownca", "accessdenied", "handshakefailure"].contains(&name);
         return Some(if about_client {
             TlsFailure::ClientCertificate
         } else {
@@ -741,27 +763,17 @@ pub fn excerpt(body: &str) -> String {
     bounded(&collapsed, 200)
 }
 
-/// A URI as it may be printed: any `user:password@` replaced by `***@`. When the URI does not
-/// parse as http(s), everything up to its last `@` goes, since where the host begins is unknown.
+/// A URI as it may be printed: everything before its last `@` (after the scheme) becomes `***`.
+/// Textual, not parsed: a password with an unencoded `@` or `/` fools a parser about where the
+/// host begins, and an unparseable URI has no parts at all.
 pub fn redact_userinfo(uri: &str) -> String {
-    match Url::parse(uri) {
-        Ok(mut u) if matches!(u.scheme(), "http" | "https") => {
-            if !u.username().is_empty() || u.password().is_some() {
-                let _ = u.set_username("***");
-                let _ = u.set_password(None);
-            }
-            u.to_string()
-        }
-        _ => {
-            let (scheme, rest) = match uri.find("://") {
-                Some(i) => uri.split_at(i + 3),
-                None => ("", uri),
-            };
-            match rest.rfind('@') {
-                Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
-                None => uri.to_string(),
-            }
-        }
+    let (scheme, rest) = match uri.find("://") {
+        Some(i) => uri.split_at(i + 3),
+        None => ("", uri),
+    };
+    match rest.rfind('@') {
+        Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
+        None => uri.to_string(),
     }
 }
 
@@ -891,6 +903,53 @@ mod tests {
             t.api_url("runs/get").unwrap().as_str(),
             "https://example.com/mlflow/api/2.0/mlflow/runs/get"
         );
+    }
+
+    #[test]
+    fn unparseable_uris_lose_everything_before_their_last_at() {
+        for (raw, printed) in [
+            (
+                "http://bob:hunter2@exa mple.com:5000",
+                "http://***@exa mple.com:5000",
+            ),
+            ("bob:hunter2@host", "***@host"),
+            ("http://bob:pa@ss/word@host:99999", "http://***@host:99999"),
+            ("https://bob:hunter2@host:5000/", "https://***@host:5000/"),
+            ("http://bob:hunter2@host:5000/x", "http://***@host:5000/x"),
+            ("sqlite:///mlflow.db", "sqlite:///mlflow.db"),
+        ] {
+            assert_eq!(redact_userinfo(raw), printed);
+        }
+    }
+
+    #[test]
+    fn invalid_uri_errors_never_hold_the_password() {
+        for raw in [
+            "http://bob:hunter2@host:99999",
+            "bob:hunter2@host",
+            "http://bob:hun@ter2/x@host:5000",
+        ] {
+            let err = parse_tracking_uri(raw).unwrap_err();
+            assert!(matches!(err, MlflowError::InvalidUri { .. }));
+            assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn api_messages_are_bounded() {
+        let body = format!(
+            r#"{{"error_code":"INVALID_PARAMETER_VALUE","message":"{}"}}"#,
+            "m".repeat(100_000)
+        );
+        let err = classify_error(
+            StatusCode::BAD_REQUEST,
+            &body,
+            &url(),
+            &Auth::None,
+            Idempotency::Read,
+            &subject(),
+        );
+        assert!(err.to_string().len() < 1200, "{}", err.to_string().len());
     }
 
     #[test]

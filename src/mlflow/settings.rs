@@ -78,7 +78,9 @@ impl Auth {
                 password,
                 source,
             } if password.expose().is_empty() => {
-                format!("basic auth as user '{username}' with an empty password (user from {source})")
+                format!(
+                    "basic auth as user '{username}' with an empty password (user from {source})"
+                )
             }
             Auth::Basic {
                 username, source, ..
@@ -138,7 +140,11 @@ pub struct ProxyUrl {
 impl ProxyUrl {
     /// The proxy without credentials, safe to print.
     pub fn display(&self) -> String {
-        format!("{} (from {})", self.url.origin().ascii_serialization(), self.from)
+        format!(
+            "{} (from {})",
+            self.url.origin().ascii_serialization(),
+            self.from
+        )
     }
 }
 
@@ -181,23 +187,26 @@ impl ProxySettings {
 pub fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let host_ip: Option<std::net::IpAddr> = host.parse().ok();
-    list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
-        if entry == "*" {
-            return true;
-        }
-        let entry = entry.trim_start_matches('[').trim_end_matches(']');
-        match host_ip {
-            Some(ip) => ip_entry_matches(entry, ip),
-            None => {
-                let domain = entry.trim_start_matches("*.").trim_start_matches('.');
-                !domain.is_empty()
-                    && (host.eq_ignore_ascii_case(domain)
-                        || host.len() > domain.len()
-                            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain)
-                            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+    list.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
             }
-        }
-    })
+            let entry = entry.trim_start_matches('[').trim_end_matches(']');
+            match host_ip {
+                Some(ip) => ip_entry_matches(entry, ip),
+                None => {
+                    let domain = entry.trim_start_matches("*.").trim_start_matches('.');
+                    !domain.is_empty()
+                        && (host.eq_ignore_ascii_case(domain)
+                            || host.len() > domain.len()
+                                && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain)
+                                && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+                }
+            }
+        })
 }
 
 fn ip_entry_matches(entry: &str, ip: std::net::IpAddr) -> bool {

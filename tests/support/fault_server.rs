@@ -108,12 +108,7 @@ impl FaultServer {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    reply: Reply,
-    log: Arc<Mutex<Vec<Received>>>,
-    sent: Arc<AtomicU64>,
-) {
+fn serve(stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received>>>, sent: Arc<AtomicU64>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {

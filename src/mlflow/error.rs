@@ -28,7 +28,7 @@ pub enum MlflowError {
     #[error("{from} redirected to {to}, which is plain HTTP: refused, since credentials and answers would travel unencrypted. Use the https:// address the server really serves")]
     InsecureRedirect { from: String, to: String },
 
-    #[error("the response from {url} is larger than {} MB, the cap on a response's size; if the server really sends that much, raise TOLLGATE_MAX_RESPONSE_MB (or max_response_mb in the config)", limit / (1024 * 1024))]
+    #[error("the response from {url} is larger than {}, the cap on a response's size; if the server really sends that much, raise TOLLGATE_MAX_RESPONSE_MB (or max_response_mb in the config)", size_text(*limit))]
     TooLarge { url: String, limit: u64 },
 
     #[error("the {what} {path} (from {setting}) {reason}")]
@@ -78,6 +78,15 @@ pub enum MlflowError {
 
     #[error("cannot set up the HTTP client: {0}")]
     ClientSetup(String),
+}
+
+fn size_text(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn client_certificate_advice(configured: Option<&str>) -> String {

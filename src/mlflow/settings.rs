@@ -183,7 +183,7 @@ impl ProxySettings {
 
 /// curl's `NO_PROXY` rules: `*` alone matches every host; otherwise a comma-separated list of
 /// host names (matching the name and its subdomains, with or without a leading dot), IP addresses
-/// and CIDR ranges.
+/// and CIDR ranges. A port in an entry is ignored.
 pub fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let host_ip: Option<std::net::IpAddr> = host.parse().ok();
@@ -194,19 +194,44 @@ pub fn no_proxy_matches(list: &str, host: &str) -> bool {
             if entry == "*" {
                 return true;
             }
-            let entry = entry.trim_start_matches('[').trim_end_matches(']');
+            let entry = without_port(entry);
             match host_ip {
                 Some(ip) => ip_entry_matches(entry, ip),
                 None => {
-                    let domain = entry.trim_start_matches("*.").trim_start_matches('.');
-                    !domain.is_empty()
-                        && (host.eq_ignore_ascii_case(domain)
-                            || host.len() > domain.len()
-                                && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain)
-                                && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+                    domain_matches(entry.trim_start_matches("*.").trim_start_matches('.'), host)
                 }
             }
         })
+}
+
+/// `example.com` matches itself and `a.example.com`, never `notexample.com`.
+fn domain_matches(domain: &str, host: &str) -> bool {
+    if domain.is_empty() {
+        return false;
+    }
+    if host.eq_ignore_ascii_case(domain) {
+        return true;
+    }
+    let Some(split) = host.len().checked_sub(domain.len() + 1) else {
+        return false;
+    };
+    host.get(split..split + 1) == Some(".")
+        && host
+            .get(split + 1..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(domain))
+}
+
+/// `host:port`, `[::1]:port` and `[::1]` name the host alone (the port does not narrow it).
+fn without_port(entry: &str) -> &str {
+    if let Some(rest) = entry.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match entry.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.chars().all(|c| c.is_ascii_digit()) => {
+            host
+        }
+        _ => entry,
+    }
 }
 
 fn ip_entry_matches(entry: &str, ip: std::net::IpAddr) -> bool {
@@ -276,5 +301,10 @@ mod tests {
         assert!(!goes_direct(&s, "http://11.1.2.3:5000"));
         assert!(goes_direct(&s, "http://[::1]:5000"));
         assert!(!goes_direct(&proxied(None), "http://127.0.0.1:5000"));
+        let s = proxied(Some("localhost:5000,127.0.0.1:8080,[::2]:1"));
+        assert!(goes_direct(&s, "http://localhost:9"));
+        assert!(goes_direct(&s, "http://127.0.0.1:5000"));
+        assert!(goes_direct(&s, "http://[::2]:5000"));
+        assert!(!goes_direct(&s, "http://127.0.0.2:5000"));
     }
 }

@@ -166,7 +166,16 @@ async fn event_loop(
     start: StartAt,
     started: Instant,
 ) -> Result<Ended, CliError> {
-    let size = guard.size()?;
+    // Crossterm opens its input on first use, once; `EventStream::new` panics when that fails
+    // (the terminal hung up already), `poll` says so instead.
+    if let Err(e) = crossterm::event::poll(Duration::ZERO) {
+        return hung_up_or(e, "opening its input");
+    }
+    let mut events = EventStream::new();
+    let size = match guard.size() {
+        Ok(size) => size,
+        Err(e) => return hung_up_or(e, "asking its size"),
+    };
     update(
         &mut state,
         Action::Resize {
@@ -175,7 +184,9 @@ async fn event_loop(
         },
     );
     let initial = state.start(start);
-    guard.draw(|f| ui::draw(f, &state, &theme))?;
+    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+        return hung_up_or(e, "drawing");
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
@@ -202,7 +213,6 @@ async fn event_loop(
     };
     run(initial, &mut state, &mut theme);
 
-    let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let hung_up = terminal::hung_up();
@@ -233,10 +243,7 @@ async fn event_loop(
                     Some(a) => a,
                     None => continue,
                 },
-                Some(Err(e)) if terminal::is_hung_up() => {
-                    tracing::info!(error = %e, "the terminal hung up (reading failed): the terminal went away; leaving");
-                    break Ended::HangUp;
-                }
+                Some(Err(e)) if terminal::is_hung_up() => return hung_up_or(e, "reading keys"),
                 Some(Err(e)) => {
                     tracing::error!(error = %e, "reading terminal events failed");
                     break Ended::Quit;
@@ -257,15 +264,20 @@ async fn event_loop(
             break Ended::Quit;
         }
         if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
-            // Drawing can be what first meets a terminal that just hung up.
-            if terminal::is_hung_up() {
-                tracing::info!(error = %e, "the terminal hung up (drawing failed): the terminal went away; leaving");
-                break Ended::HangUp;
-            }
-            return Err(e.into());
+            return hung_up_or(e, "drawing");
         }
     };
     Ok(ended)
+}
+
+/// A terminal that fails us may have hung up a moment before the watch or SIGHUP says so:
+/// then that is how the cockpit ended; else the error stands.
+fn hung_up_or(error: std::io::Error, doing: &str) -> Result<Ended, CliError> {
+    if terminal::is_hung_up() {
+        tracing::info!(%error, "the terminal hung up ({doing} failed): the terminal went away; leaving");
+        return Ok(Ended::HangUp);
+    }
+    Err(error.into())
 }
 
 fn to_action(state: &State, event: Event) -> Option<Action> {

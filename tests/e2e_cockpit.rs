@@ -6,6 +6,7 @@ mod pty;
 #[allow(dead_code)]
 #[path = "support/rest.rs"]
 mod rest;
+mod support;
 
 use pty::{alias_version, manifest, restored, signal, tracking_uri, Cockpit, Launch};
 
@@ -345,6 +346,56 @@ fn closing_the_terminal_ends_the_cockpit_when_sighup_is_ignored() {
     assert!(log.contains("SIGHUP is ignored"), "{log}");
     assert!(log.contains("the terminal hung up"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
+}
+
+/// A decision being written when SIGTERM arrives is finished before the cockpit leaves (the
+/// wait is bounded), and the log says what was written.
+#[test]
+fn a_decision_being_written_when_sigterm_arrives_is_finished_and_logged() {
+    use support::governance::{fresh_model, GOOD};
+    let live = support::live::live();
+    let m = fresh_model(&live.uri, "pty-sigterm", &[GOOD]);
+    let config = format!(
+        "default_profile = \"review\"\n[profiles.review]\npolicy = \"{}\"\n",
+        m.policy_path()
+    );
+    let mut c = Cockpit::start(Launch {
+        args: &["open", &m.name],
+        tracking_uri: Some(live.uri.clone()),
+        config: Some(&config),
+        env: &[("TOLLGATE_USER", "reviewer")],
+    });
+    c.wait_for(&["1 version", "READY"]);
+    c.send("a");
+    c.wait_for(&["Approve:", "PASS", "target"]);
+    c.send("\x1b[C"); // Staging -> Production
+    c.wait_for(&["[Production", "type the model name", "PASS"]);
+    c.send("\t");
+    c.type_text("approved as the session ended");
+    c.send("\t"); // archive
+    c.send("\t"); // confirm
+    c.type_text(&m.name);
+    c.send("\r");
+    // An approval's claim alone stands for most of a second before the promotion.
+    c.wait_for(&["re-checking the gates and writing"]);
+    signal(c.pid(), "TERM");
+    let status = c.wait_status();
+    let log = c.log();
+    assert_eq!(
+        m.version("1").current_stage.as_deref(),
+        Some("Production"),
+        "{log}"
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production").as_deref(),
+        Some("approved")
+    );
+    assert_eq!(status.exit_code(), 128 + 15, "{log}");
+    assert!(
+        log.contains("waiting for the decision being written"),
+        "the signal came while the decision was written: {log}"
+    );
+    assert!(log.contains("decision written in full"), "{log}");
 }
 
 #[test]

@@ -514,7 +514,27 @@ pub fn model_drift_marks(
 
 #[cfg(test)]
 mod tests {
-    use super::{drift_marks, model_drift_marks};
+    use super::{drift_marks, model_drift_marks, Writes};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn leaving_waits_for_writes_and_counts_those_cut_short() {
+        let writes = Writes::default();
+        let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+        let ends = tokio::spawn(async move {
+            let _ = finished.await;
+        });
+        writes.track("ends".into(), "its steps", ends);
+        let hangs = tokio::spawn(std::future::pending::<()>());
+        writes.track("hangs".into(), "its steps", hangs);
+        finish.send(()).unwrap();
+        assert_eq!(writes.finish(Duration::from_secs(2)).await, 1);
+        assert_eq!(
+            writes.finish(Duration::from_secs(2)).await,
+            0,
+            "each write is waited for once"
+        );
+    }
     use crate::mlflow::{Metric, Run, Tag};
 
     fn run(version: &str, metrics: &[(&str, f64)]) -> Run {

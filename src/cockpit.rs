@@ -141,7 +141,6 @@ impl Signals {
             int: signal(SignalKind::interrupt())?,
         })
     }
-
 }
 
 /// SIGHUP, when it is handled.

@@ -3,12 +3,10 @@
 
 #[path = "support/pty.rs"]
 mod pty;
-#[allow(dead_code)]
-#[path = "support/rest.rs"]
-mod rest;
 mod support;
 
 use pty::{alias_version, manifest, restored, signal, tracking_uri, Cockpit, Launch};
+use support::rest;
 
 fn start(args: &[&str]) -> Cockpit {
     Cockpit::start(Launch {
@@ -301,7 +299,11 @@ fn sighup_restores_the_terminal() {
     signal(c.pid(), "HUP");
     assert_eq!(c.wait_status().exit_code(), 128 + 1, "{}", c.log());
     assert!(restored(&c.raw()));
-    assert!(c.log().contains("SIGHUP: the terminal went away"), "{}", c.log());
+    assert!(
+        c.log().contains("SIGHUP: the terminal went away"),
+        "{}",
+        c.log()
+    );
 }
 
 /// SIGINT from `kill` (Ctrl-C in raw mode is a key, and quits cleanly).

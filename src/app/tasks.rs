@@ -435,7 +435,9 @@ fn log_written(what: &str, result: &Result<String, &decide::DecideError>) {
         Err(e) if e.wrote_something() => {
             tracing::warn!(decision = %what, error = %e, "decision written only in part")
         }
-        Err(e) => tracing::info!(decision = %what, error = %e, "decision not written: nothing was recorded"),
+        Err(e) => {
+            tracing::info!(decision = %what, error = %e, "decision not written: nothing was recorded")
+        }
     }
 }
 

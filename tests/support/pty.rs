@@ -199,7 +199,11 @@ impl Cockpit {
     /// The program's log file (empty when it wrote none).
     #[allow(dead_code)]
     pub fn log(&self) -> String {
-        let path = self.home().join("data").join("tollgate").join("tollgate.log");
+        let path = self
+            .home()
+            .join("data")
+            .join("tollgate")
+            .join("tollgate.log");
         std::fs::read_to_string(path).unwrap_or_default()
     }
 
@@ -267,7 +271,9 @@ impl Cockpit {
 
     pub fn send(&mut self, bytes: &str) {
         let writer = self.writer.as_mut().expect("the terminal is still there");
-        writer.write_all(bytes.as_bytes()).expect("write to the pty");
+        writer
+            .write_all(bytes.as_bytes())
+            .expect("write to the pty");
         writer.flush().expect("flush the pty");
     }
 

@@ -34,9 +34,8 @@ fn models_request(fx: &[Effect]) -> RequestId {
 fn drift_request(fx: &[Effect]) -> RequestId {
     fx.iter()
         .find_map(|e| match e {
-            Effect::LoadModelDriftMarks { request, .. } | Effect::LoadDriftMarks { request, .. } => {
-                Some(*request)
-            }
+            Effect::LoadModelDriftMarks { request, .. }
+            | Effect::LoadDriftMarks { request, .. } => Some(*request),
             _ => None,
         })
         .unwrap_or_else(|| panic!("the drift markers are asked for: {fx:?}"))
@@ -113,7 +112,9 @@ fn a_failed_refresh_keeps_the_models_markers_marked_stale() {
     let status = s.status.as_ref().expect("the failure is said");
     assert_eq!(status.level, StatusLevel::Warning);
     assert!(
-        status.text.contains("refreshing the drift markers failed: HTTP 503")
+        status
+            .text
+            .contains("refreshing the drift markers failed: HTTP 503")
             && status.text.contains("marked stale"),
         "{}",
         status.text
@@ -130,9 +131,9 @@ fn a_failed_refresh_keeps_the_models_markers_marked_stale() {
     assert_eq!(m.pending_count("fraud-detector"), 2, "kept");
     assert!(m.pending.as_ref().unwrap().stale, "and marked stale");
     assert!(
-        s.status
-            .as_ref()
-            .is_some_and(|st| st.text.contains("refreshing the pending-request markers failed")),
+        s.status.as_ref().is_some_and(|st| st
+            .text
+            .contains("refreshing the pending-request markers failed")),
         "{:?}",
         s.status
     );
@@ -170,7 +171,11 @@ fn the_lists_own_failure_stays_in_the_status_line() {
         },
     );
     let status = s.status.as_ref().unwrap();
-    assert!(status.text.starts_with("listing models failed"), "{}", status.text);
+    assert!(
+        status.text.starts_with("listing models failed"),
+        "{}",
+        status.text
+    );
     assert!(s.models().drift.as_ref().unwrap().stale);
 }
 

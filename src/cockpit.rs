@@ -245,7 +245,7 @@ async fn event_loop(
                 Some(Err(e)) if terminal::is_hung_up() => return hung_up_or(e, "reading keys"),
                 Some(Err(e)) => {
                     tracing::error!(error = %e, "reading terminal events failed");
-                    break Ended::Quit;
+                    return Err(e.into());
                 }
                 None => break Ended::Quit,
             },

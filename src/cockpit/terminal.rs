@@ -164,13 +164,14 @@ fn watched_terminal() -> io::Result<&'static OwnedFd> {
     found.as_ref().map_err(|kind| io::Error::from(*kind))
 }
 
-/// Block until `fd` hangs up (true) or cannot be polled (false).
+/// Block until `fd` hangs up (true) or cannot be watched (false; also for an answer poll(2)
+/// should not give when asked for no events, rather than ask again at once, forever).
 fn wait_for_hang_up(fd: &OwnedFd) -> bool {
     loop {
         let mut fds = [PollFd::new(fd, PollFlags::empty())];
         match rustix::event::poll(&mut fds, None) {
-            Ok(_) if fds[0].revents().intersects(gone()) => return true,
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Ok(0) | Err(rustix::io::Errno::INTR) => {}
+            Ok(_) => return fds[0].revents().intersects(gone()),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot watch the terminal for a hang-up");
                 return false;

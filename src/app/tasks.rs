@@ -402,17 +402,19 @@ impl Writes {
             if !write.task.is_finished() {
                 tracing::info!(decision = %write.what, "leaving: waiting for the decision being written");
             }
-            if tokio::time::timeout_at(deadline, write.task).await.is_err() {
-                interrupted += 1;
-                tracing::error!(
-                    decision = %write.what,
-                    waited_secs = bound.as_secs(),
-                    "the decision was interrupted before it finished: any of {} may be missing \
-                     or incomplete; check the version's tags and `tollgate audit` before \
-                     deciding again",
-                    write.steps
-                );
-            }
+            let why = match tokio::time::timeout_at(deadline, write.task).await {
+                // It logged what it wrote.
+                Ok(Ok(())) => continue,
+                Ok(Err(e)) => format!("its task failed ({e})"),
+                Err(_) => format!("it did not finish within {} s", bound.as_secs()),
+            };
+            interrupted += 1;
+            tracing::error!(
+                decision = %write.what,
+                "the decision was interrupted: {why}; any of {} may be missing or incomplete; \
+                 check the version's tags and `tollgate audit` before deciding again",
+                write.steps
+            );
         }
         interrupted
     }

@@ -1,7 +1,7 @@
 //! The cockpit's runtime: set up settings, theme and terminal, then loop: terminal events,
 //! answers from background tasks, signals and (only while loading) spinner ticks become
 //! actions; `app::update` applies them; `ui::draw` redraws. Nothing happens between events, so
-//! an idle cockpit uses no CPU.
+//! an idle cockpit uses no CPU. How it ended decides the exit status: see [`Ended`].
 
 mod terminal;
 
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::app::{
@@ -22,7 +22,35 @@ use crate::ui::{self, ColorMode, Theme};
 /// Spinner speed while something loads.
 const TICK: Duration = Duration::from_millis(100);
 
-pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
+/// How long an exit waits for a decision that is being written to finish.
+const DECISION_GRACE: Duration = Duration::from_secs(5);
+
+/// How the cockpit ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// `q`, `:quit`, Ctrl-C as a key.
+    Quit,
+    /// SIGHUP, or the terminal hung up without one (SIGHUP ignored or not sent).
+    HangUp,
+    /// SIGTERM.
+    Terminated,
+    /// SIGINT sent with `kill` (Ctrl-C in raw mode is a key, not a signal).
+    Interrupted,
+}
+
+impl Ended {
+    /// The shell's convention: 128 + the signal's number when a signal ended it.
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Ended::Quit => 0,
+            Ended::HangUp => 128 + 1,
+            Ended::Interrupted => 128 + 2,
+            Ended::Terminated => 128 + 15,
+        }
+    }
+}
+
+pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<Ended, CliError> {
     let started = Instant::now();
     let resolved = crate::cli::resolve(global)?;
     let registry = crate::cli::connect(&resolved)?;
@@ -78,26 +106,51 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<(), CliError> {
     let tasks = Tasks::new(registry, tx, global.overrides(), global.policy.clone());
     // Handlers first: a signal that arrives once the terminal is ours must end the loop (and so
     // restore the terminal), never kill the process with the default action.
-    let signals = Signals {
-        term: signal(SignalKind::terminate())?,
-        hup: signal(SignalKind::hangup())?,
-        int: signal(SignalKind::interrupt())?,
-    };
+    let signals = Signals::install()?;
     let guard = terminal::TerminalGuard::enter(global.mouse)?;
     let outcome = event_loop(
-        guard, signals, state, theme, theme_dir, tasks, rx, start, started,
+        guard, signals, state, theme, theme_dir, &tasks, rx, start, started,
     )
     .await;
     terminal::restore();
+    // A decision being written is finished (or said to be cut short) before the runtime, and
+    // with it the write, goes away.
+    tasks.finish_writes(DECISION_GRACE).await;
     outcome
 }
 
-#[allow(clippy::too_many_arguments)]
 /// The signals that end the cockpit (Ctrl-C arrives as a key in raw mode, SIGINT from `kill`).
 struct Signals {
-    term: tokio::signal::unix::Signal,
-    hup: tokio::signal::unix::Signal,
-    int: tokio::signal::unix::Signal,
+    term: Signal,
+    /// `None` when SIGHUP was ignored at start: that stays so (the hang-up still ends us).
+    hup: Option<Signal>,
+    int: Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        let hup = if terminal::sighup_ignored() {
+            tracing::info!("SIGHUP is ignored (nohup): only a hang-up of the terminal ends us");
+            None
+        } else {
+            Some(signal(SignalKind::hangup())?)
+        };
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            hup,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// SIGHUP, when it is handled.
+async fn hangup(hup: &mut Option<Signal>) {
+    match hup.as_mut() {
+        Some(hup) => {
+            hup.recv().await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -107,12 +160,21 @@ async fn event_loop(
     mut state: State,
     mut theme: Theme,
     theme_dir: PathBuf,
-    tasks: Tasks,
+    tasks: &Tasks,
     mut rx: mpsc::UnboundedReceiver<Action>,
     start: StartAt,
     started: Instant,
-) -> Result<(), CliError> {
-    let size = guard.terminal.size()?;
+) -> Result<Ended, CliError> {
+    // Crossterm opens its input on first use, once; `EventStream::new` panics when that fails
+    // (the terminal hung up already), `poll` says so instead.
+    if let Err(e) = crossterm::event::poll(Duration::ZERO) {
+        return hung_up_or(e, "opening its input");
+    }
+    let mut events = EventStream::new();
+    let size = match guard.size() {
+        Ok(size) => size,
+        Err(e) => return hung_up_or(e, "asking its size"),
+    };
     update(
         &mut state,
         Action::Resize {
@@ -121,7 +183,9 @@ async fn event_loop(
         },
     );
     let initial = state.start(start);
-    guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
+    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+        return hung_up_or(e, "drawing");
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
@@ -148,28 +212,45 @@ async fn event_loop(
     };
     run(initial, &mut state, &mut theme);
 
-    let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let hung_up = terminal::hung_up();
+    tokio::pin!(hung_up);
 
-    loop {
+    let ended = loop {
+        // Biased: a signal or a hang-up wins over anything that would draw on a dead terminal.
         let action = tokio::select! {
+            biased;
+            _ = signals.term.recv() => {
+                tracing::info!("SIGTERM: leaving");
+                break Ended::Terminated;
+            }
+            _ = hangup(&mut signals.hup) => {
+                tracing::info!("SIGHUP: the terminal went away; leaving");
+                break Ended::HangUp;
+            }
+            _ = &mut hung_up => {
+                tracing::info!("the terminal hung up (end of input, no SIGHUP): the terminal went away; leaving");
+                break Ended::HangUp;
+            }
+            _ = signals.int.recv() => {
+                tracing::info!("SIGINT: leaving");
+                break Ended::Interrupted;
+            }
             event = events.next() => match event {
                 Some(Ok(event)) => match to_action(&state, event) {
                     Some(a) => a,
                     None => continue,
                 },
+                Some(Err(e)) if terminal::is_hung_up() => return hung_up_or(e, "reading keys"),
                 Some(Err(e)) => {
                     tracing::error!(error = %e, "reading terminal events failed");
-                    break;
+                    return Err(e.into());
                 }
-                None => break,
+                None => break Ended::Quit,
             },
             Some(action) = rx.recv() => action,
             _ = tick.tick(), if state.is_loading() => Action::Tick,
-            _ = signals.term.recv() => { tracing::info!("SIGTERM: leaving"); break; }
-            _ = signals.hup.recv() => { tracing::info!("SIGHUP: the terminal went away"); break; }
-            _ = signals.int.recv() => Action::ForceQuit,
         };
         let effects = update(&mut state, action);
         run(effects, &mut state, &mut theme);
@@ -179,11 +260,23 @@ async fn event_loop(
             run(effects, &mut state, &mut theme);
         }
         if state.quit {
-            break;
+            break Ended::Quit;
         }
-        guard.terminal.draw(|f| ui::draw(f, &state, &theme))?;
+        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+            return hung_up_or(e, "drawing");
+        }
+    };
+    Ok(ended)
+}
+
+/// A terminal that fails us may have hung up a moment before the watch or SIGHUP says so:
+/// then that is how the cockpit ended; else the error stands.
+fn hung_up_or(error: std::io::Error, doing: &str) -> Result<Ended, CliError> {
+    if terminal::is_hung_up() {
+        tracing::info!(%error, "the terminal hung up ({doing} failed): the terminal went away; leaving");
+        return Ok(Ended::HangUp);
     }
-    Ok(())
+    Err(error.into())
 }
 
 fn to_action(state: &State, event: Event) -> Option<Action> {

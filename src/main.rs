@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -15,32 +16,40 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("tollgate: error: cannot start the async runtime: {e}");
+            print_error(&format!("cannot start the async runtime: {e}"));
             return ExitCode::from(1);
         }
     };
     let _log_guard = tollgate::logging::init(&cli.global);
+    let cockpit = |start| {
+        runtime
+            .block_on(tollgate::cockpit::run(&cli.global, start))
+            .map(|ended| ended.exit_status())
+    };
     let result = match &cli.command {
-        Some(Command::Open { model, version }) => {
-            let start = match version {
-                Some(v) => StartAt::Version(model.clone(), v.clone()),
-                None => StartAt::Model(model.clone()),
-            };
-            runtime.block_on(tollgate::cockpit::run(&cli.global, start))
-        }
-        Some(command) => runtime.block_on(cli::run(&cli.global, command)),
-        None => runtime.block_on(tollgate::cockpit::run(&cli.global, StartAt::Models)),
+        Some(Command::Open { model, version }) => cockpit(match version {
+            Some(v) => StartAt::Version(model.clone(), v.clone()),
+            None => StartAt::Model(model.clone()),
+        }),
+        Some(command) => runtime.block_on(cli::run(&cli.global, command)).map(|()| 0),
+        None => cockpit(StartAt::Models),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         // `tollgate models | head`: the reader left; that is not an error worth a message.
         Err(cli::CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
         Err(e) => {
             // Error text can quote the server; it goes through the same sanitizer as tables.
-            eprintln!("tollgate: error: {}", sanitize_line(&e.to_string()));
+            print_error(&sanitize_line(&e.to_string()));
             ExitCode::from(exit_code(&e) as u8)
         }
     }
+}
+
+/// `tollgate: error: …` on stderr. Never panics (as `eprintln!` does when the write fails):
+/// after a hang-up, stderr is a terminal that is gone, and the exit status still tells.
+fn print_error(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "tollgate: error: {message}");
 }

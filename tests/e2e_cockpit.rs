@@ -3,11 +3,10 @@
 
 #[path = "support/pty.rs"]
 mod pty;
-#[allow(dead_code)]
-#[path = "support/rest.rs"]
-mod rest;
+mod support;
 
 use pty::{alias_version, manifest, restored, signal, tracking_uri, Cockpit, Launch};
+use support::rest;
 
 fn start(args: &[&str]) -> Cockpit {
     Cockpit::start(Launch {
@@ -284,12 +283,13 @@ fn sigterm_restores_the_terminal() {
         "the cockpit uses the alternate screen"
     );
     signal(c.pid(), "TERM");
-    c.wait_exit();
+    assert_eq!(c.wait_status().exit_code(), 128 + 15, "{}", c.log());
     assert!(
         restored(&c.raw()),
         "alternate screen not left or cursor not shown after SIGTERM"
     );
     assert!(c.with_screen(|s| !s.alternate_screen() && !s.hide_cursor()));
+    assert!(c.log().contains("SIGTERM: leaving"), "{}", c.log());
 }
 
 #[test]
@@ -297,8 +297,107 @@ fn sighup_restores_the_terminal() {
     let mut c = start(&["open", "fraud-detector"]);
     c.wait_for(&["Models › fraud-detector"]);
     signal(c.pid(), "HUP");
-    c.wait_exit();
+    assert_eq!(c.wait_status().exit_code(), 128 + 1, "{}", c.log());
     assert!(restored(&c.raw()));
+    assert!(
+        c.log().contains("SIGHUP: the terminal went away"),
+        "{}",
+        c.log()
+    );
+}
+
+/// SIGINT from `kill` (Ctrl-C in raw mode is a key, and quits cleanly).
+#[test]
+fn sigint_from_kill_restores_the_terminal_and_exits_130() {
+    let mut c = start(&[]);
+    c.wait_for(&["credit-risk-scorer"]);
+    signal(c.pid(), "INT");
+    assert_eq!(c.wait_status().exit_code(), 128 + 2, "{}", c.log());
+    assert!(restored(&c.raw()));
+}
+
+/// A dropped SSH session: the terminal's other side closes. The cockpit leaves with SIGHUP's
+/// status and says why in its log, and writing to the terminal that is gone panics nothing.
+#[test]
+fn closing_the_terminal_ends_the_cockpit_with_129() {
+    let mut c = start(&["open", "fraud-detector"]);
+    c.wait_for(&["Models › fraud-detector"]);
+    c.hang_up();
+    let status = c.wait_status();
+    let log = c.log();
+    assert_eq!(status.exit_code(), 128 + 1, "{status:?}\n{log}");
+    assert!(log.contains("the terminal went away"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// Under `nohup` (SIGHUP ignored) the closed terminal only reads as end of input: the cockpit
+/// still leaves (the wait is a liveness bound, not a timing) instead of spinning on it.
+#[test]
+fn closing_the_terminal_ends_the_cockpit_when_sighup_is_ignored() {
+    let mut c = Cockpit::start_ignoring_sighup(Launch {
+        args: &["open", "fraud-detector"],
+        tracking_uri: Some(tracking_uri()),
+        ..Launch::default()
+    });
+    // Idle: everything loaded, nothing more to draw (a draw would also meet the hang-up).
+    c.wait_for(&["Models › fraud-detector", "★ serving", "● drifted"]);
+    c.hang_up();
+    let status = c.wait_status();
+    let log = c.log();
+    assert_eq!(status.exit_code(), 128 + 1, "{status:?}\n{log}");
+    assert!(log.contains("SIGHUP is ignored"), "{log}");
+    assert!(log.contains("the terminal hung up"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// A decision being written when SIGTERM arrives is finished before the cockpit leaves (the
+/// wait is bounded), and the log says what was written.
+#[test]
+fn a_decision_being_written_when_sigterm_arrives_is_finished_and_logged() {
+    use support::governance::{fresh_model, GOOD};
+    let live = support::live::live();
+    let m = fresh_model(&live.uri, "pty-sigterm", &[GOOD]);
+    let config = format!(
+        "default_profile = \"review\"\n[profiles.review]\npolicy = \"{}\"\n",
+        m.policy_path()
+    );
+    let mut c = Cockpit::start(Launch {
+        args: &["open", &m.name],
+        tracking_uri: Some(live.uri.clone()),
+        config: Some(&config),
+        env: &[("TOLLGATE_USER", "reviewer")],
+    });
+    c.wait_for(&["1 version", "READY"]);
+    c.send("a");
+    c.wait_for(&["Approve:", "PASS", "target"]);
+    c.send("\x1b[C"); // Staging -> Production
+    c.wait_for(&["[Production", "type the model name", "PASS"]);
+    c.send("\t");
+    c.type_text("approved as the session ended");
+    c.send("\t"); // archive
+    c.send("\t"); // confirm
+    c.type_text(&m.name);
+    c.send("\r");
+    // An approval's claim alone stands for most of a second before the promotion.
+    c.wait_for(&["re-checking the gates and writing"]);
+    signal(c.pid(), "TERM");
+    let status = c.wait_status();
+    let log = c.log();
+    assert_eq!(
+        m.version("1").current_stage.as_deref(),
+        Some("Production"),
+        "{log}"
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production").as_deref(),
+        Some("approved")
+    );
+    assert_eq!(status.exit_code(), 128 + 15, "{log}");
+    assert!(
+        log.contains("waiting for the decision being written"),
+        "the signal came while the decision was written: {log}"
+    );
+    assert!(log.contains("decision written in full"), "{log}");
 }
 
 #[test]

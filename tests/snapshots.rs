@@ -1341,3 +1341,102 @@ fn velocity_view() {
     assert!(row.contains("3.0 d"), "time to restore: {row}");
     assert!(screen.contains("promotions per month"), "{screen}");
 }
+
+/// A refresh whose marker loads fail keeps the markers shown, says `(stale)` beside their
+/// legends (words, not colour alone), and the status line says the refresh failed.
+#[test]
+fn failed_marker_refresh_keeps_the_markers_marked_stale() {
+    let mut s = models_state(Kind::Data, 80, 24);
+    let drift = s.models().drift.as_ref().and_then(|d| d.pending).unwrap();
+    let pending = s.models().pending.as_ref().and_then(|p| p.pending).unwrap();
+    update(
+        &mut s,
+        Action::ModelDriftMarksLoaded {
+            request: drift,
+            result: Ok([("credit-risk-scorer".to_string(), true)].into()),
+        },
+    );
+    update(
+        &mut s,
+        Action::PendingMarksLoaded {
+            request: pending,
+            result: Ok([("churn-predictor".to_string(), 2)].into()),
+        },
+    );
+    let fx = update(&mut s, Action::Refresh);
+    let (request, _, _) = requests(&fx);
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(fixtures::models(40)),
+        },
+    );
+    for effect in fx {
+        let failed = "HTTP 503 Service Unavailable".to_string();
+        match effect {
+            Effect::LoadModelDriftMarks { request, .. } => update(
+                &mut s,
+                Action::ModelDriftMarksLoaded {
+                    request,
+                    result: Err(failed),
+                },
+            ),
+            Effect::LoadPendingMarks { request } => update(
+                &mut s,
+                Action::PendingMarksLoaded {
+                    request,
+                    result: Err(failed),
+                },
+            ),
+            _ => Vec::new(),
+        };
+    }
+    let screen = snapshot("models_stale_markers_80x24", &s);
+    assert!(screen.contains("● drifted (stale)"), "{screen}");
+    assert!(screen.contains("◆ 2 pending (stale)"), "{screen}");
+    let row = |name: &str| screen.lines().find(|l| l.contains(name)).unwrap();
+    assert!(row("credit-risk-scorer").contains('●'), "{screen}");
+    assert!(row("churn-predictor").contains('◆'), "{screen}");
+    assert!(screen.contains("refreshing the"), "{screen}");
+}
+
+#[test]
+fn failed_marker_refresh_keeps_the_versions_drift_markers_marked_stale() {
+    let mut s = versions_state(Kind::Data, 80, 24);
+    let tollgate::app::screens::Screen::Versions(v) = s.screens.last().unwrap() else {
+        panic!()
+    };
+    let request = v.drift.as_ref().and_then(|d| d.pending).unwrap();
+    update(
+        &mut s,
+        Action::DriftMarksLoaded {
+            request,
+            result: Ok([("29".to_string(), true)].into()),
+        },
+    );
+    let fx = update(&mut s, Action::Refresh);
+    for effect in fx {
+        match effect {
+            Effect::LoadVersions { request, .. } => update(
+                &mut s,
+                Action::VersionsLoaded {
+                    request,
+                    result: Ok(Box::new(fixtures::versions("credit-risk-scorer", 30))),
+                },
+            ),
+            Effect::LoadDriftMarks { request, .. } => update(
+                &mut s,
+                Action::DriftMarksLoaded {
+                    request,
+                    result: Err("HTTP 503 Service Unavailable".to_string()),
+                },
+            ),
+            _ => Vec::new(),
+        };
+    }
+    let screen = snapshot("versions_stale_drift_markers_80x24", &s);
+    assert!(screen.contains("● drifted (stale)"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("  29 ")).unwrap();
+    assert!(row.contains('●'), "{row}");
+}

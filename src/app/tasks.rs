@@ -21,6 +21,8 @@ pub struct Tasks {
     overrides: Overrides,
     /// `--policy FILE`: it stays when switching profiles; without it, each profile's own applies.
     policy_flag: Option<std::path::PathBuf>,
+    /// Decisions being written, so that leaving can wait for them.
+    writes: Writes,
 }
 
 impl Tasks {
@@ -35,7 +37,15 @@ impl Tasks {
             tx,
             overrides,
             policy_flag,
+            writes: Writes::default(),
         }
+    }
+
+    /// Wait (up to `bound` in all) for the decisions still being written; each one logs what
+    /// it wrote. One that does not finish in time is logged as interrupted, with the steps
+    /// that may be missing. Answers how many were cut short.
+    pub async fn finish_writes(&self, bound: Duration) -> usize {
+        self.writes.finish(bound).await
     }
 
     fn registry(&self) -> Registry {
@@ -239,13 +249,30 @@ impl Tasks {
                 request,
                 prepared,
                 inputs,
-            } => spawn_request(tx, async move {
-                let result = decide::commit(&registry, &prepared, &inputs)
-                    .await
-                    .map(|done| committed_summary(&prepared, &done))
-                    .map_err(|e| (e.to_string(), e.change_lines()));
-                Action::DecisionCommitted { request, result }
-            }),
+            } => {
+                let what = format!(
+                    "{} of {} v{} for {}",
+                    prepared.decision, prepared.model, prepared.version, prepared.target
+                );
+                let steps = if prepared.decision == crate::governance::decision::Decision::Approved
+                {
+                    "the claim tag, the promotion, the decision tags, the gate status tag, the audit run"
+                } else {
+                    "the decision tags, the gate status tag, the audit run"
+                };
+                let task = tokio::spawn({
+                    let what = what.clone();
+                    async move {
+                        let result = decide::commit(&registry, &prepared, &inputs).await;
+                        log_written(&what, &result.as_ref().map(written_in_full));
+                        let result = result
+                            .map(|done| committed_summary(&prepared, &done))
+                            .map_err(|e| (e.to_string(), e.change_lines()));
+                        let _ = tx.send(Action::DecisionCommitted { request, result });
+                    }
+                });
+                self.writes.track(what, steps, task);
+            }
             Effect::PlanRollback {
                 request,
                 model,
@@ -264,21 +291,40 @@ impl Tasks {
                 actor,
                 comment,
                 archive,
-            } => spawn_request(tx, async move {
-                let result = decide::commit_rollback(&registry, &plan, &actor, &comment, archive)
-                    .await
-                    .map(|done| {
-                        format!(
-                            "{} rolled back from v{} to v{}; audit run {}",
-                            plan.target,
-                            plan.from_label(),
-                            plan.to,
-                            done.audit_run_id
-                        )
-                    })
-                    .map_err(|e| (e.to_string(), e.change_lines()));
-                Action::DecisionCommitted { request, result }
-            }),
+            } => {
+                let what = format!("roll back of {} {}", plan.model, plan.target);
+                let steps = "the move back, the decision tags, the audit run";
+                let task = tokio::spawn({
+                    let what = what.clone();
+                    async move {
+                        let result =
+                            decide::commit_rollback(&registry, &plan, &actor, &comment, archive)
+                                .await;
+                        log_written(
+                            &what,
+                            &result.as_ref().map(|done| {
+                                format!(
+                                    "the move back to v{}, the decision tags and audit run {}",
+                                    plan.to, done.audit_run_id
+                                )
+                            }),
+                        );
+                        let result = result
+                            .map(|done| {
+                                format!(
+                                    "{} rolled back from v{} to v{}; audit run {}",
+                                    plan.target,
+                                    plan.from_label(),
+                                    plan.to,
+                                    done.audit_run_id
+                                )
+                            })
+                            .map_err(|e| (e.to_string(), e.change_lines()));
+                        let _ = tx.send(Action::DecisionCommitted { request, result });
+                    }
+                });
+                self.writes.track(what, steps, task);
+            }
         }
     }
 
@@ -329,6 +375,72 @@ where
     tokio::spawn(async move {
         let _ = tx.send(work.await);
     });
+}
+
+/// Decision writes in flight: each with what it is and the steps it may leave incomplete.
+#[derive(Default)]
+struct Writes(Mutex<Vec<Write>>);
+
+struct Write {
+    what: String,
+    steps: &'static str,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Writes {
+    fn track(&self, what: String, steps: &'static str, task: tokio::task::JoinHandle<()>) {
+        let mut writes = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        writes.retain(|w| !w.task.is_finished());
+        writes.push(Write { what, steps, task });
+    }
+
+    async fn finish(&self, bound: Duration) -> usize {
+        let writes = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        let deadline = tokio::time::Instant::now() + bound;
+        let mut interrupted = 0;
+        for write in writes {
+            if !write.task.is_finished() {
+                tracing::info!(decision = %write.what, "leaving: waiting for the decision being written");
+            }
+            let why = match tokio::time::timeout_at(deadline, write.task).await {
+                // It logged what it wrote.
+                Ok(Ok(())) => continue,
+                Ok(Err(e)) => format!("its task failed ({e})"),
+                Err(_) => format!("it did not finish within {} s", bound.as_secs()),
+            };
+            interrupted += 1;
+            tracing::error!(
+                decision = %write.what,
+                "the decision was interrupted: {why}; any of {} may be missing or incomplete; \
+                 check the version's tags and `tollgate audit` before deciding again",
+                write.steps
+            );
+        }
+        interrupted
+    }
+}
+
+/// What a finished decision wrote.
+fn written_in_full(done: &decide::Committed) -> String {
+    let promotion = if done.promoted { "the promotion, " } else { "" };
+    format!(
+        "{promotion}the decision tags, the gate status tag and audit run {}",
+        done.audit_run_id
+    )
+}
+
+/// The log's account of a decision's writes: in full, in part (the error says which part), or
+/// none.
+fn log_written(what: &str, result: &Result<String, &decide::DecideError>) {
+    match result {
+        Ok(written) => tracing::info!(decision = %what, "decision written in full: {written}"),
+        Err(e) if e.wrote_something() => {
+            tracing::warn!(decision = %what, error = %e, "decision written only in part")
+        }
+        Err(e) => {
+            tracing::info!(decision = %what, error = %e, "decision not written: nothing was recorded")
+        }
+    }
 }
 
 /// One line saying what a decision wrote.
@@ -406,7 +518,27 @@ pub fn model_drift_marks(
 
 #[cfg(test)]
 mod tests {
-    use super::{drift_marks, model_drift_marks};
+    use super::{drift_marks, model_drift_marks, Writes};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn leaving_waits_for_writes_and_counts_those_cut_short() {
+        let writes = Writes::default();
+        let (finish, finished) = tokio::sync::oneshot::channel::<()>();
+        let ends = tokio::spawn(async move {
+            let _ = finished.await;
+        });
+        writes.track("ends".into(), "its steps", ends);
+        let hangs = tokio::spawn(std::future::pending::<()>());
+        writes.track("hangs".into(), "its steps", hangs);
+        finish.send(()).unwrap();
+        assert_eq!(writes.finish(Duration::from_secs(2)).await, 1);
+        assert_eq!(
+            writes.finish(Duration::from_secs(2)).await,
+            0,
+            "each write is waited for once"
+        );
+    }
     use crate::mlflow::{Metric, Run, Tag};
 
     fn run(version: &str, metrics: &[(&str, f64)]) -> Run {

@@ -19,9 +19,12 @@ const WIDE: u16 = 120;
 const DRIFTED: &str = "●";
 /// A model with pending promotion requests (a different shape: it must read without colour).
 const PENDING: &str = "◆";
+/// Markers from before a refresh that failed.
+pub(super) const STALE: &str = "(stale)";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Models ", theme.title())];
+    let pending_stale = m.pending.as_ref().is_some_and(|p| p.stale);
     if m.has_data() {
         // Out of the whole registry, also when the rows came from a server-side search.
         let total = m.all.data.as_ref().map_or(m.base().len(), Vec::len);
@@ -41,7 +44,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             .as_ref()
             .and_then(|p| p.data.as_ref())
             .map_or(0, |p| p.values().sum());
-        if pending > 0 {
+        if pending_stale {
+            // Older counts, from before a refresh that failed: said in words, not colour.
+            title.push(Span::styled(
+                format!("{PENDING} {pending} pending {STALE} "),
+                theme.muted(),
+            ));
+        } else if pending > 0 {
             title.push(Span::styled(
                 format!("{PENDING} {pending} pending (:inbox) "),
                 theme.warn(),
@@ -63,14 +72,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
         .as_ref()
         .and_then(|d| d.data.as_ref())
         .is_some_and(|marks| marks.values().any(|d| *d));
-    if any_drifted {
-        block = block.title(
-            Line::from(vec![
-                Span::styled(format!(" {DRIFTED} "), theme.error()),
-                Span::styled("drifted ", theme.muted()),
-            ])
-            .right_aligned(),
-        );
+    let drift_stale = m.drift.as_ref().is_some_and(|d| d.stale);
+    if let Some(legend) = drift_legend(any_drifted, drift_stale, theme) {
+        block = block.title(legend.right_aligned());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -144,6 +148,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             let mut cells = vec![
                 Line::from(span(&model.name, w[0] as usize, theme.base())),
                 match m.drifted(&model.name) {
+                    Some(true) if drift_stale => Line::from(Span::styled(DRIFTED, theme.muted())),
                     Some(true) => Line::from(Span::styled(DRIFTED, theme.error())),
                     _ => Line::from(""),
                 },
@@ -168,10 +173,32 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             } else {
                 ""
             };
-            cells.push(Line::from(Span::styled(marker, theme.warn())));
+            let style = if pending_stale {
+                theme.muted()
+            } else {
+                theme.warn()
+            };
+            cells.push(Line::from(Span::styled(marker, style)));
             cells
         },
     );
+}
+
+/// The drift markers' legend: `● drifted`, and `(stale)` when they are from before a refresh
+/// that failed (then also when no model is marked: "none drifted" is as old).
+pub(super) fn drift_legend(any: bool, stale: bool, theme: &Theme) -> Option<Line<'static>> {
+    let mut spans = match (any, stale) {
+        (true, _) => vec![
+            Span::styled(format!(" {DRIFTED} "), theme.error()),
+            Span::styled("drifted ", theme.muted()),
+        ],
+        (false, true) => vec![Span::styled(" drift markers ", theme.muted())],
+        (false, false) => return None,
+    };
+    if stale {
+        spans.push(Span::styled(format!("{STALE} "), theme.warn()));
+    }
+    Some(Line::from(spans))
 }
 
 fn sort_title(m: &ModelsScreen, theme: &Theme) -> Line<'static> {

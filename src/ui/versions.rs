@@ -65,14 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
         .as_ref()
         .and_then(|d| d.data.as_ref())
         .is_some_and(|m| m.values().any(|d| *d));
-    if any_drifted {
-        block = block.title(
-            Line::from(vec![
-                Span::styled(format!(" {DRIFTED} "), theme.error()),
-                Span::styled("drifted ", theme.muted()),
-            ])
-            .right_aligned(),
-        );
+    let drift_stale = v.drift.as_ref().is_some_and(|d| d.stale);
+    if let Some(legend) = super::models::drift_legend(any_drifted, drift_stale, theme) {
+        block = block.title(legend.right_aligned());
     }
     if let Some(champion) = &v.champion {
         block = block.title(
@@ -191,6 +186,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
                 Line::from(vec![
                     Span::styled(if champion { CHAMPION } else { " " }, theme.accent()),
                     match v.drifted(&ver.version) {
+                        Some(true) if drift_stale => Span::styled(DRIFTED, theme.muted()),
                         Some(true) => Span::styled(DRIFTED, theme.error()),
                         _ => Span::raw(""),
                     },

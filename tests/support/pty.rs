@@ -2,11 +2,14 @@
 //! Waits poll the screen with generous timeouts; nothing asserts on how long things take.
 
 use std::io::{Read, Write};
+use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterPty, PtySize};
+use rustix::event::{PollFd, PollFlags, Timespec};
 
 /// Long enough for a loaded CI machine; a passing test never waits this long.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
@@ -50,12 +53,15 @@ pub fn alias_version(manifest: &serde_json::Value, model: &str, alias: &str) -> 
 
 pub struct Cockpit {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    _master: Box<dyn MasterPty + Send>,
+    /// The pty's master side, in three parts; `None` once [`Cockpit::hang_up`] closed it.
+    writer: Option<Box<dyn Write + Send>>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    reading: Option<std::thread::JoinHandle<()>>,
+    stop_reading: Arc<AtomicBool>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     /// Set when the program's output ended (it exited and the pty closed).
-    drained: Arc<std::sync::atomic::AtomicBool>,
+    drained: Arc<AtomicBool>,
     _home: tempfile::TempDir,
 }
 
@@ -74,6 +80,16 @@ fn binary() -> PathBuf {
 impl Cockpit {
     /// Start the binary with a private HOME and config, `NO_COLOR=1`, in a 100x30 terminal.
     pub fn start(launch: Launch) -> Cockpit {
+        Cockpit::spawn(launch, false)
+    }
+
+    /// As [`Cockpit::start`], with SIGHUP ignored as `nohup` does (`trap '' HUP`, then exec).
+    #[allow(dead_code)]
+    pub fn start_ignoring_sighup(launch: Launch) -> Cockpit {
+        Cockpit::spawn(launch, true)
+    }
+
+    fn spawn(launch: Launch, ignore_sighup: bool) -> Cockpit {
         let home = tempfile::tempdir().expect("temp home");
         let config_path = home.path().join("config.toml");
         if let Some(config) = launch.config {
@@ -87,7 +103,14 @@ impl Cockpit {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(binary());
+        let mut cmd = if ignore_sighup {
+            let mut cmd = CommandBuilder::new("/bin/sh");
+            cmd.args(["-c", "trap '' HUP; exec \"$0\" \"$@\""]);
+            cmd.arg(binary());
+            cmd
+        } else {
+            CommandBuilder::new(binary())
+        };
         cmd.args(launch.args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -105,15 +128,38 @@ impl Cockpit {
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn tollgate");
         drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        // A reader of our own (a duplicate of the master's descriptor) that can be told to
+        // stop, so that `hang_up` can close every descriptor of the master side.
+        let master_fd = pty.master.as_raw_fd().expect("a unix pty");
+        // SAFETY: the master is open (we hold it) while its descriptor is duplicated.
+        let reader = unsafe { BorrowedFd::borrow_raw(master_fd) }
+            .try_clone_to_owned()
+            .expect("duplicate the pty's descriptor");
+        let mut reader = std::fs::File::from(reader);
         let writer = pty.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (p, r, d) = (Arc::clone(&parser), Arc::clone(&raw), Arc::clone(&drained));
-        std::thread::spawn(move || {
+        let drained = Arc::new(AtomicBool::new(false));
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let (p, r, d, stop) = (
+            Arc::clone(&parser),
+            Arc::clone(&raw),
+            Arc::clone(&drained),
+            Arc::clone(&stop_reading),
+        );
+        let reading = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            loop {
+            let wait = Timespec {
+                tv_sec: 0,
+                tv_nsec: 50_000_000,
+            };
+            while !stop.load(Ordering::SeqCst) {
+                let mut fds = [PollFd::new(&reader, PollFlags::IN)];
+                match rustix::event::poll(&mut fds, Some(&wait)) {
+                    Ok(0) | Err(rustix::io::Errno::INTR) => continue,
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
@@ -122,18 +168,43 @@ impl Cockpit {
                     }
                 }
             }
-            // End of output: the program exited and the pty closed.
-            d.store(true, std::sync::atomic::Ordering::SeqCst);
+            // End of output: the program exited and the pty closed (or we hung up).
+            d.store(true, Ordering::SeqCst);
         });
         Cockpit {
             child,
-            writer,
-            _master: pty.master,
+            writer: Some(writer),
+            master: Some(pty.master),
+            reading: Some(reading),
+            stop_reading,
             parser,
             raw,
             drained,
             _home: home,
         }
+    }
+
+    /// Close the master side, as a dropped SSH session or a killed terminal does: the program's
+    /// terminal hangs up.
+    #[allow(dead_code)] // not every test binary that includes this file hangs up
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::SeqCst);
+        if let Some(reading) = self.reading.take() {
+            reading.join().expect("the reader thread");
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
+    /// The program's log file (empty when it wrote none).
+    #[allow(dead_code)]
+    pub fn log(&self) -> String {
+        let path = self
+            .home()
+            .join("data")
+            .join("tollgate")
+            .join("tollgate.log");
+        std::fs::read_to_string(path).unwrap_or_default()
     }
 
     /// The private HOME (and working directory) the program runs in.
@@ -199,10 +270,11 @@ impl Cockpit {
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer
+        let writer = self.writer.as_mut().expect("the terminal is still there");
+        writer
             .write_all(bytes.as_bytes())
             .expect("write to the pty");
-        self.writer.flush().expect("flush the pty");
+        writer.flush().expect("flush the pty");
     }
 
     /// Type text one key at a time, as a person would (each key is its own event).
@@ -225,16 +297,20 @@ impl Cockpit {
 
     /// Wait for the program to end; returns whether it exited successfully.
     pub fn wait_exit(&mut self) -> bool {
+        self.wait_status().success()
+    }
+
+    /// Wait for the program to end (a liveness check with a generous bound, not a timing)
+    /// and answer how it ended.
+    pub fn wait_status(&mut self) -> ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 // Read what was written last (the terminal restore) before judging it.
-                while !self.drained.load(std::sync::atomic::Ordering::SeqCst)
-                    && Instant::now() < deadline
-                {
+                while !self.drained.load(Ordering::SeqCst) && Instant::now() < deadline {
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                return status.success();
+                return status;
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
@@ -250,6 +326,7 @@ impl Cockpit {
 
 impl Drop for Cockpit {
     fn drop(&mut self) {
+        self.stop_reading.store(true, Ordering::SeqCst);
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
         }

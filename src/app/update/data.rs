@@ -36,6 +36,64 @@ pub(super) fn models_loaded(
     }
 }
 
+/// Drift markers of a versions list.
+pub(super) fn drift_marks_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<std::collections::BTreeMap<String, bool>, String>,
+) {
+    let error = result.as_ref().err().cloned();
+    let Some(drift) = state.screens.iter_mut().find_map(|s| match s {
+        Screen::Versions(v) => v.drift.as_mut().filter(|d| d.pending == Some(request)),
+        _ => None,
+    }) else {
+        return;
+    };
+    drift.resolve(request, result);
+    let kept = drift.stale;
+    if let Some(e) = error {
+        marks_failed(state, "drift markers", &e, kept);
+    }
+}
+
+/// Drift markers of the models list.
+pub(super) fn model_drift_marks_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<std::collections::BTreeMap<String, bool>, String>,
+) {
+    let error = result.as_ref().err().cloned();
+    let Some(drift) = state.models_mut().drift.as_mut() else {
+        return;
+    };
+    if !drift.resolve(request, result) {
+        return;
+    }
+    let kept = drift.stale;
+    if let Some(e) = error {
+        marks_failed(state, "drift markers", &e, kept);
+    }
+}
+
+/// Markers are hints beside a list: their failure leaves the list usable, not in error. The
+/// markers already shown stay, marked stale; the status line says the load failed, unless it
+/// already tells of an error (the list's own, from the same refresh).
+pub(super) fn marks_failed(state: &mut State, what: &str, error: &str, kept: bool) {
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.level == StatusLevel::Error)
+    {
+        return;
+    }
+    let text = if kept {
+        format!("refreshing the {what} failed: {error} (the markers shown are older, marked stale; r retries)")
+    } else {
+        format!("loading the {what} failed: {error} (none shown; r retries)")
+    };
+    state.set_status(StatusLevel::Warning, text);
+}
+
 pub(super) fn search_loaded(
     state: &mut State,
     request: RequestId,

@@ -323,11 +323,13 @@ fn reload_model(state: &mut State, model: &str, fx: &mut Vec<Effect>) {
     let ids: Vec<RequestId> = (0..state.screens.len())
         .map(|_| state.new_request())
         .collect();
-    let search_request = state.new_request();
+    let (search_request, marks_request) = (state.new_request(), state.new_request());
     for (screen, request) in state.screens.iter_mut().zip(ids) {
         match screen {
             // A server search on screen is read again too: it shows stages as well.
-            Screen::Models(m) => super::navigate::reload_models(m, request, search_request, fx),
+            Screen::Models(m) => {
+                super::navigate::reload_models(m, request, search_request, marks_request, fx)
+            }
             Screen::Inbox(i) => {
                 i.data.start(request);
                 fx.push(Effect::LoadInbox { request });

@@ -99,9 +99,16 @@ pub(super) fn pending_marks_loaded(
     request: RequestId,
     result: Result<std::collections::BTreeMap<String, usize>, String>,
 ) {
-    // The marker is a hint: a failure leaves the list unmarked, not in error.
-    if let Some(p) = state.models_mut().pending.as_mut() {
-        p.resolve(request, result);
+    let error = result.as_ref().err().cloned();
+    let Some(pending) = state.models_mut().pending.as_mut() else {
+        return;
+    };
+    if !pending.resolve(request, result) {
+        return;
+    }
+    let kept = pending.stale;
+    if let Some(e) = error {
+        super::data::marks_failed(state, "pending-request markers", &e, kept);
     }
 }
 

@@ -37,22 +37,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             result,
         } => data::history_loaded(state, request, &run_id, &key, result),
         Action::DriftMarksLoaded { request, result } => {
-            for screen in &mut state.screens {
-                if let super::screens::Screen::Versions(v) = screen {
-                    if let Some(d) = v.drift.as_mut() {
-                        // Markers are a hint: a failure leaves the list unmarked, not in error.
-                        if d.resolve(request, result.clone()) {
-                            break;
-                        }
-                    }
-                }
-            }
+            data::drift_marks_loaded(state, request, result)
         }
         Action::ModelDriftMarksLoaded { request, result } => {
-            // A hint, as on the versions list: a failure leaves the list unmarked.
-            if let Some(d) = state.models_mut().drift.as_mut() {
-                d.resolve(request, result);
-            }
+            data::model_drift_marks_loaded(state, request, result)
         }
         Action::VelocityLoaded { request, result } => data::velocity_loaded(state, request, result),
         Action::RunLoaded { request, result } => data::run_loaded(state, request, result),
@@ -152,5 +140,7 @@ fn start_export(state: &mut State, fx: &mut Vec<Effect>) {
 mod dialog_tests;
 #[cfg(test)]
 mod governance_tests;
+#[cfg(test)]
+mod marks_tests;
 #[cfg(test)]
 mod tests;

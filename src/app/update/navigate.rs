@@ -281,9 +281,9 @@ pub(super) fn reload_models(
     m: &mut ModelsScreen,
     request: RequestId,
     search_request: RequestId,
+    marks_request: RequestId,
     fx: &mut Vec<Effect>,
 ) {
-    m.pending = None;
     m.all.start(request);
     fx.push(Effect::LoadModels { request });
     if let Some(search) = m.search.as_mut() {
@@ -291,6 +291,13 @@ pub(super) fn reload_models(
         fx.push(Effect::SearchModels {
             request: search_request,
             text: search.text.clone(),
+        });
+    }
+    // The markers shown stay (marked stale if this reload fails); never asked: asked when shown.
+    if let Some(pending) = m.pending.as_mut() {
+        pending.start(marks_request);
+        fx.push(Effect::LoadPendingMarks {
+            request: marks_request,
         });
     }
 }
@@ -302,13 +309,20 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     let search_request = state.new_request();
     let thresholds = state.settings.drift.clone();
     let lineage_request = state.new_request();
+    let (marks_request, drift_request) = (state.new_request(), state.new_request());
     match state.top_mut() {
         Screen::Models(m) => {
-            m.drift = None;
-            reload_models(m, request, search_request, fx);
+            reload_models(m, request, search_request, marks_request, fx);
+            // Markers shown stay until the answer (and stale if it fails), as the list does.
+            if let Some(drift) = m.drift.as_mut() {
+                drift.start(drift_request);
+                fx.push(Effect::LoadModelDriftMarks {
+                    request: drift_request,
+                    thresholds,
+                });
+            }
         }
         Screen::Versions(v) => {
-            v.drift = None;
             if let Some(c) = v.compare.as_mut() {
                 c.histories.clear();
             }
@@ -317,6 +331,14 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
                 request,
                 model: v.model.clone(),
             });
+            if let Some(drift) = v.drift.as_mut() {
+                drift.start(drift_request);
+                fx.push(Effect::LoadDriftMarks {
+                    request: drift_request,
+                    model: v.model.clone(),
+                    thresholds,
+                });
+            }
         }
         Screen::Velocity(v) => {
             v.data.start(request);

@@ -1,10 +1,11 @@
-//! Who is acting, from the resolved settings and the environment: the authenticated user,
+//! Who is acting, from the resolved settings and the environment: the credentials' user,
 //! `TOLLGATE_USER`, the config's `identity` (the profile's, else the top-level one), or the OS
-//! user. The headless commands and the cockpit ask the same question here.
+//! user; then whether the server confirms it. The headless commands and the cockpit ask the
+//! same question here.
 
 use crate::config::Resolved;
-use crate::governance::decision::{resolve_actor, Actor, ActorInputs};
-use crate::mlflow::Auth;
+use crate::governance::decision::{resolve_actor, Actor, ActorInputs, ActorSource};
+use crate::mlflow::{Auth, MlflowClient, MlflowError};
 
 /// The actor, or `None` when no source names anyone.
 pub fn resolve_actor_for(
@@ -29,4 +30,75 @@ pub fn resolve_actor_for(
         config_identity: config_identity.as_deref(),
         os_user: os_user.as_deref(),
     })
+}
+
+/// Who is acting, with the source the server backs, and a note for the decider when the
+/// identity could not be confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmedActor {
+    pub actor: Actor,
+    pub note: Option<String>,
+}
+
+/// Ask the server who the credentials belong to: `authenticated` is recorded only when it
+/// answers with the actor's name (`users/current` on MLflow 3.x, `users/get` on 2.x). A name
+/// from the credentials the server does not confirm stays `basic_auth_unconfirmed`; a bearer
+/// token names nobody MLflow can confirm, and the note says so.
+pub async fn confirm_actor(client: &MlflowClient, actor: Actor) -> ConfirmedActor {
+    let claims_login = matches!(
+        actor.source,
+        ActorSource::Authenticated | ActorSource::BasicUnconfirmed
+    );
+    let unconfirmed = |note: String| ConfirmedActor {
+        actor: Actor {
+            source: ActorSource::BasicUnconfirmed,
+            ..actor.clone()
+        },
+        note: Some(note),
+    };
+    match &client.transport().settings().auth {
+        Auth::Basic { username, .. } if claims_login && *username == actor.name => {
+            match server_user(client, username).await {
+                Ok(confirmed) if confirmed == *username => ConfirmedActor {
+                    actor: Actor {
+                        source: ActorSource::Authenticated,
+                        ..actor
+                    },
+                    note: None,
+                },
+                Ok(other) => unconfirmed(format!(
+                    "the server says these credentials are '{other}', not '{username}': recorded as {}",
+                    ActorSource::BasicUnconfirmed
+                )),
+                Err(e) => unconfirmed(format!(
+                    "the server did not confirm the user '{username}' ({e}): recorded as {}",
+                    ActorSource::BasicUnconfirmed
+                )),
+            }
+        }
+        _ if claims_login => unconfirmed(format!(
+            "'{}' is not the user of this session's credentials: recorded as {}",
+            actor.name,
+            ActorSource::BasicUnconfirmed
+        )),
+        Auth::Bearer { .. } => ConfirmedActor {
+            note: Some(format!(
+                "a bearer token's user cannot be confirmed by MLflow: acting as '{}' ({})",
+                actor.name, actor.source
+            )),
+            actor,
+        },
+        _ => ConfirmedActor { actor, note: None },
+    }
+}
+
+/// The user name the server has for these credentials: `users/current`, else (a server
+/// without it, e.g. MLflow 2.x) `users/get` for the name.
+async fn server_user(client: &MlflowClient, username: &str) -> Result<String, MlflowError> {
+    match client.current_user().await {
+        Err(MlflowError::Http { status: 404, .. }) | Err(MlflowError::NotFound { .. }) => {
+            client.get_user(username).await
+        }
+        other => other,
+    }
 }

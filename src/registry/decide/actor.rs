@@ -102,3 +102,72 @@ async fn server_user(client: &MlflowClient, username: &str) -> Result<String, Ml
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mlflow::{ConnectionSettings, CredentialSource, Secret};
+
+    /// A client whose server is never reached: these cases must not ask it anything.
+    fn client(auth: Auth) -> MlflowClient {
+        let mut settings = ConnectionSettings::new("http://127.0.0.1:9");
+        settings.auth = auth;
+        MlflowClient::new(settings).unwrap()
+    }
+
+    fn actor(name: &str, source: ActorSource) -> Actor {
+        Actor {
+            name: name.into(),
+            source,
+        }
+    }
+
+    fn confirm(auth: Auth, a: Actor) -> ConfirmedActor {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(confirm_actor(&client(auth), a))
+    }
+
+    #[test]
+    fn a_bearer_token_cannot_be_confirmed_and_says_so() {
+        let bearer = Auth::Bearer {
+            token: Secret::new("t0k3n"),
+            source: CredentialSource::Environment,
+        };
+        let done = confirm(bearer, actor("ana", ActorSource::Env));
+        assert_eq!(done.actor, actor("ana", ActorSource::Env));
+        let note = done.note.unwrap();
+        assert!(
+            note.contains("bearer token's user cannot be confirmed"),
+            "{note}"
+        );
+        assert!(!note.contains("t0k3n"));
+    }
+
+    #[test]
+    fn a_claimed_login_without_matching_credentials_stays_unconfirmed() {
+        let done = confirm(Auth::None, actor("ana", ActorSource::Authenticated));
+        assert_eq!(done.actor, actor("ana", ActorSource::BasicUnconfirmed));
+        assert!(done.note.is_some());
+        let basic = Auth::Basic {
+            username: "bo".into(),
+            password: Secret::new("pw"),
+            source: CredentialSource::Environment,
+        };
+        let done = confirm(basic, actor("ana", ActorSource::Authenticated));
+        assert_eq!(done.actor.source, ActorSource::BasicUnconfirmed);
+    }
+
+    #[test]
+    fn other_sources_pass_unchanged_without_a_note() {
+        let done = confirm(Auth::None, actor("ana", ActorSource::Config));
+        assert_eq!(
+            done,
+            ConfirmedActor {
+                actor: actor("ana", ActorSource::Config),
+                note: None
+            }
+        );
+    }
+}

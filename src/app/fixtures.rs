@@ -340,7 +340,9 @@ pub fn prepared(
     di: f64,
     policy: crate::governance::Policy,
 ) -> crate::registry::decide::Prepared {
-    use crate::governance::decision::{check_four_eyes, Actor, ActorSource, FourEyesInput};
+    use crate::governance::decision::{
+        check_four_eyes, Actor, ActorSource, FourEyesInput, Recorded,
+    };
     let target: crate::governance::Target = target.parse().expect("a fixture target");
     let evidence = crate::governance::Evidence {
         model: model.into(),
@@ -360,9 +362,12 @@ pub fn prepared(
         .then(|| {
             check_four_eyes(&FourEyesInput {
                 approver: actor,
-                version_creator: Some("model-builder"),
-                run_creator: Some("model-builder"),
-                requester: None,
+                creators: &[Recorded::new(
+                    "the source run's user_id",
+                    Some("model-builder"),
+                )],
+                requesters: &[],
+                allow_unknown_creator: false,
             })
         });
     crate::registry::decide::Prepared {
@@ -376,8 +381,10 @@ pub fn prepared(
         },
         policy: std::sync::Arc::new(policy),
         report,
+        actor_note: None,
         requester: None,
         already_held: false,
+        holder: None,
         four_eyes,
     }
 }

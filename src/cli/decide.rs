@@ -12,6 +12,7 @@ use crate::governance::decision::Decision;
 use crate::governance::GateReport;
 use crate::registry::decide::{self, require_comment, DecideError, DecisionInputs, InputError};
 use crate::registry::Registry;
+use crate::text::sanitize_line;
 
 pub struct DecideArgs<'a> {
     pub model: &'a str,
@@ -46,7 +47,7 @@ pub async fn decide(
     let mut prepared = decide::prepare(
         registry,
         Arc::new(policy),
-        actor.clone(),
+        actor,
         args.model,
         args.version,
         &target,
@@ -57,6 +58,9 @@ pub async fn decide(
         prepared.report = reviewed_report(path)?;
     }
     write_report(out, &prepared.report)?;
+    if let Some(note) = &prepared.actor_note {
+        writeln!(out, "identity: {}", sanitize_line(note))?;
+    }
 
     if let Some(blocker) = prepared.blocker() {
         return Err(CliError::Reported(prepared.blocker_message(&blocker)));
@@ -96,8 +100,8 @@ pub async fn decide(
             decision,
             args.version,
             args.model,
-            actor.name,
-            actor.source.as_str()
+            prepared.actor.name,
+            prepared.actor.source.as_str()
         ),
         prepared.needs_typed_name().then_some(args.model),
     )?;
@@ -105,7 +109,7 @@ pub async fn decide(
     let committed = decide::commit(registry, &prepared, &inputs)
         .await
         .map_err(|e| decide_failed(e, out))?;
-    if committed.promoted {
+    if committed.promoted && committed.holds_target {
         writeln!(out, "{} v{} now holds {target}", args.model, args.version)?;
     }
     writeln!(
@@ -113,6 +117,13 @@ pub async fn decide(
         "{decision}: recorded on the version and in audit run {}",
         committed.audit_run_id
     )?;
+    if committed.promoted && !committed.holds_target {
+        // The truth after re-reading: something moved the target after our promotion.
+        return Err(CliError::Reported(format!(
+            "v{} was promoted to {target}, but re-reading shows it does not hold {target} now: a write after ours moved it",
+            args.version
+        )));
+    }
     Ok(())
 }
 

@@ -211,7 +211,7 @@ identity = "ignored"
     );
     assert_eq!(
         actor(Some("prod"), &os),
-        Some(("alice".into(), ActorSource::Authenticated)),
+        Some(("alice".into(), ActorSource::BasicUnconfirmed)),
         "credentials name the actor"
     );
 }

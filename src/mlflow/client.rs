@@ -80,6 +80,36 @@ impl MlflowClient {
         Ok(String::from_utf8_lossy(&bytes).trim().to_string())
     }
 
+    // ---- users (the basic-auth app) ----
+
+    /// The user name the server says the credentials belong to (`users/current`, MLflow
+    /// 3.x's auth app).
+    pub async fn current_user(&self) -> Result<String, MlflowError> {
+        let envelope: UserEnvelope = self
+            .transport
+            .get_json(
+                "users/current",
+                &[],
+                &Subject::new("read user", "the current user"),
+            )
+            .await?;
+        Ok(envelope.user.username)
+    }
+
+    /// The user name of one user of the auth app, as the server knows it (`users/get`; MLflow
+    /// 2.x has no `users/current`).
+    pub async fn get_user(&self, username: &str) -> Result<String, MlflowError> {
+        let envelope: UserEnvelope = self
+            .transport
+            .get_json(
+                "users/get",
+                &[("username", username.to_string())],
+                &Subject::new("read user", format!("user '{username}'")),
+            )
+            .await?;
+        Ok(envelope.user.username)
+    }
+
     // ---- registered models ----
 
     /// One page of models, for views that show the first rows while the rest load.
@@ -457,6 +487,42 @@ impl MlflowClient {
         Ok(())
     }
 
+    /// Set a tag on a registered model (EDIT rights may set and delete these).
+    pub async fn set_registered_model_tag(
+        &self,
+        name: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "registered-models/set-tag",
+                &json!({"name": name, "key": key, "value": value}),
+                Idempotency::Write,
+                &Subject::new("set tag", format!("model '{name}'")),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_registered_model_tag(
+        &self,
+        name: &str,
+        key: &str,
+    ) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .write_json(
+                Method::DELETE,
+                "registered-models/delete-tag",
+                &json!({"name": name, "key": key}),
+                &Subject::new("delete tag", format!("model '{name}'")),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Register a model name (tests and tools that seed a registry).
     pub async fn create_registered_model(&self, name: &str) -> Result<(), MlflowError> {
         let _: serde_json::Value = self
@@ -533,15 +599,32 @@ impl MlflowClient {
         run_name: &str,
         start_time_ms: i64,
     ) -> Result<Run, MlflowError> {
+        self.create_run_as(experiment_id, run_name, start_time_ms, None)
+            .await
+    }
+
+    /// [`Self::create_run`] with the run's `user_id`: fixed at creation (no later call changes
+    /// it), though the server takes whatever the body says.
+    pub async fn create_run_as(
+        &self,
+        experiment_id: &str,
+        run_name: &str,
+        start_time_ms: i64,
+        user_id: Option<&str>,
+    ) -> Result<Run, MlflowError> {
+        let mut body = json!({
+            "experiment_id": experiment_id,
+            "run_name": run_name,
+            "start_time": start_time_ms,
+        });
+        if let Some(user) = user_id {
+            body["user_id"] = json!(user);
+        }
         let created: RunCreated = self
             .transport
             .post_json(
                 "runs/create",
-                &json!({
-                    "experiment_id": experiment_id,
-                    "run_name": run_name,
-                    "start_time": start_time_ms,
-                }),
+                &body,
                 Idempotency::Write,
                 &Subject::new("create run", format!("a run in experiment {experiment_id}")),
             )
@@ -654,6 +737,17 @@ impl MlflowClient {
 #[derive(Debug, Clone, serde::Deserialize)]
 struct RunCreated {
     run: Run,
+}
+
+/// A user of MLflow's basic-auth app (what tollgate reads of one).
+#[derive(Debug, Clone, serde::Deserialize)]
+struct User {
+    username: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+struct UserEnvelope {
+    user: User,
 }
 
 /// The experiment id answered by `experiments/create`.

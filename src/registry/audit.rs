@@ -125,7 +125,11 @@ impl Registry {
             "{} {} v{} {}",
             record.decision, record.model, record.version, record.target
         );
-        let run = self.client.create_run(&experiment_id, &name, now).await?;
+        // The run's user_id is fixed at creation: four-eyes reads the requester from it.
+        let run = self
+            .client
+            .create_run_as(&experiment_id, &name, now, Some(record.actor))
+            .await?;
         let params = [
             ("model", record.model),
             ("version", record.version),

@@ -97,6 +97,17 @@ pub fn client_as(uri: &str, username: &str, password: &str) -> MlflowClient {
 
 /// [`fresh_model`] created through `client` (e.g. as an admin).
 pub fn fresh_model_as(client: MlflowClient, label: &str, candidates: &[Candidate]) -> TestModel {
+    fresh_model_by(client, label, candidates, Some(CREATOR))
+}
+
+/// [`fresh_model_as`] whose runs name `creator` in their `user_id` and `mlflow.user` (as the
+/// Python client writes them), or nobody.
+pub fn fresh_model_by(
+    client: MlflowClient,
+    label: &str,
+    candidates: &[Candidate],
+    creator: Option<&str>,
+) -> TestModel {
     let name = unique(label);
     let runs = rt().block_on(async {
         let exp = match client.get_experiment_by_name("tollgate-gov-tests").await {
@@ -117,15 +128,16 @@ pub fn fresh_model_as(client: MlflowClient, label: &str, candidates: &[Candidate
         for (i, c) in candidates.iter().enumerate() {
             let now = chrono::Utc::now().timestamp_millis();
             let run = client
-                .create_run(&exp, &format!("{name}-v{}", i + 1), now)
+                .create_run_as(&exp, &format!("{name}-v{}", i + 1), now, creator)
                 .await
                 .unwrap();
+            let mut tags = vec![("owner".to_string(), "risk-team".to_string())];
+            if let Some(creator) = creator {
+                tags.push(("mlflow.user".into(), creator.into()));
+            }
             let batch = RunBatch {
                 params: vec![],
-                tags: vec![
-                    ("mlflow.user".into(), CREATOR.into()),
-                    ("owner".into(), "risk-team".into()),
-                ],
+                tags,
                 metrics: vec![
                     ("accuracy".into(), c.accuracy),
                     ("fairness.disparate_impact".into(), c.disparate_impact),

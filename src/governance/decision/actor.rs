@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorSource {
-    /// The user the profile authenticates to the registry as.
+    /// The user the profile authenticates to the registry as, confirmed by the server
+    /// (`users/current`, `users/get`).
     Authenticated,
+    /// The profile's basic-auth user name, which the server did not (or not yet) confirm.
+    BasicUnconfirmed,
     /// The `TOLLGATE_USER` environment variable.
     Env,
     /// The `identity` in tollgate's config.
@@ -24,6 +27,7 @@ impl ActorSource {
     pub fn as_str(self) -> &'static str {
         match self {
             ActorSource::Authenticated => "authenticated",
+            ActorSource::BasicUnconfirmed => "basic_auth_unconfirmed",
             ActorSource::Env => "TOLLGATE_USER",
             ActorSource::Config => "config",
             ActorSource::OsUser => "os_user",
@@ -34,6 +38,7 @@ impl ActorSource {
     pub fn parse(s: &str) -> Option<ActorSource> {
         [
             ActorSource::Authenticated,
+            ActorSource::BasicUnconfirmed,
             ActorSource::Env,
             ActorSource::Config,
             ActorSource::OsUser,
@@ -59,7 +64,9 @@ pub struct Actor {
 /// The candidate identities, as the caller found them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ActorInputs<'a> {
-    /// The username of the profile's credentials, when it has any.
+    /// The username of the profile's basic-auth credentials, when it has any. Only a server
+    /// can confirm it ([`ActorSource::Authenticated`]); until then it is
+    /// [`ActorSource::BasicUnconfirmed`].
     pub authenticated_user: Option<&'a str>,
     /// `TOLLGATE_USER`.
     pub tollgate_user: Option<&'a str>,
@@ -69,10 +76,11 @@ pub struct ActorInputs<'a> {
     pub os_user: Option<&'a str>,
 }
 
-/// The first non-blank identity in order: authenticated user, `TOLLGATE_USER`, config, OS user.
+/// The first non-blank identity in order: the credentials' user, `TOLLGATE_USER`, config, OS
+/// user. The credentials' user is unconfirmed: see `registry::decide::confirm_actor`.
 pub fn resolve_actor(inputs: &ActorInputs<'_>) -> Option<Actor> {
     [
-        (inputs.authenticated_user, ActorSource::Authenticated),
+        (inputs.authenticated_user, ActorSource::BasicUnconfirmed),
         (inputs.tollgate_user, ActorSource::Env),
         (inputs.config_identity, ActorSource::Config),
         (inputs.os_user, ActorSource::OsUser),
@@ -103,8 +111,9 @@ mod tests {
             resolve_actor(&all),
             Some(Actor {
                 name: "ana@corp".into(),
-                source: ActorSource::Authenticated
-            })
+                source: ActorSource::BasicUnconfirmed
+            }),
+            "a user name from the credentials is not authenticated until the server says so"
         );
         let env = ActorInputs {
             authenticated_user: Some("  "),
@@ -135,6 +144,7 @@ mod tests {
     fn source_names_round_trip() {
         for s in [
             ActorSource::Authenticated,
+            ActorSource::BasicUnconfirmed,
             ActorSource::Env,
             ActorSource::Config,
             ActorSource::OsUser,

@@ -8,7 +8,7 @@ mod rollback;
 mod staleness;
 
 pub use actor::{resolve_actor, Actor, ActorInputs, ActorSource};
-pub use four_eyes::{check_four_eyes, FourEyesInput, FourEyesOk, Refusal};
+pub use four_eyes::{check_four_eyes, FourEyesInput, FourEyesOk, Recorded, Refusal, Role};
 pub use record::{
     fit_tag_value, iso8601, Decision, DecisionRecord, DECISION_TAG_PREFIX, MAX_TAG_VALUE,
 };

@@ -52,6 +52,8 @@ pub struct Settings {
     pub four_eyes: bool,
     /// An approver may promote past failing gates with a written justification.
     pub allow_override: bool,
+    /// Four-eyes accepts a version whose creator no record names.
+    pub allow_unknown_creator: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +61,7 @@ impl Default for Settings {
         Settings {
             four_eyes: true,
             allow_override: false,
+            allow_unknown_creator: false,
         }
     }
 }

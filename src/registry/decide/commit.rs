@@ -1,20 +1,24 @@
-//! Step three: re-read and re-evaluate right before writing, refuse when stale, guard against
-//! a concurrent approval with a claim tag, then promote and record.
+//! Step three: re-read and re-evaluate right before writing, refuse when stale, claim the
+//! target (one promotion per target), then promote, re-read, and record.
 
 use chrono::Utc;
 
+use super::claim;
 use super::prepare::{check, Blocker, Prepared};
 use super::{DecideError, DecisionInputs};
-use crate::governance::decision::{staleness, Actor, Decision, DecisionRecord};
+use crate::governance::decision::{staleness, Decision, DecisionRecord};
 use crate::governance::{Stage, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{holder, AuditRecord, Registry};
+use crate::registry::{AuditRecord, Registry};
 
 /// A decision written in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Committed {
     /// The stage/alias moved to the version (approvals).
     pub promoted: bool,
+    /// Approvals: re-read after promoting, the version holds the target. `false` when a write
+    /// after ours moved it: the record says what was done, this what is true now.
+    pub holds_target: bool,
     /// The audit run recording the decision.
     pub audit_run_id: String,
     /// The approval went past failing gates with a justification.
@@ -83,23 +87,29 @@ pub async fn commit(
         override_justification: override_justification.clone(),
     };
     let mut previous_holder = None;
+    let mut holds_after = Ok(false);
     let claim = if decision == Decision::Approved {
-        let claim = claim_promotion(registry, model, version, target, &prepared.actor).await?;
-        // Who holds the target now, for the audit trail: a later roll back returns there.
-        match registry.client().get_registered_model(model).await {
-            Ok(m) => previous_holder = holder(&m, target).filter(|v| v != version),
-            Err(error) => {
-                release_claim(registry, model, version, &claim).await;
-                return Err(error.into());
-            }
-        }
+        // The target is ours only if nobody else claimed it and it still has the holder the
+        // report was prepared against.
+        let claim = claim::take(
+            registry,
+            model,
+            version,
+            target,
+            &prepared.actor,
+            prepared.holder.as_deref(),
+        )
+        .await?;
+        // Who held the target, for the audit trail: a later roll back returns there.
+        previous_holder = claim.holder.clone().filter(|v| v != version);
         if let Err(error) = promote(registry, model, version, target, inputs.archive).await {
-            release_claim(registry, model, version, &claim).await;
+            claim::release(registry, &claim).await;
             return Err(DecideError::Refused {
                 what: "the promotion",
                 error,
             });
         }
+        holds_after = holds_target(registry, model, version, target).await;
         Some(claim)
     } else {
         None
@@ -114,15 +124,33 @@ pub async fn commit(
         decision != Decision::Approved,
     )
     .await;
-    if let Some(key) = claim {
-        release_claim(registry, model, version, &key).await;
+    if let Some(claim) = &claim {
+        claim::release(registry, claim).await;
     }
     let audit_run_id = outcome?;
+    let holds_target = holds_after.map_err(|error| DecideError::Partial {
+        what: format!(
+            "promoted and recorded (audit run {audit_run_id}), but re-reading the version failed"
+        ),
+        error,
+    })?;
     Ok(Committed {
         promoted: decision == Decision::Approved,
+        holds_target,
         audit_run_id,
         overridden: override_justification.is_some(),
     })
+}
+
+/// Re-read after promoting: whether `version` holds `target` now.
+async fn holds_target(
+    registry: &Registry,
+    model: &str,
+    version: &str,
+    target: &Target,
+) -> Result<bool, MlflowError> {
+    let now = registry.client().get_model_version(model, version).await?;
+    Ok(target.held_by(now.stage(), &now.aliases))
 }
 
 /// The decision tags, the gate tag and the audit run; answers the audit run's id.
@@ -221,69 +249,4 @@ pub(super) async fn write_record(
         }
     }
     Ok(())
-}
-
-/// How long a claim must stand before the promotion goes ahead: longer than the gap between
-/// two concurrent approvers' claims, so the earlier one sees the later one and stops.
-const CLAIM_SETTLE: std::time::Duration = std::time::Duration::from_millis(700);
-
-/// MLflow has no compare-and-set, so two approvers at once would both promote. Each writes a
-/// claim tag with its own token, waits, and re-reads: only the approver whose token is still
-/// there, on a version that does not yet hold the target, goes ahead. Answers the claim's key.
-async fn claim_promotion(
-    registry: &Registry,
-    model: &str,
-    version: &str,
-    target: &Target,
-    actor: &Actor,
-) -> Result<String, DecideError> {
-    let key = format!("tollgate.claim.{}", target.tag_key());
-    let token = format!(
-        "{} {} {}",
-        actor.name,
-        std::process::id(),
-        Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    );
-    let lost = |simultaneous| DecideError::LostRace {
-        version: version.to_string(),
-        target: target.to_string(),
-        simultaneous,
-    };
-    match registry
-        .client()
-        .set_model_version_tag(model, version, &key, &token)
-        .await
-    {
-        Ok(()) => {}
-        // Two claims written at the same instant: the server's store rejects the second
-        // insert of the same tag (SQLite: UNIQUE constraint, HTTP 400). The other one won.
-        Err(MlflowError::Api { status: 400, .. }) => return Err(lost(true)),
-        Err(error) => {
-            return Err(DecideError::Refused {
-                what: "the promotion",
-                error,
-            })
-        }
-    }
-    tokio::time::sleep(CLAIM_SETTLE).await;
-    let now = registry.client().get_model_version(model, version).await?;
-    let ours = crate::mlflow::tag_value(&now.tags, &key) == Some(token.as_str());
-    if ours && !target.held_by(now.stage(), &now.aliases) {
-        return Ok(key);
-    }
-    if ours {
-        release_claim(registry, model, version, &key).await;
-    }
-    Err(lost(false))
-}
-
-/// Remove the claim tag; a failure only leaves a harmless tag behind.
-async fn release_claim(registry: &Registry, model: &str, version: &str, key: &str) {
-    if let Err(e) = registry
-        .client()
-        .delete_model_version_tag(model, version, key)
-        .await
-    {
-        tracing::warn!(error = %e, "could not remove the claim tag");
-    }
 }

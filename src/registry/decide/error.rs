@@ -28,12 +28,12 @@ pub enum DecideError {
     /// The version already holds the target (another approval came first); nothing was written.
     #[error("version {version} already holds {target} (another approval came first); nothing was written")]
     AlreadyHeld { version: String, target: String },
-    /// Another approver's claim won; nothing was promoted or recorded.
-    #[error("another approval of version {version} for {target} came first{}; nothing was promoted or recorded", if *.simultaneous { " (its claim was written at the same moment)" } else { "" })]
+    /// Another decision about the target won (`how`); nothing was promoted or recorded.
+    #[error("another decision about {target} came first: {how}; version {version} was not promoted and nothing was recorded")]
     LostRace {
         version: String,
         target: String,
-        simultaneous: bool,
+        how: RaceLoss,
     },
     /// The target moved between the roll back's plan and its write; nothing was written.
     #[error("{target} moved since (v{from} -> v{now}); nothing was written")]
@@ -66,4 +66,36 @@ impl DecideError {
             _ => Vec::new(),
         }
     }
+}
+
+/// How another decision about the same target came first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RaceLoss {
+    /// Another decider's claim on the target stands (`by`, `until` when it is readable).
+    #[error("{} holds the claim on it{}", by.as_deref().map_or("an unreadable claim tag".to_string(), |b| format!("{b}'s approval")), until.as_deref().map_or(String::new(), |u| format!(" until {u}")))]
+    Claimed {
+        by: Option<String>,
+        until: Option<String>,
+    },
+    /// Another decider's claim replaced ours while we waited.
+    #[error("another approval claimed it while this one waited")]
+    Overtaken,
+    /// Two claims were written at the same instant and the server kept the other.
+    #[error("another approval claimed it at the same moment")]
+    Simultaneous,
+    /// The target's holder is no longer the one the decider saw.
+    #[error(
+        "it moved from {} to {} since the report was prepared",
+        version_label(from),
+        version_label(now)
+    )]
+    Moved {
+        from: Option<String>,
+        now: Option<String>,
+    },
+}
+
+fn version_label(v: &Option<String>) -> String {
+    v.as_deref()
+        .map_or_else(|| "(none)".to_string(), |v| format!("v{v}"))
 }

@@ -4,19 +4,23 @@
 //! [`Prepared::validate`] checks the decider's answers (pure), and [`commit`] re-reads,
 //! refuses when the report went stale, and writes. Writes are never retried.
 //!
-//! Order of writes: the permission-sensitive one first (the stage/alias change for approvals
+//! Order of writes: the permission-sensitive one first (the claim on the target for approvals
 //! and roll backs, the first decision tag otherwise), so a refused write leaves nothing
-//! half-recorded; then the decision tags; then the gate tag and the audit run.
+//! half-recorded; then the stage/alias change; then the decision tags; then the gate tag and
+//! the audit run. See `claim` for one promotion per target.
 
 mod actor;
+mod claim;
 mod commit;
 mod error;
+mod identities;
 mod prepare;
 mod rollback;
 
-pub use actor::resolve_actor_for;
+pub use actor::{confirm_actor, resolve_actor_for, ConfirmedActor};
+pub use claim::claim_key;
 pub use commit::{commit, promote, Committed};
-pub use error::DecideError;
+pub use error::{DecideError, RaceLoss};
 pub use prepare::{check, prepare, Blocker, Prepared};
 pub use rollback::{commit_rollback, plan_rollback, RollbackPlan, RolledBack};
 

@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use super::actor::confirm_actor;
+use super::identities::{creators, requesters, tagged_requester};
 use super::{name_confirms, require_comment, DecisionInputs, InputError};
 use crate::governance::decision::{
-    check_four_eyes, iso8601, Actor, Decision, DecisionRecord, FourEyesInput, FourEyesOk, Refusal,
+    check_four_eyes, iso8601, Actor, Decision, FourEyesInput, FourEyesOk, Refusal,
 };
 use crate::governance::{evaluate, GateReport, Policy, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{GatheredVersion, Registry};
+use crate::registry::{holder, GatheredVersion, Registry};
 
 /// Everything a decision is bound to, and what the decider is shown.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +23,10 @@ pub struct Prepared {
     pub version: String,
     pub target: Target,
     pub decision: Decision,
+    /// Who is acting, with the source the server confirmed (see [`super::confirm_actor`]).
     pub actor: Actor,
+    /// Why the actor's identity could not be confirmed, for the decider.
+    pub actor_note: Option<String>,
     pub policy: Arc<Policy>,
     /// The report the decider sees; `commit` refuses if a fresh one differs.
     pub report: GateReport,
@@ -29,6 +34,9 @@ pub struct Prepared {
     pub requester: Option<String>,
     /// The version already holds the target.
     pub already_held: bool,
+    /// The version holding the target when the report was prepared: `commit` refuses if
+    /// another holds it by then.
+    pub holder: Option<String>,
     /// The four-eyes verdict, for approvals under a policy that asks for it.
     pub four_eyes: Option<Result<FourEyesOk, Refusal>>,
 }
@@ -141,7 +149,8 @@ pub async fn check(
     Ok((gathered, report))
 }
 
-/// Read the version, evaluate the gates, and gather what the decider must see.
+/// Read the version, evaluate the gates, confirm who is acting, and gather what the decider
+/// must see.
 pub async fn prepare(
     registry: &Registry,
     policy: Arc<Policy>,
@@ -152,29 +161,33 @@ pub async fn prepare(
     decision: Decision,
 ) -> Result<Prepared, MlflowError> {
     let (gathered, report) = check(registry, &policy, model, version, target).await?;
+    let confirmed = confirm_actor(registry.client(), actor).await;
     let already_held = target.held_by(gathered.version.stage(), &gathered.version.aliases);
-    let requester = DecisionRecord::from_tags(&gathered.version.tags)
-        .into_iter()
-        .find(|r| &r.target == target && r.decision == Decision::Requested)
-        .map(|r| r.by);
-    let four_eyes = (decision == Decision::Approved && policy.settings.four_eyes).then(|| {
-        check_four_eyes(&FourEyesInput {
-            approver: &actor.name,
-            version_creator: gathered.version_creator(),
-            run_creator: gathered.run_creator(),
-            requester: requester.as_deref(),
-        })
-    });
+    let requester = tagged_requester(&gathered.version.tags, target);
+    let four_eyes = if decision == Decision::Approved && policy.settings.four_eyes {
+        let requesters =
+            requesters(registry, model, version, target, &gathered.version.tags).await?;
+        Some(check_four_eyes(&FourEyesInput {
+            approver: &confirmed.actor.name,
+            creators: &creators(&gathered),
+            requesters: &requesters,
+            allow_unknown_creator: policy.settings.allow_unknown_creator,
+        }))
+    } else {
+        None
+    };
     Ok(Prepared {
         model: model.to_string(),
         version: version.to_string(),
         target: target.clone(),
         decision,
-        actor,
+        actor: confirmed.actor,
+        actor_note: confirmed.note,
         policy,
         report,
         requester,
         already_held,
+        holder: holder(&gathered.model, target),
         four_eyes,
     })
 }

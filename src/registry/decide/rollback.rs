@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 
+use super::claim;
 use super::commit::{promote, write_record};
 use super::DecideError;
 use crate::governance::decision::{rollback_target, Actor, Decision, DecisionRecord};
@@ -82,6 +83,33 @@ pub async fn commit_rollback(
             now: now_holder.unwrap_or_else(|| "(none)".into()),
         });
     }
+    let actor = &super::confirm_actor(registry.client(), actor.clone())
+        .await
+        .actor;
+    // One promotion per target: a roll back claims the target as an approval does.
+    let claim = claim::take(
+        registry,
+        model,
+        back_to,
+        target,
+        actor,
+        plan.from.as_deref(),
+    )
+    .await?;
+    let outcome = roll_back(registry, plan, actor, comment, archive).await;
+    claim::release(registry, &claim).await;
+    outcome
+}
+
+/// The roll back's writes, under the claim.
+async fn roll_back(
+    registry: &Registry,
+    plan: &RollbackPlan,
+    actor: &Actor,
+    comment: &str,
+    archive: Option<bool>,
+) -> Result<RolledBack, DecideError> {
+    let (model, target, back_to) = (&plan.model, &plan.target, &plan.to);
     promote(registry, model, back_to, target, archive)
         .await
         .map_err(|error| DecideError::Refused {

@@ -12,13 +12,17 @@ mod actor;
 mod commit;
 mod error;
 mod prepare;
+mod reject;
 mod rollback;
 
 pub use actor::resolve_actor_for;
 pub use commit::{commit, promote, Committed};
 pub use error::DecideError;
 pub use prepare::{check, prepare, Blocker, Prepared};
-pub use rollback::{commit_rollback, plan_rollback, RollbackPlan, RolledBack};
+pub use reject::reject_without_policy;
+pub use rollback::{
+    commit_rollback, plan_rollback, verified_history, RollbackPlan, RolledBack, SkippedRecord,
+};
 
 /// The decider's answers to the dialog's (or the command line's) questions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -166,6 +166,20 @@ fn audit_tab_lists_decisions_newest_first() {
     answer(&mut s, &fx, None, &"ab".repeat(32));
     let text = snapshot("audit_80x24", &s);
     assert!(text.contains("(ovr)") && text.contains("● 6"), "{text}");
+    // A record that is not whole: a marker and a word, not colour alone, and why.
+    let request_row = text.lines().find(|l| l.contains("requested")).unwrap();
+    assert!(request_row.contains("! unverified"), "{text}");
+    assert!(request_row.contains("its audit"), "{text}");
+    assert_eq!(text.matches("✓ verified").count(), 3, "{text}");
+    // Selected, its reasons are spelled out.
+    for _ in 0..3 {
+        update(&mut s, Action::MoveDown);
+    }
+    let text = snapshot("audit_unverified_selected_80x24", &s);
+    assert!(
+        text.contains("! unverified: its audit run is RUNNING, not FINISHED"),
+        "{text}"
+    );
 
     let (mut s, fx) = detail_on(true, 7);
     for e in &fx {
@@ -218,8 +232,11 @@ fn inbox(rows: Vec<tollgate::registry::PendingRequest>) -> State {
 fn inbox_rows_and_empty() {
     let text = snapshot("inbox_80x24", &inbox(fixtures::pending_requests()));
     assert!(text.contains("Models › Inbox"), "{text}");
+    assert!(text.contains("✗ fail"), "{text}");
+    // Tags with no audit run behind them: no report to take a gate status from, unverified.
+    let forged = text.lines().find(|l| l.contains("churn-pre")).unwrap();
     assert!(
-        text.contains("✗ fail") && text.contains("· unchecked"),
+        forged.contains("? no report") && forged.contains("! unverified"),
         "{text}"
     );
     let text = snapshot("inbox_empty_80x24", &inbox(Vec::new()));

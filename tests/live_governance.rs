@@ -772,7 +772,13 @@ fn approve(live: &support::live::Live, m: &TestModel, version: &str, to: &str) {
         ],
         &[("TOLLGATE_USER", "bob")],
     );
-    assert_eq!(code(&out), 0, "v{version}: {}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        code(&out),
+        0,
+        "v{version}: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
 /// The audit record written by run `run_id`, from `audit --json`.
@@ -843,7 +849,11 @@ fn forged_records_read_unverified_and_never_steer_a_rollback() {
         .collect();
     assert_eq!(real.len(), 2, "{audit}");
     for r in real {
-        assert_eq!(r["verification"], serde_json::json!({"status": "verified"}), "{r}");
+        assert_eq!(
+            r["verification"],
+            serde_json::json!({"status": "verified"}),
+            "{r}"
+        );
     }
     // The table says it in words too.
     let text = stdout(&live.tollgate(&["audit", &m.name]));
@@ -911,7 +921,12 @@ fn a_complete_forgery_still_reads_verified() {
     };
     forgery.tags(&rest);
     let (experiment_id, run_id) = forgery.audit_run(&rest, true);
-    rest.put_artifact(&experiment_id, &run_id, "gate_report.json", out.stdout.clone());
+    rest.put_artifact(
+        &experiment_id,
+        &run_id,
+        "gate_report.json",
+        out.stdout.clone(),
+    );
 
     let record = audit_record(&live, &m.name, &run_id);
     assert_eq!(
@@ -941,7 +956,11 @@ fn reject_without_a_policy_records_no_report() {
         &[("TOLLGATE_USER", "carol")],
     );
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("without a gate report"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("without a gate report"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         m.tag("1", "tollgate.decision.Production").as_deref(),
         Some("rejected")
@@ -951,7 +970,8 @@ fn reject_without_a_policy_records_no_report() {
         Some("carol")
     );
     assert_eq!(
-        m.tag("1", "tollgate.decision.Production.report_digest").as_deref(),
+        m.tag("1", "tollgate.decision.Production.report_digest")
+            .as_deref(),
         Some("")
     );
     assert!(m.tag("1", "tollgate.gate.Production").is_none());

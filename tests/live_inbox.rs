@@ -166,7 +166,10 @@ fn forged_requests_are_unverified_and_the_gate_comes_from_the_report() {
     };
     let real = row("2", "Production");
     assert_eq!(real["gate"], "fail", "{real}");
-    assert_eq!(real["verification"], serde_json::json!({"status": "verified"}));
+    assert_eq!(
+        real["verification"],
+        serde_json::json!({"status": "verified"})
+    );
     let missing = row("1", "Staging");
     assert_eq!(missing["gate"], "missing", "{missing}");
     assert_eq!(missing["verification"]["status"], "verified", "{missing}");

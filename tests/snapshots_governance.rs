@@ -11,6 +11,7 @@ use tollgate::app::fixtures;
 use tollgate::app::{
     update, Action, Edit, Effect, KeyMap, ServerContext, StartAt, State, UiSettings,
 };
+use tollgate::governance::decision::{Reason, Verification};
 use tollgate::ui::{self, ColorMode, Theme};
 
 fn new_state(policy: bool) -> State {
@@ -151,6 +152,47 @@ fn gate_tab_failing_says_when_a_recorded_report_disagrees_and_shows_evidence() {
     let text = snapshot("gate_fail_evidence_80x24", &s);
     assert!(text.contains("Evidence: accuracy"), "{text}");
     assert!(text.contains("run00006"), "{text}");
+}
+
+/// A recorded report whose record is not whole is not compared with the evaluation: it is
+/// marked `!` and says UNVERIFIED and why.
+#[test]
+fn gate_tab_marks_an_unverified_recorded_report() {
+    let (mut s, fx) = detail_on(true, 6);
+    let report = fixtures::gate_report("credit-risk-scorer", 6, true);
+    for e in &fx {
+        match e {
+            Effect::LoadGate { request, .. } => {
+                update(
+                    &mut s,
+                    Action::GateLoaded {
+                        request: *request,
+                        result: Ok(Arc::new(report.clone())),
+                    },
+                );
+            }
+            Effect::LoadAudit { request, .. } => {
+                let mut trail = fixtures::audit_trail("credit-risk-scorer", 6, &report.digest);
+                trail[0].verification = Verification::Unverified {
+                    reasons: vec![Reason::ReportMissing],
+                };
+                update(
+                    &mut s,
+                    Action::AuditLoaded {
+                        request: *request,
+                        result: Ok(Arc::new(trail)),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    let text = snapshot("gate_unverified_report_80x24", &s);
+    assert!(
+        text.contains("UNVERIFIED: its gate report artifact is missing"),
+        "{text}"
+    );
+    assert!(!text.contains("agrees"), "{text}");
 }
 
 #[test]

@@ -279,9 +279,9 @@ impl Registry {
         match self.client.get_artifact(run_id, REPORT_ARTIFACT).await {
             Ok(bytes) => Ok(Some(bytes)),
             // MLflow 2.x answers 500 for a missing artifact; 3.x 404.
-            Err(MlflowError::NotFound { .. } | MlflowError::Http { .. } | MlflowError::Api { .. }) => {
-                Ok(None)
-            }
+            Err(
+                MlflowError::NotFound { .. } | MlflowError::Http { .. } | MlflowError::Api { .. },
+            ) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -290,7 +290,11 @@ impl Registry {
 /// Verify every run against the versions' current decision tags and its report artifact
 /// (`artifacts` in the runs' order). The version's tags describe only the newest decision per
 /// target, so only the newest run for each version and target is compared with them.
-pub fn verify_runs(runs: &mut [AuditRun], versions: &[ModelVersion], artifacts: &[Option<Vec<u8>>]) {
+pub fn verify_runs(
+    runs: &mut [AuditRun],
+    versions: &[ModelVersion],
+    artifacts: &[Option<Vec<u8>>],
+) {
     let tags: HashMap<(&str, &str), &[Tag]> = versions
         .iter()
         .map(|v| ((v.name.as_str(), v.version.as_str()), v.tags.as_slice()))
@@ -307,11 +311,7 @@ pub fn verify_runs(runs: &mut [AuditRun], versions: &[ModelVersion], artifacts: 
                     .get(&(model, version))
                     .map(|t| DecisionRecord::from_tags(t))
                     .unwrap_or_default();
-                CurrentTags::Describe(
-                    records
-                        .iter()
-                        .find(|r| r.target.to_string() == target),
-                )
+                CurrentTags::Describe(records.iter().find(|r| r.target.to_string() == target))
             } else {
                 CurrentTags::Superseded
             };
@@ -342,4 +342,84 @@ pub fn report_status(artifact: Option<&[u8]>, digest: Option<&str>) -> Option<St
     let report = RecordedReport::parse(artifact?).ok()?;
     (Some(report.computed_digest.as_str()) == digest && report.digest == report.computed_digest)
         .then_some(report.status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::decision::{Reason, FINISHED};
+
+    fn run(i: i64, version: &str, decision: &str, actor: &str) -> AuditRun {
+        AuditRun {
+            run_id: format!("r{i}"),
+            at: String::new(),
+            model: "m".into(),
+            version: version.into(),
+            target: "Production".into(),
+            decision: decision.into(),
+            actor: actor.into(),
+            actor_source: None,
+            comment: None,
+            report_digest: None,
+            gate_status: None,
+            override_justification: None,
+            previous_holder: None,
+            run_status: Some(FINISHED.into()),
+            verification: Verification::default(),
+            start_time: i,
+        }
+    }
+
+    fn version_with_tags(version: &str, tags: &[(&str, &str)]) -> ModelVersion {
+        ModelVersion {
+            name: "m".into(),
+            version: version.into(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| Tag {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                })
+                .collect(),
+            ..ModelVersion::default()
+        }
+    }
+
+    /// Tags describe only the newest record per version and target: an older rejection is
+    /// judged by its run, the newest one against the tags.
+    #[test]
+    fn only_the_newest_record_is_compared_with_the_tags() {
+        let mut runs = vec![
+            run(1, "3", "rejected", "bo"),
+            run(2, "3", "rejected", "ana"),
+            run(3, "3", GATE_CHECK, "ci"),
+        ];
+        let versions = [version_with_tags(
+            "3",
+            &[
+                ("tollgate.decision.Production", "rejected"),
+                ("tollgate.decision.Production.by", "bo"),
+                ("tollgate.decision.Production.at", "2026-11-20T10:00:00Z"),
+            ],
+        )];
+        verify_runs(&mut runs, &versions, &[None, None, None]);
+        assert!(runs[0].verification.is_verified(), "{:?}", runs[0]);
+        assert_eq!(
+            runs[1].verification.reasons(),
+            [Reason::TagsDisagree {
+                field: "by",
+                tags: "bo".into(),
+                run: "ana".into()
+            }]
+        );
+        // A gate check names no digest: it has no report, so it is not whole.
+        assert_eq!(runs[2].verification.reasons(), [Reason::NoReportDigest]);
+    }
+
+    #[test]
+    fn a_version_without_tags_leaves_its_newest_record_unverified() {
+        let mut runs = vec![run(1, "9", "rejected", "bo")];
+        verify_runs(&mut runs, &[], &[None]);
+        assert_eq!(runs[0].verification.reasons(), [Reason::TagsMissing]);
+    }
 }

@@ -71,9 +71,10 @@ pub fn request_runs<'a>(
         .iter()
         .map(|p| {
             let target = p.target.to_string();
-            newest.iter().map(|&i| &runs[i]).find(|r| {
-                r.model == p.model && r.version == p.version && r.target == target
-            })
+            newest
+                .iter()
+                .map(|&i| &runs[i])
+                .find(|r| r.model == p.model && r.version == p.version && r.target == target)
         })
         .collect()
 }

@@ -31,7 +31,9 @@ pub enum Verification {
         #[serde(skip_serializing_if = "Option::is_none")]
         note: Option<Note>,
     },
-    Unverified { reasons: Vec<Reason> },
+    Unverified {
+        reasons: Vec<Reason>,
+    },
 }
 
 /// Something a verified record lacks by design.
@@ -49,8 +51,12 @@ pub enum Reason {
     /// No audit run records the decision the version's tags show.
     NoAuditRun,
     /// The audit run was never marked FINISHED (left running, failed or killed).
-    RunNotFinished { run_status: String },
-    UnknownDecision { decision: String },
+    RunNotFinished {
+        run_status: String,
+    },
+    UnknownDecision {
+        decision: String,
+    },
     /// The version carries no decision tags for the target, though this is its newest record.
     TagsMissing,
     /// The version's tags and the audit run say different things.
@@ -63,9 +69,14 @@ pub enum Reason {
     NoReportDigest,
     /// The report artifact is absent.
     ReportMissing,
-    ReportUnreadable { detail: String },
+    ReportUnreadable {
+        detail: String,
+    },
     /// The artifact's content does not hash to the digest the record names.
-    ReportDigestMismatch { recorded: String, computed: String },
+    ReportDigestMismatch {
+        recorded: String,
+        computed: String,
+    },
     /// The report is about another model, version or target.
     ReportDescribesOther {
         field: &'static str,
@@ -73,9 +84,14 @@ pub enum Reason {
         run: String,
     },
     /// The run's gate status tag differs from the report's status.
-    GateStatusDisagrees { run: String, report: String },
+    GateStatusDisagrees {
+        run: String,
+        report: String,
+    },
     /// Approved past a report that did not pass, with no override recorded.
-    ApprovedWithoutPassing { report: String },
+    ApprovedWithoutPassing {
+        report: String,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -93,7 +109,9 @@ impl fmt::Display for Reason {
             ),
             Reason::NoReportDigest => f.write_str("no report digest recorded"),
             Reason::ReportMissing => f.write_str("its gate report artifact is missing"),
-            Reason::ReportUnreadable { detail } => write!(f, "its gate report is unreadable: {detail}"),
+            Reason::ReportUnreadable { detail } => {
+                write!(f, "its gate report is unreadable: {detail}")
+            }
             Reason::ReportDigestMismatch { recorded, computed } => write!(
                 f,
                 "the report's content has digest {}, the record names {}",
@@ -101,7 +119,10 @@ impl fmt::Display for Reason {
                 short(recorded)
             ),
             Reason::ReportDescribesOther { field, report, run } => {
-                write!(f, "the report is for {field} '{report}', the record '{run}'")
+                write!(
+                    f,
+                    "the report is for {field} '{report}', the record '{run}'"
+                )
             }
             Reason::GateStatusDisagrees { run, report } => write!(
                 f,
@@ -202,8 +223,7 @@ pub struct RecordedReport {
 impl RecordedReport {
     /// Parse an artifact's bytes; the error says what is wrong, in tollgate's words.
     pub fn parse(bytes: &[u8]) -> Result<RecordedReport, String> {
-        let mut value: Value =
-            serde_json::from_slice(bytes).map_err(|_| "not JSON".to_string())?;
+        let mut value: Value = serde_json::from_slice(bytes).map_err(|_| "not JSON".to_string())?;
         let Value::Object(map) = &mut value else {
             return Err("not a JSON object".into());
         };

@@ -45,7 +45,9 @@ fn tags(decision: Decision, report: Option<&GateReport>) -> DecisionRecord {
         decision,
         by: "bo".into(),
         by_source: Some(ActorSource::Authenticated),
-        at: chrono::Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap(),
+        at: chrono::Utc
+            .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
+            .unwrap(),
         comment: "ok".into(),
         report_digest: report.map(|r| r.digest.clone()),
         requested_by: None,
@@ -98,7 +100,9 @@ fn a_running_forgery_without_a_report_is_unverified() {
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json["status"], "unverified");
     assert_eq!(json["reasons"][0]["code"], "run_not_finished");
-    assert!(v.summary().starts_with("unverified: its audit run is RUNNING"));
+    assert!(v
+        .summary()
+        .starts_with("unverified: its audit run is RUNNING"));
     // No status at all is not FINISHED either.
     forged.status = None;
     assert!(!verify(&forged, CurrentTags::Superseded, None).is_verified());
@@ -241,7 +245,11 @@ fn rejections_and_roll_backs_without_a_policy_have_no_report_and_say_so() {
         );
     }
     assert_eq!(
-        reasons(verify(&run("promoted", None), CurrentTags::Superseded, None))[0],
+        reasons(verify(
+            &run("promoted", None),
+            CurrentTags::Superseded,
+            None
+        ))[0],
         Reason::UnknownDecision {
             decision: "promoted".into()
         }

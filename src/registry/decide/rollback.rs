@@ -88,20 +88,22 @@ pub async fn plan_rollback(
         &registry.client().get_registered_model(model).await?,
         target,
     );
-    Ok(match rollback_target(&history, target, current.as_deref()) {
-        Ok(to) => Ok(RollbackPlan {
-            model: model.to_string(),
-            target: target.clone(),
-            from: current,
-            to,
-            skipped,
-        }),
-        Err(e) if skipped.is_empty() => Err(e.to_string()),
-        Err(e) => {
-            let names: Vec<String> = skipped.iter().map(|s| format!("skipped {s}")).collect();
-            Err(format!("{e}; {}", names.join("; ")))
-        }
-    })
+    Ok(
+        match rollback_target(&history, target, current.as_deref()) {
+            Ok(to) => Ok(RollbackPlan {
+                model: model.to_string(),
+                target: target.clone(),
+                from: current,
+                to,
+                skipped,
+            }),
+            Err(e) if skipped.is_empty() => Err(e.to_string()),
+            Err(e) => {
+                let names: Vec<String> = skipped.iter().map(|s| format!("skipped {s}")).collect();
+                Err(format!("{e}; {}", names.join("; ")))
+            }
+        },
+    )
 }
 
 /// The roll back entries of the verified runs, and the unverified approvals and roll backs of
@@ -109,7 +111,10 @@ pub async fn plan_rollback(
 pub fn verified_history(
     runs: &[AuditRun],
     target: &Target,
-) -> (Vec<crate::governance::decision::AuditEntry>, Vec<SkippedRecord>) {
+) -> (
+    Vec<crate::governance::decision::AuditEntry>,
+    Vec<SkippedRecord>,
+) {
     let mut history = Vec::new();
     let mut skipped = Vec::new();
     for run in runs {
@@ -183,4 +188,39 @@ pub async fn commit_rollback(
             error,
         })?;
     Ok(RolledBack { audit_run_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::decision::Reason;
+
+    /// A forged approval (unverified) never reaches the roll back calculation and is named;
+    /// unverified records of other targets or decisions are not listed.
+    #[test]
+    fn unverified_records_are_left_out_and_named() {
+        let mut trail = crate::app::fixtures::audit_trail("m", 6, "ab");
+        trail.reverse(); // oldest first, as read
+        let production: Target = "Production".parse().unwrap();
+        let mut forged = trail[2].clone(); // the approval of v5 for Production
+        forged.run_id = "forged".into();
+        forged.previous_holder = Some("3".into());
+        forged.verification = Verification::Unverified {
+            reasons: vec![Reason::NoReportDigest],
+        };
+        trail.push(forged);
+        let (history, skipped) = verified_history(&trail, &production);
+        assert!(history.iter().all(|e| e.previous.as_deref() != Some("3")));
+        assert_eq!(history.len(), 2, "{history:?}");
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].run_id, "forged");
+        assert!(
+            skipped[0].to_string().starts_with("approved v5 at "),
+            "{}",
+            skipped[0]
+        );
+        assert!(skipped[0]
+            .to_string()
+            .ends_with("unverified: no report digest recorded"));
+    }
 }

@@ -282,7 +282,15 @@ fn draw_recorded(
                 Span::styled(clip(&text, room.saturating_sub(2)), theme.base()),
             ]));
             lines.push(Line::from(Span::styled(
-                clip(&format!("  {}", r.verification.summary().replacen("unverified", "UNVERIFIED", 1)), room),
+                clip(
+                    &format!(
+                        "  {}",
+                        r.verification
+                            .summary()
+                            .replacen("unverified", "UNVERIFIED", 1)
+                    ),
+                    room,
+                ),
                 theme.error(),
             )));
             continue;

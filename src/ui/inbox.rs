@@ -54,6 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         );
         return;
     }
+    let all_verified = rows.iter().all(|r| r.verification.is_verified());
     let columns = [
         table::Column::new("MODEL", Constraint::Fill(3)),
         table::Column::new("VER", Constraint::Length(4)).right(),
@@ -61,7 +62,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         table::Column::new("GATE", Constraint::Length(11)),
         table::Column::new("REQUESTER", Constraint::Length(10)),
         table::Column::new("AGE", Constraint::Length(4)).right(),
-        table::Column::new("RECORD", Constraint::Length(12)),
+        // Wide enough for `! unverified` only when a row needs it; a verified row shows `✓`.
+        table::Column::new(
+            "RECORD",
+            Constraint::Length(if all_verified { 6 } else { 12 }),
+        ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
     ];
     table::draw(
@@ -79,7 +84,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
                 return Vec::new();
             };
             let (gate_text, gate_style) = gate_status(r.gate.as_deref(), theme);
-            let (record_text, record_style) = record_marker(&r.verification, theme);
+            let (record_text, record_style) = match record_marker(&r.verification, theme) {
+                (_, style) if all_verified => ("✓", style),
+                marker => marker,
+            };
             vec![
                 Line::from(span(&r.model, w[0] as usize, theme.base())),
                 Line::from(span(&r.version, w[1] as usize, theme.base())),

@@ -4,8 +4,10 @@
 mod support;
 
 use serde_json::Value;
-use support::governance::{fresh_model, GOOD, UNFAIR};
+use support::forge::Forgery;
+use support::governance::{fresh_model, TestModel, GOOD, UNFAIR};
 use support::live::{live, stderr, stdout};
+use support::rest::Rest;
 
 fn code(out: &std::process::Output) -> i32 {
     out.status.code().unwrap()
@@ -751,4 +753,251 @@ fn rollback_after_the_first_tollgate_approval_returns_to_the_version_it_replaced
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert_eq!(m.version("1").stage(), Some("Production"));
     assert_eq!(m.version("2").stage(), Some("Archived"));
+}
+
+fn approve(live: &support::live::Live, m: &TestModel, version: &str, to: &str) {
+    let p = m.policy_path();
+    let out = live.tollgate_with(
+        &[
+            "approve",
+            &m.name,
+            version,
+            "--to",
+            to,
+            "--comment",
+            "ship",
+            "--yes",
+            "--policy",
+            &p,
+        ],
+        &[("TOLLGATE_USER", "bob")],
+    );
+    assert_eq!(
+        code(&out),
+        0,
+        "v{version}: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+/// The audit record written by run `run_id`, from `audit --json`.
+fn audit_record(live: &support::live::Live, model: &str, run_id: &str) -> Value {
+    let audit = live.json(&["audit", model, "--json"]);
+    audit["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["run_id"] == run_id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no run {run_id} in {audit}"))
+}
+
+fn reason_codes(record: &Value) -> Vec<String> {
+    record["verification"]["reasons"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .map(|x| x["code"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An attacker with EDIT rights and curl writes decision tags and an approval audit run (left
+/// RUNNING, no report) naming v3, never approved and failing four-fifths, as the version v2
+/// replaced. `audit` shows it unverified, and `rollback` skips it, names it, and returns
+/// Production to v1 (before: it moved Production to v3).
+#[test]
+fn forged_records_read_unverified_and_never_steer_a_rollback() {
+    let live = live();
+    let m = fresh_model(&live.uri, "forged", &[GOOD, GOOD, UNFAIR]);
+    approve(&live, &m, "1", "Production");
+    approve(&live, &m, "2", "Production");
+    assert_eq!(m.version("2").stage(), Some("Production"));
+
+    let rest = Rest::new(&live.uri);
+    let forgery = Forgery {
+        model: &m.name,
+        version: "2",
+        target: "Production",
+        target_key: "Production",
+        decision: "approved",
+        by: "mallory",
+        report_digest: None,
+        gate_status: None,
+        previous_holder: Some("3"),
+    };
+    forgery.tags(&rest);
+    let (_, forged_run) = forgery.audit_run(&rest, false);
+
+    let forged = audit_record(&live, &m.name, &forged_run);
+    assert_eq!(forged["verification"]["status"], "unverified", "{forged}");
+    let codes = reason_codes(&forged);
+    assert!(
+        codes.contains(&"run_not_finished".to_string())
+            && codes.contains(&"no_report_digest".to_string()),
+        "{forged}"
+    );
+    // The real approvals, made with tollgate, are whole.
+    let audit = live.json(&["audit", &m.name, "--json"]);
+    let real: Vec<&Value> = audit["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["actor"] == "bob")
+        .collect();
+    assert_eq!(real.len(), 2, "{audit}");
+    for r in real {
+        assert_eq!(
+            r["verification"],
+            serde_json::json!({"status": "verified"}),
+            "{r}"
+        );
+    }
+    // The table says it in words too.
+    let text = stdout(&live.tollgate(&["audit", &m.name]));
+    assert!(
+        text.contains("! unverified") && text.contains(&forged_run),
+        "{text}"
+    );
+
+    let out = live.tollgate_with(
+        &[
+            "rollback",
+            &m.name,
+            "--to",
+            "Production",
+            "--comment",
+            "bad release",
+            "--yes",
+        ],
+        &[("TOLLGATE_USER", "oncall")],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("skipped approved v2") && said.contains(&forged_run),
+        "{said}"
+    );
+    assert_ne!(m.version("3").stage(), Some("Production"));
+    assert_eq!(m.version("1").stage(), Some("Production"));
+}
+
+/// The limit of checking records for consistency: a complete forgery (every tag, a FINISHED
+/// audit run and a report artifact with the recorded digest) reads as verified. Only
+/// signatures close this (see the README).
+#[test]
+fn a_complete_forgery_still_reads_verified() {
+    let live = live();
+    let m = fresh_model(&live.uri, "complete-forgery", &[GOOD]);
+    let p = m.policy_path();
+    let out = live.tollgate(&[
+        "gate",
+        "check",
+        &m.name,
+        "1",
+        "--to",
+        "@champion",
+        "--json",
+        "--policy",
+        &p,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let digest = report["digest"].as_str().unwrap();
+
+    let rest = Rest::new(&live.uri);
+    let forgery = Forgery {
+        model: &m.name,
+        version: "1",
+        target: "@champion",
+        target_key: "alias:champion",
+        decision: "approved",
+        by: "mallory",
+        report_digest: Some(digest),
+        gate_status: Some("pass"),
+        previous_holder: None,
+    };
+    forgery.tags(&rest);
+    let (experiment_id, run_id) = forgery.audit_run(&rest, true);
+    rest.put_artifact(
+        &experiment_id,
+        &run_id,
+        "gate_report.json",
+        out.stdout.clone(),
+    );
+
+    let record = audit_record(&live, &m.name, &run_id);
+    assert_eq!(
+        record["verification"],
+        serde_json::json!({"status": "verified"}),
+        "{record}"
+    );
+}
+
+/// Turning a promotion down needs no gate: with no policy configured, `reject` records the
+/// rejection without a report (before: exit 2), and its verification says there is none.
+#[test]
+fn reject_without_a_policy_records_no_report() {
+    let live = live();
+    let m = fresh_model(&live.uri, "reject-no-policy", &[GOOD]);
+    let out = live.tollgate_with(
+        &[
+            "reject",
+            &m.name,
+            "1",
+            "--to",
+            "Production",
+            "--comment",
+            "not this quarter",
+            "--yes",
+        ],
+        &[("TOLLGATE_USER", "carol")],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("without a gate report"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production").as_deref(),
+        Some("rejected")
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production.by").as_deref(),
+        Some("carol")
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Production.report_digest")
+            .as_deref(),
+        Some("")
+    );
+    assert!(m.tag("1", "tollgate.gate.Production").is_none());
+    let audit = live.json(&["audit", &m.name, "--json"]);
+    let record = &audit["decisions"][0];
+    assert_eq!(record["decision"], "rejected", "{audit}");
+    assert!(record["report_digest"].is_null(), "{audit}");
+    assert_eq!(
+        record["verification"],
+        serde_json::json!({"status": "verified", "note": "no_report"}),
+        "{audit}"
+    );
+    // A policy that is configured but broken still stops it.
+    let broken = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    std::fs::write(broken.path(), "[[gate]]\nid = 1\n").unwrap();
+    let out = live.tollgate(&[
+        "reject",
+        &m.name,
+        "1",
+        "--to",
+        "Production",
+        "--comment",
+        "again",
+        "--yes",
+        "--policy",
+        &broken.path().display().to_string(),
+    ]);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
 }

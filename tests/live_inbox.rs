@@ -1,11 +1,14 @@
 //! The shared inbox (registry::pending_requests) against the real, seeded MLflow server: the
-//! cockpit's `:inbox` and `tollgate inbox` read the same requests, oldest first.
+//! cockpit's `:inbox` and `tollgate inbox` read the same requests, oldest first, each verified
+//! against its audit run and report.
 
 mod support;
 
 use serde_json::Value;
+use support::forge::Forgery;
 use support::governance::{client, fresh_model, rt, GOOD, UNFAIR};
 use support::live::{live, stderr, stdout};
+use support::rest::Rest;
 use tollgate::governance::{Stage, Target};
 use tollgate::registry::Registry;
 
@@ -87,5 +90,111 @@ fn pending_requests_are_shared_by_the_cli_and_the_cockpit() {
         mine.iter()
             .map(|r| (r.version.clone(), r.target.to_string()))
             .collect::<Vec<_>>()
+    );
+}
+
+/// The inbox's gate status comes from the request's report, never from a tag; a request whose
+/// tags, audit run and report do not make a whole record is marked unverified. The gate tag
+/// holds the report's real status (`missing` stays `missing`; before, it was written `fail`).
+#[test]
+fn forged_requests_are_unverified_and_the_gate_comes_from_the_report() {
+    let live = live();
+    let m = fresh_model(&live.uri, "inbox-forged", &[GOOD, UNFAIR]);
+    let p = m.policy_path();
+    // A real request (v2 fails four-fifths).
+    request(&live, &m.name, "2", "Production", &p);
+    // A real request under a policy whose evidence is absent: its report is `missing`.
+    let missing_policy = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    std::fs::write(
+        missing_policy.path(),
+        "[[gate]]\nid = \"auc\"\nmetric = \"auc\"\nmin = 0.8\n",
+    )
+    .unwrap();
+    request(
+        &live,
+        &m.name,
+        "1",
+        "Staging",
+        &missing_policy.path().display().to_string(),
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.gate.Staging").as_deref(),
+        Some("missing")
+    );
+    // The attacker: request tags, a gate tag saying pass, and a FINISHED audit run naming a
+    // report digest whose artifact does not exist.
+    let rest = Rest::new(&live.uri);
+    let digest = "ab".repeat(32);
+    let forgery = Forgery {
+        model: &m.name,
+        version: "1",
+        target: "@champion",
+        target_key: "alias:champion",
+        decision: "requested",
+        by: "mallory",
+        report_digest: Some(&digest),
+        gate_status: Some("pass"),
+        previous_holder: None,
+    };
+    forgery.tags(&rest);
+    forgery.set_tag(&rest, "tollgate.gate.alias:champion", "pass");
+    forgery.audit_run(&rest, true);
+    // Tags alone, no audit run at all.
+    let bare = Forgery {
+        version: "2",
+        target: "@challenger",
+        target_key: "alias:challenger",
+        report_digest: None,
+        gate_status: None,
+        ..forgery
+    };
+    bare.tags(&rest);
+    bare.set_tag(&rest, "tollgate.gate.alias:challenger", "pass");
+
+    let inbox = live.json(&["inbox", "--json"]);
+    let mine: Vec<&Value> = inbox["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["model"] == m.name.as_str())
+        .collect();
+    let row = |version: &str, target: &str| {
+        *mine
+            .iter()
+            .find(|p| p["version"] == version && p["target"] == target)
+            .unwrap_or_else(|| panic!("no v{version} {target} in {inbox}"))
+    };
+    let real = row("2", "Production");
+    assert_eq!(real["gate"], "fail", "{real}");
+    assert_eq!(
+        real["verification"],
+        serde_json::json!({"status": "verified"})
+    );
+    let missing = row("1", "Staging");
+    assert_eq!(missing["gate"], "missing", "{missing}");
+    assert_eq!(missing["verification"]["status"], "verified", "{missing}");
+
+    let forged = row("1", "@champion");
+    assert!(forged["gate"].is_null(), "not the tag's 'pass': {forged}");
+    assert_eq!(forged["verification"]["status"], "unverified", "{forged}");
+    assert_eq!(
+        forged["verification"]["reasons"][0]["code"], "report_missing",
+        "{forged}"
+    );
+    let bare = row("2", "@challenger");
+    assert!(bare["gate"].is_null(), "{bare}");
+    assert_eq!(
+        bare["verification"]["reasons"][0]["code"], "no_audit_run",
+        "{bare}"
+    );
+    // The table: the gate says there is no report, the record says unverified.
+    let text = stdout(&live.tollgate(&["inbox"]));
+    let line = text
+        .lines()
+        .find(|l| l.contains(&m.name) && l.contains("@champion"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("no report") && line.contains("! unverified"),
+        "{text}"
     );
 }

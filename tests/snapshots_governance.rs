@@ -11,6 +11,7 @@ use tollgate::app::fixtures;
 use tollgate::app::{
     update, Action, Edit, Effect, KeyMap, ServerContext, StartAt, State, UiSettings,
 };
+use tollgate::governance::decision::{Reason, Verification};
 use tollgate::ui::{self, ColorMode, Theme};
 
 fn new_state(policy: bool) -> State {
@@ -153,6 +154,47 @@ fn gate_tab_failing_says_when_a_recorded_report_disagrees_and_shows_evidence() {
     assert!(text.contains("run00006"), "{text}");
 }
 
+/// A recorded report whose record is not whole is not compared with the evaluation: it is
+/// marked `!` and says UNVERIFIED and why.
+#[test]
+fn gate_tab_marks_an_unverified_recorded_report() {
+    let (mut s, fx) = detail_on(true, 6);
+    let report = fixtures::gate_report("credit-risk-scorer", 6, true);
+    for e in &fx {
+        match e {
+            Effect::LoadGate { request, .. } => {
+                update(
+                    &mut s,
+                    Action::GateLoaded {
+                        request: *request,
+                        result: Ok(Arc::new(report.clone())),
+                    },
+                );
+            }
+            Effect::LoadAudit { request, .. } => {
+                let mut trail = fixtures::audit_trail("credit-risk-scorer", 6, &report.digest);
+                trail[0].verification = Verification::Unverified {
+                    reasons: vec![Reason::ReportMissing],
+                };
+                update(
+                    &mut s,
+                    Action::AuditLoaded {
+                        request: *request,
+                        result: Ok(Arc::new(trail)),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    let text = snapshot("gate_unverified_report_80x24", &s);
+    assert!(
+        text.contains("UNVERIFIED: its gate report artifact is missing"),
+        "{text}"
+    );
+    assert!(!text.contains("agrees"), "{text}");
+}
+
 #[test]
 fn gate_tab_without_a_policy_says_how_to_configure_one() {
     let (s, _) = detail_on(false, 6);
@@ -166,6 +208,20 @@ fn audit_tab_lists_decisions_newest_first() {
     answer(&mut s, &fx, None, &"ab".repeat(32));
     let text = snapshot("audit_80x24", &s);
     assert!(text.contains("(ovr)") && text.contains("● 6"), "{text}");
+    // A record that is not whole: a marker and a word, not colour alone, and why.
+    let request_row = text.lines().find(|l| l.contains("requested")).unwrap();
+    assert!(request_row.contains("! unverified"), "{text}");
+    assert!(request_row.contains("its audit"), "{text}");
+    assert_eq!(text.matches("✓ verified").count(), 3, "{text}");
+    // Selected, its reasons are spelled out.
+    for _ in 0..3 {
+        update(&mut s, Action::MoveDown);
+    }
+    let text = snapshot("audit_unverified_selected_80x24", &s);
+    assert!(
+        text.contains("! unverified: its audit run is RUNNING, not FINISHED"),
+        "{text}"
+    );
 
     let (mut s, fx) = detail_on(true, 7);
     for e in &fx {
@@ -218,8 +274,11 @@ fn inbox(rows: Vec<tollgate::registry::PendingRequest>) -> State {
 fn inbox_rows_and_empty() {
     let text = snapshot("inbox_80x24", &inbox(fixtures::pending_requests()));
     assert!(text.contains("Models › Inbox"), "{text}");
+    assert!(text.contains("✗ fail"), "{text}");
+    // Tags with no audit run behind them: no report to take a gate status from, unverified.
+    let forged = text.lines().find(|l| l.contains("churn-pre")).unwrap();
     assert!(
-        text.contains("✗ fail") && text.contains("· unchecked"),
+        forged.contains("? no report") && forged.contains("! unverified"),
         "{text}"
     );
     let text = snapshot("inbox_empty_80x24", &inbox(Vec::new()));

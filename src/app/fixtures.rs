@@ -254,6 +254,8 @@ pub fn pending_requests() -> Vec<crate::registry::PendingRequest> {
             comment: format!("please promote {model} v{version}"),
             gate: None,
             report_digest: None,
+            verification: crate::governance::decision::Verification::Verified { note: None },
+            audit_run_id: Some(format!("audit-{model}-{version}")),
         }
     };
     let mut first = request(
@@ -272,18 +274,24 @@ pub fn pending_requests() -> Vec<crate::registry::PendingRequest> {
         1,
     );
     second.gate = Some("pass".into());
-    let third = request(
+    // Tags without an audit run (written by hand): shown, but unverified and with no report.
+    let mut third = request(
         "churn-predictor",
         "3",
         Target::Stage(Stage::Staging),
         "erin",
         0,
     );
+    third.verification = crate::governance::decision::Verification::Unverified {
+        reasons: vec![crate::governance::decision::Reason::NoAuditRun],
+    };
+    third.audit_run_id = None;
     vec![first, second, third]
 }
 
 /// A model's audit runs, newest first: a recorded gate check of `version` with `digest`, an
-/// approval with an override, a rejection and a request.
+/// approval with an override, a rejection (no policy, so no report) and a request whose audit
+/// run was left running without a report (unverified).
 pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::registry::AuditRun> {
     let run = |i: i64, v: u64, target: &str, decision: &str, actor: &str| {
         let start_time = T0 - i * DAY;
@@ -303,6 +311,8 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
             gate_status: None,
             override_justification: None,
             previous_holder: None,
+            run_status: Some("FINISHED".into()),
+            verification: crate::governance::decision::Verification::Verified { note: None },
             start_time,
         }
     };
@@ -314,8 +324,20 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
     approval.override_justification = Some("hotfix, fairness re-run tomorrow".into());
     approval.report_digest = Some("9".repeat(64));
     approval.gate_status = Some("fail".into());
-    let rejection = run(3, version - 1, "@champion", "rejected", "bob");
-    let request = run(4, version - 1, "Production", "requested", "carol");
+    let mut rejection = run(3, version - 1, "@champion", "rejected", "bob");
+    rejection.verification = crate::governance::decision::Verification::Verified {
+        note: Some(crate::governance::decision::Note::NoReport),
+    };
+    let mut request = run(4, version - 1, "Production", "requested", "carol");
+    request.run_status = Some("RUNNING".into());
+    request.verification = crate::governance::decision::Verification::Unverified {
+        reasons: vec![
+            crate::governance::decision::Reason::RunNotFinished {
+                run_status: "RUNNING".into(),
+            },
+            crate::governance::decision::Reason::NoReportDigest,
+        ],
+    };
     vec![check, approval, rejection, request]
 }
 

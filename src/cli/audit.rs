@@ -1,10 +1,13 @@
-//! `tollgate audit <MODEL>`: the model's decision history from the audit runs, oldest first.
+//! `tollgate audit <MODEL>`: the model's decision history from the audit runs, oldest first,
+//! each with its verification (a record that is not whole is marked `! unverified`, and why).
 
 use std::io::Write;
 
 use super::output::{self, Table};
 use super::CliError;
+use crate::governance::decision::Verification;
 use crate::registry::Registry;
+use crate::text::sanitize_line;
 
 pub async fn run(
     registry: &Registry,
@@ -25,7 +28,7 @@ pub async fn run(
         return Ok(());
     }
     let mut table = Table::new([
-        "AT", "VERSION", "TARGET", "DECISION", "ACTOR", "GATES", "DIGEST", "COMMENT",
+        "AT", "VERSION", "TARGET", "DECISION", "ACTOR", "GATES", "DIGEST", "RECORD", "COMMENT",
     ]);
     for r in &runs {
         let decision = match &r.override_justification {
@@ -43,9 +46,30 @@ pub async fn run(
                 .as_deref()
                 .map(|d| d.chars().take(12).collect::<String>())
                 .unwrap_or_else(|| "-".into()),
+            record_marker(&r.verification),
             r.comment.as_deref().unwrap_or(""),
         ]);
     }
     table.write(out, output::stdout_styled())?;
+    for r in runs.iter().filter(|r| !r.verification.is_verified()) {
+        let line = format!(
+            "! audit run {} ({} v{} {}): {}",
+            r.run_id,
+            r.decision,
+            r.version,
+            r.target,
+            r.verification.summary()
+        );
+        writeln!(out, "{}", sanitize_line(&line))?;
+    }
     Ok(())
+}
+
+/// The RECORD column: a marker and a word, so it reads without colour.
+pub fn record_marker(v: &Verification) -> &'static str {
+    match v {
+        Verification::Verified { note: None } => "✓ verified",
+        Verification::Verified { note: Some(_) } => "✓ verified, no report",
+        Verification::Unverified { .. } => "! unverified",
+    }
 }

@@ -42,8 +42,15 @@ pub async fn decide(
     governance::refuse_read_only(resolved, decision.as_str())?;
     comment_given(args.comment)?;
     let target = parse_target(args.target)?;
-    let policy = policy_file::load(resolved, args.policy)?;
+    // Turning a promotion down needs no gate: without a policy, reject records no report.
+    let policy = match decision {
+        Decision::Rejected if args.report.is_none() => policy_file::find(resolved, args.policy)?,
+        _ => Some(policy_file::load(resolved, args.policy)?),
+    };
     let actor = governance::actor(resolved)?;
+    let Some(policy) = policy else {
+        return reject_without_policy(registry, &actor, &target, args, out).await;
+    };
     let mut prepared = decide::prepare(
         registry,
         Arc::new(policy),
@@ -127,6 +134,46 @@ pub async fn decide(
     Ok(())
 }
 
+/// A rejection with no policy configured: recorded without a gate report.
+async fn reject_without_policy(
+    registry: &Registry,
+    actor: &crate::governance::decision::Actor,
+    target: &crate::governance::Target,
+    args: &DecideArgs<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "no policy configured: the rejection is recorded without a gate report"
+    )?;
+    governance::confirm(
+        args.yes,
+        &format!(
+            "reject version {} of '{}' for {target} as {} ({})?",
+            args.version,
+            args.model,
+            actor.name,
+            actor.source.as_str()
+        ),
+        None,
+    )?;
+    let run_id = decide::reject_without_policy(
+        registry,
+        actor,
+        args.model,
+        args.version,
+        target,
+        args.comment,
+    )
+    .await
+    .map_err(|e| decide_failed(e, out))?;
+    writeln!(
+        out,
+        "rejected: recorded on the version and in audit run {run_id} (no report)"
+    )?;
+    Ok(())
+}
+
 /// Roll `target` back to the version that held it before the current holder.
 #[allow(clippy::too_many_arguments)]
 pub async fn rollback(
@@ -145,7 +192,11 @@ pub async fn rollback(
     let actor = governance::actor(resolved)?;
     let plan = decide::plan_rollback(registry, model, &target)
         .await?
-        .map_err(|e| CliError::Reported(format!("cannot roll back: {e}")))?;
+        .map_err(|e| CliError::Reported(sanitize_line(&format!("cannot roll back: {e}")).into()))?;
+    // Records that are not whole never steer a roll back; say which were left out.
+    for skipped in &plan.skipped {
+        writeln!(out, "skipped {}", sanitize_line(&skipped.to_string()))?;
+    }
     governance::confirm(
         yes,
         &format!(

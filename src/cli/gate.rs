@@ -57,7 +57,7 @@ pub async fn check(
     }
     if let Some(actor) = actor {
         // The version tag first: when the server refuses it, nothing at all was recorded.
-        let (key, value) = report.gate_tag();
+        let (key, value) = crate::registry::gate_status_tag(&report);
         registry
             .client()
             .set_model_version_tag(args.model, args.version, &key, &value)

@@ -1,4 +1,5 @@
-//! `tollgate inbox`: every pending promotion request across models, oldest first.
+//! `tollgate inbox`: every pending promotion request across models, oldest first, with the gate
+//! status of its recorded report and its verification.
 
 use std::io::Write;
 
@@ -6,7 +7,7 @@ use serde::Serialize;
 
 use super::output::{self, Table};
 use super::CliError;
-use crate::governance::decision::iso8601;
+use crate::governance::decision::{iso8601, Verification};
 use crate::registry::{PendingRequest, Registry};
 
 #[derive(Serialize)]
@@ -18,9 +19,12 @@ struct Pending {
     requested_at: String,
     age_hours: f64,
     comment: String,
-    /// The recorded gate status (`tollgate.gate.<TARGET>`): pass, fail, or null when never checked.
+    /// The status of the request's report artifact (pass, fail, missing, ...); null when no
+    /// report with the recorded digest exists.
     gate: Option<String>,
     report_digest: Option<String>,
+    verification: Verification,
+    audit_run_id: Option<String>,
 }
 
 impl From<PendingRequest> for Pending {
@@ -35,6 +39,8 @@ impl From<PendingRequest> for Pending {
             comment: r.comment,
             gate: r.gate,
             report_digest: r.report_digest,
+            verification: r.verification,
+            audit_run_id: r.audit_run_id,
         }
     }
 }
@@ -64,6 +70,7 @@ pub async fn run(registry: &Registry, json: bool, out: &mut dyn Write) -> Result
         "GATE",
         "REQUESTER",
         "AGE",
+        "RECORD",
         "COMMENT",
     ]);
     for p in &pending {
@@ -71,12 +78,23 @@ pub async fn run(registry: &Registry, json: bool, out: &mut dyn Write) -> Result
             p.model.as_str(),
             &p.version,
             &p.target,
-            p.gate.as_deref().unwrap_or("unchecked"),
+            p.gate.as_deref().unwrap_or("no report"),
             &p.requested_by,
             &format!("{:.1}h", p.age_hours),
+            super::audit::record_marker(&p.verification),
             &p.comment,
         ]);
     }
     table.write(out, output::stdout_styled())?;
+    for p in pending.iter().filter(|p| !p.verification.is_verified()) {
+        let line = format!(
+            "! {} v{} {}: {}",
+            p.model,
+            p.version,
+            p.target,
+            p.verification.summary()
+        );
+        writeln!(out, "{}", crate::text::sanitize_line(&line))?;
+    }
     Ok(())
 }

@@ -1,13 +1,21 @@
 //! The audit trail: one run per decision in the experiment `tollgate-audit`, with params model,
 //! version, target, decision and actor, tags for the rest, and the gate report as an artifact.
+//! Runs are read back with a verification each (see `governance::decision::verify`): anyone with
+//! EDIT rights can write such runs, so only whole records count.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, TimeZone, Utc};
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::Registry;
-use crate::governance::decision::{fit_tag_value, AuditEntry, Decision};
+use crate::governance::decision::{
+    fit_tag_value, verify, AuditEntry, CurrentTags, Decision, DecisionRecord, RecordedReport,
+    RecordedRun, Verification,
+};
 use crate::governance::{GateReport, Target};
-use crate::mlflow::{filter, MlflowError, Run, RunBatch, RunSearch};
+use crate::mlflow::{filter, MlflowError, ModelVersion, Run, RunBatch, RunSearch, Tag};
 
 /// The experiment holding tollgate's audit runs.
 pub const AUDIT_EXPERIMENT: &str = "tollgate-audit";
@@ -50,6 +58,10 @@ pub struct AuditRun {
     pub override_justification: Option<String>,
     /// The version that held the target before this decision moved it, when recorded.
     pub previous_holder: Option<String>,
+    /// The run's status as the server reports it (`FINISHED` when complete).
+    pub run_status: Option<String>,
+    /// Whether the record is whole; only verified records are acted on.
+    pub verification: Verification,
     #[serde(skip)]
     pub start_time: i64,
 }
@@ -83,8 +95,30 @@ impl AuditRun {
             gate_status: tag("tollgate.gate_status"),
             override_justification: tag("tollgate.override"),
             previous_holder: tag("tollgate.previous_holder"),
+            run_status: run.info.status.clone(),
+            verification: Verification::default(),
             start_time,
         })
+    }
+
+    /// What verification compares.
+    pub fn recorded(&self) -> RecordedRun<'_> {
+        RecordedRun {
+            status: self.run_status.as_deref(),
+            model: &self.model,
+            version: &self.version,
+            target: &self.target,
+            decision: &self.decision,
+            actor: &self.actor,
+            report_digest: self.report_digest.as_deref(),
+            gate_status: self.gate_status.as_deref(),
+            overridden: self.override_justification.is_some(),
+        }
+    }
+
+    /// The key of the version's decision tags this run is about.
+    fn subject(&self) -> (&str, &str, &str) {
+        (&self.model, &self.version, &self.target)
     }
 
     /// As an entry for the roll back calculation; `None` for gate checks and unreadable runs.
@@ -172,8 +206,27 @@ impl Registry {
         Ok(run.info.run_id)
     }
 
-    /// The audit runs of `model` (every model when `None`), oldest first.
+    /// The audit runs of `model` (every model when `None`), oldest first, each verified.
     pub async fn audit_runs(&self, model: Option<&str>) -> Result<Vec<AuditRun>, MlflowError> {
+        let mut runs = self.read_audit_runs(model).await?;
+        if runs.is_empty() {
+            return Ok(runs);
+        }
+        let server_filter = model.and_then(|m| filter::quote(m).map(|q| format!("name = {q}")));
+        let versions = self
+            .client
+            .search_model_versions(server_filter.as_deref(), crate::mlflow::MAX_VERSIONS_PAGE)
+            .await?;
+        let artifacts = self.report_artifacts(&runs).await?;
+        verify_runs(&mut runs, &versions, &artifacts);
+        Ok(runs)
+    }
+
+    /// The audit runs as recorded, oldest first, not yet verified.
+    pub(super) async fn read_audit_runs(
+        &self,
+        model: Option<&str>,
+    ) -> Result<Vec<AuditRun>, MlflowError> {
         let experiment_id = match self.client.get_experiment_by_name(AUDIT_EXPERIMENT).await {
             Ok(e) => e.experiment_id,
             Err(MlflowError::NotFound { .. }) => return Ok(Vec::new()),
@@ -197,5 +250,180 @@ impl Registry {
             .collect();
         runs.sort_by_key(|r| r.start_time);
         Ok(runs)
+    }
+
+    /// The report artifact of each run that names a report digest (`None`: absent or not
+    /// servable), in the runs' order.
+    pub(super) async fn report_artifacts(
+        &self,
+        runs: &[AuditRun],
+    ) -> Result<Vec<Option<Vec<u8>>>, MlflowError> {
+        let with_report: Vec<Option<String>> = runs
+            .iter()
+            .map(|r| r.report_digest.as_ref().map(|_| r.run_id.clone()))
+            .collect();
+        stream::iter(with_report)
+            .map(|run_id| async move {
+                match run_id {
+                    Some(id) => self.report_artifact(&id).await,
+                    None => Ok(None),
+                }
+            })
+            .buffered(self.concurrency)
+            .try_collect()
+            .await
+    }
+
+    /// One run's report artifact; `None` when the server has none to give. Failures to reach
+    /// the server are errors, not a missing report.
+    pub(super) async fn report_artifact(
+        &self,
+        run_id: &str,
+    ) -> Result<Option<Vec<u8>>, MlflowError> {
+        match self.client.get_artifact(run_id, REPORT_ARTIFACT).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            // MLflow 2.x answers 500 for a missing artifact; 3.x 404.
+            Err(
+                MlflowError::NotFound { .. } | MlflowError::Http { .. } | MlflowError::Api { .. },
+            ) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Verify every run against the versions' current decision tags and its report artifact
+/// (`artifacts` in the runs' order). The version's tags describe only the newest decision per
+/// target, so only the newest run for each version and target is compared with them.
+pub fn verify_runs(
+    runs: &mut [AuditRun],
+    versions: &[ModelVersion],
+    artifacts: &[Option<Vec<u8>>],
+) {
+    let tags: HashMap<(&str, &str), &[Tag]> = versions
+        .iter()
+        .map(|v| ((v.name.as_str(), v.version.as_str()), v.tags.as_slice()))
+        .collect();
+    let newest = newest_decisions(runs);
+    let verdicts: Vec<Verification> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
+            let records;
+            let current = if newest.contains(&i) {
+                let (model, version, target) = run.subject();
+                records = tags
+                    .get(&(model, version))
+                    .map(|t| DecisionRecord::from_tags(t))
+                    .unwrap_or_default();
+                CurrentTags::Describe(records.iter().find(|r| r.target.to_string() == target))
+            } else {
+                CurrentTags::Superseded
+            };
+            let artifact = artifacts.get(i).and_then(|a| a.as_deref());
+            verify(&run.recorded(), current, artifact)
+        })
+        .collect();
+    for (run, verdict) in runs.iter_mut().zip(verdicts) {
+        run.verification = verdict;
+    }
+}
+
+/// Indexes of the newest decision run (gate checks aside) per model, version and target;
+/// `runs` are oldest first.
+pub fn newest_decisions(runs: &[AuditRun]) -> HashSet<usize> {
+    let mut newest: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+    for (i, run) in runs.iter().enumerate() {
+        if run.decision != GATE_CHECK {
+            newest.insert(run.subject(), i);
+        }
+    }
+    newest.into_values().collect()
+}
+
+/// The status of a report artifact whose content hashes to `digest`: what the inbox shows as
+/// a request's gate. `None` when the artifact is absent, unreadable or does not match.
+pub fn report_status(artifact: Option<&[u8]>, digest: Option<&str>) -> Option<String> {
+    let report = RecordedReport::parse(artifact?).ok()?;
+    (Some(report.computed_digest.as_str()) == digest && report.digest == report.computed_digest)
+        .then_some(report.status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::decision::{Reason, FINISHED};
+
+    fn run(i: i64, version: &str, decision: &str, actor: &str) -> AuditRun {
+        AuditRun {
+            run_id: format!("r{i}"),
+            at: String::new(),
+            model: "m".into(),
+            version: version.into(),
+            target: "Production".into(),
+            decision: decision.into(),
+            actor: actor.into(),
+            actor_source: None,
+            comment: None,
+            report_digest: None,
+            gate_status: None,
+            override_justification: None,
+            previous_holder: None,
+            run_status: Some(FINISHED.into()),
+            verification: Verification::default(),
+            start_time: i,
+        }
+    }
+
+    fn version_with_tags(version: &str, tags: &[(&str, &str)]) -> ModelVersion {
+        ModelVersion {
+            name: "m".into(),
+            version: version.into(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| Tag {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                })
+                .collect(),
+            ..ModelVersion::default()
+        }
+    }
+
+    /// Tags describe only the newest record per version and target: an older rejection is
+    /// judged by its run, the newest one against the tags.
+    #[test]
+    fn only_the_newest_record_is_compared_with_the_tags() {
+        let mut runs = vec![
+            run(1, "3", "rejected", "bo"),
+            run(2, "3", "rejected", "ana"),
+            run(3, "3", GATE_CHECK, "ci"),
+        ];
+        let versions = [version_with_tags(
+            "3",
+            &[
+                ("tollgate.decision.Production", "rejected"),
+                ("tollgate.decision.Production.by", "bo"),
+                ("tollgate.decision.Production.at", "2026-11-20T10:00:00Z"),
+            ],
+        )];
+        verify_runs(&mut runs, &versions, &[None, None, None]);
+        assert!(runs[0].verification.is_verified(), "{:?}", runs[0]);
+        assert_eq!(
+            runs[1].verification.reasons(),
+            [Reason::TagsDisagree {
+                field: "by",
+                tags: "bo".into(),
+                run: "ana".into()
+            }]
+        );
+        // A gate check names no digest: it has no report, so it is not whole.
+        assert_eq!(runs[2].verification.reasons(), [Reason::NoReportDigest]);
+    }
+
+    #[test]
+    fn a_version_without_tags_leaves_its_newest_record_unverified() {
+        let mut runs = vec![run(1, "9", "rejected", "bo")];
+        verify_runs(&mut runs, &[], &[None]);
+        assert_eq!(runs[0].verification.reasons(), [Reason::TagsMissing]);
     }
 }

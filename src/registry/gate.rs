@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use super::monitoring::is_absent;
 use super::Registry;
 use crate::evidence::drift::{DriftHistory, DriftThresholds};
-use crate::governance::{Baseline, Check, DriftEvidence, Evidence, Policy, Target};
+use crate::governance::{Baseline, Check, DriftEvidence, Evidence, GateReport, Policy, Target};
 use crate::mlflow::{MlflowError, ModelVersion, RegisteredModel, Run};
 
 /// How deep `require_artifact` folder checks look into the run's artifacts.
@@ -195,4 +195,14 @@ pub fn holder(model: &RegisteredModel, target: &Target) -> Option<String> {
             .max_by_key(|v| v.number())
             .map(|v| v.version.clone()),
     }
+}
+
+/// The version tag recording a report: (`tollgate.gate.<TARGET>`, the report's own status:
+/// `pass`, `fail`, `missing`, ...). Never flattened to pass/fail: a `missing` report is not a
+/// failed one, and the inbox reader must see which.
+pub fn gate_status_tag(report: &GateReport) -> (String, String) {
+    (
+        format!("tollgate.gate.{}", report.target.tag_key()),
+        report.status.as_str().to_string(),
+    )
 }

@@ -1,13 +1,16 @@
 //! Pending promotion requests across every model: one search returns every version with its
-//! tags, and the requests are read from the decision tags. The CLI's `inbox`, the cockpit's
-//! `:inbox` and its models-list marker all come through here.
+//! tags, and the requests are read from the decision tags. Each request is then checked against
+//! its audit run and report artifact (tags alone are free text anyone with EDIT can write): its
+//! gate status is the report's, and a request that is not whole is marked unverified. The CLI's
+//! `inbox`, the cockpit's `:inbox` and its models-list marker all come through here.
 
 use chrono::{DateTime, Utc};
 
+use super::audit::{newest_decisions, report_status, AuditRun};
 use super::Registry;
-use crate::governance::decision::DecisionRecord;
+use crate::governance::decision::{verify, CurrentTags, DecisionRecord, Reason, Verification};
 use crate::governance::Target;
-use crate::mlflow::{tag_value, MlflowError, ModelVersion, MAX_VERSIONS_PAGE};
+use crate::mlflow::{MlflowError, ModelVersion, MAX_VERSIONS_PAGE};
 
 /// One pending request, as approvers see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,30 +23,37 @@ pub struct PendingRequest {
     /// Minutes between the request and when the list was read.
     pub age_minutes: i64,
     pub comment: String,
-    /// The recorded gate status (`tollgate.gate.<TARGET>`): pass, fail, or `None` when never checked.
+    /// The gate status of the request's report artifact (pass, fail, missing, ...); `None`
+    /// when no report with the recorded digest was found.
     pub gate: Option<String>,
     pub report_digest: Option<String>,
+    /// Whether the request's audit run, tags and report agree.
+    pub verification: Verification,
+    /// The audit run recording the request, when one was found.
+    pub audit_run_id: Option<String>,
 }
 
-/// The pending requests among `versions`, oldest first, aged as of `now`.
+/// The pending requests among `versions`, oldest first, aged as of `now`; not yet verified
+/// (no gate status, [`Verification::default`]).
 pub fn pending_requests(versions: &[ModelVersion], now: DateTime<Utc>) -> Vec<PendingRequest> {
     let mut pending: Vec<PendingRequest> = versions
         .iter()
         .flat_map(|v| {
-            DecisionRecord::pending(&v.tags).into_iter().map(move |r| {
-                let gate_key = format!("tollgate.gate.{}", r.target.tag_key());
-                PendingRequest {
+            DecisionRecord::pending(&v.tags)
+                .into_iter()
+                .map(move |r| PendingRequest {
                     model: v.name.clone(),
                     version: v.version.clone(),
-                    gate: tag_value(&v.tags, &gate_key).map(String::from),
+                    gate: None,
                     target: r.target,
                     requested_by: r.by,
                     requested_at: r.at,
                     age_minutes: (now - r.at).num_minutes(),
                     comment: r.comment,
                     report_digest: r.report_digest,
-                }
-            })
+                    verification: Verification::default(),
+                    audit_run_id: None,
+                })
         })
         .collect();
     // Stable: requests made at the same instant keep the server's order.
@@ -51,13 +61,75 @@ pub fn pending_requests(versions: &[ModelVersion], now: DateTime<Utc>) -> Vec<Pe
     pending
 }
 
+/// The newest audit run about each request's version and target (what its tags must describe).
+pub fn request_runs<'a>(
+    pending: &[PendingRequest],
+    runs: &'a [AuditRun],
+) -> Vec<Option<&'a AuditRun>> {
+    let newest = newest_decisions(runs);
+    pending
+        .iter()
+        .map(|p| {
+            let target = p.target.to_string();
+            newest
+                .iter()
+                .map(|&i| &runs[i])
+                .find(|r| r.model == p.model && r.version == p.version && r.target == target)
+        })
+        .collect()
+}
+
+/// Judge one request: its tags against its newest audit run and that run's report artifact.
+pub fn verify_request(
+    request: &mut PendingRequest,
+    versions: &[ModelVersion],
+    run: Option<&AuditRun>,
+    artifact: Option<&[u8]>,
+) {
+    let Some(run) = run else {
+        request.verification = Verification::Unverified {
+            reasons: vec![Reason::NoAuditRun],
+        };
+        return;
+    };
+    let records = versions
+        .iter()
+        .find(|v| v.name == request.model && v.version == request.version)
+        .map(|v| DecisionRecord::from_tags(&v.tags))
+        .unwrap_or_default();
+    let record = records.iter().find(|r| r.target == request.target);
+    request.verification = verify(&run.recorded(), CurrentTags::Describe(record), artifact);
+    request.gate = report_status(artifact, run.report_digest.as_deref());
+    request.audit_run_id = Some(run.run_id.clone());
+}
+
 impl Registry {
-    /// Every pending promotion request on the server, oldest first.
+    /// Every pending promotion request on the server, oldest first, each verified.
     pub async fn pending_requests(&self) -> Result<Vec<PendingRequest>, MlflowError> {
         let versions = self
             .client
             .search_model_versions(None, MAX_VERSIONS_PAGE)
             .await?;
-        Ok(pending_requests(&versions, Utc::now()))
+        let mut pending = pending_requests(&versions, Utc::now());
+        if pending.is_empty() {
+            return Ok(pending);
+        }
+        let runs = self.read_audit_runs(None).await?;
+        let matched: Vec<AuditRun> = request_runs(&pending, &runs)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let artifacts = self.report_artifacts(&matched).await?;
+        for request in &mut pending {
+            let target = request.target.to_string();
+            let found = matched.iter().position(|r| {
+                r.model == request.model && r.version == request.version && r.target == target
+            });
+            let run = found.map(|i| &matched[i]);
+            let artifact = found.and_then(|i| artifacts[i].as_deref());
+            verify_request(request, &versions, run, artifact);
+        }
+        Ok(pending)
     }
 }

@@ -14,7 +14,7 @@ mod versions;
 
 pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};
 pub use cache::SessionCache;
-pub use gate::{holder, GatheredVersion};
+pub use gate::{gate_status_tag, holder, GatheredVersion};
 pub use inbox::{pending_requests, PendingRequest};
 pub use lineage::LineageData;
 pub use models::ModelSummary;

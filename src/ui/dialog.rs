@@ -151,17 +151,34 @@ fn review_lines(
             theme,
         )],
         Review::Unavailable(_) => vec![],
-        Review::Rollback(plan) => vec![label_line(
-            "roll back",
-            format!(
-                "{} from v{} to v{}",
-                plan.target,
-                sanitize_line(&plan.from_label()),
-                sanitize_line(&plan.to)
-            ),
-            theme.accent(),
-            theme,
-        )],
+        Review::Rollback(plan) => {
+            let mut lines = vec![label_line(
+                "roll back",
+                format!(
+                    "{} from v{} to v{}",
+                    plan.target,
+                    sanitize_line(&plan.from_label()),
+                    sanitize_line(&plan.to)
+                ),
+                theme.accent(),
+                theme,
+            )];
+            // Unverified records never steer a roll back; name what was left out.
+            for s in &plan.skipped {
+                lines.push(label_line(
+                    "skipped",
+                    format!(
+                        "! unverified {} v{} ({})",
+                        sanitize_line(&s.decision),
+                        sanitize_line(&s.version),
+                        sanitize_line(&s.run_id)
+                    ),
+                    theme.warn(),
+                    theme,
+                ));
+            }
+            lines
+        }
         Review::Decision(p) => {
             let count = |o: Outcome| p.report.checks.iter().filter(|c| c.outcome == o).count();
             let (status, style) = match p.report.status {

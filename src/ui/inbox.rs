@@ -1,4 +1,5 @@
-//! `:inbox`: every pending promotion request, oldest first, with its recorded gate status.
+//! `:inbox`: every pending promotion request, oldest first, with the gate status of its recorded
+//! report and whether the request is whole (`! unverified` otherwise: tags anyone could write).
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -10,6 +11,7 @@ use super::theme::Theme;
 use super::{block_title, panel, scrollbar_area, table};
 use crate::app::screens::InboxScreen;
 use crate::app::State;
+use crate::governance::decision::Verification;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Inbox ", theme.title())];
@@ -52,6 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         );
         return;
     }
+    let all_verified = rows.iter().all(|r| r.verification.is_verified());
     let columns = [
         table::Column::new("MODEL", Constraint::Fill(3)),
         table::Column::new("VER", Constraint::Length(4)).right(),
@@ -59,6 +62,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         table::Column::new("GATE", Constraint::Length(11)),
         table::Column::new("REQUESTER", Constraint::Length(10)),
         table::Column::new("AGE", Constraint::Length(4)).right(),
+        // Wide enough for `! unverified` only when a row needs it; a verified row shows `✓`.
+        table::Column::new(
+            "RECORD",
+            Constraint::Length(if all_verified { 6 } else { 12 }),
+        ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
     ];
     table::draw(
@@ -76,6 +84,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
                 return Vec::new();
             };
             let (gate_text, gate_style) = gate_status(r.gate.as_deref(), theme);
+            let (record_text, record_style) = match record_marker(&r.verification, theme) {
+                (_, style) if all_verified => ("✓", style),
+                marker => marker,
+            };
             vec![
                 Line::from(span(&r.model, w[0] as usize, theme.base())),
                 Line::from(span(&r.version, w[1] as usize, theme.base())),
@@ -83,9 +95,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
                 Line::from(Span::styled(gate_text, gate_style)),
                 Line::from(span(&r.requested_by, w[4] as usize, theme.base())),
                 Line::from(Span::styled(age(r.age_minutes), theme.muted())),
+                Line::from(Span::styled(record_text, record_style)),
                 Line::from(span(
                     r.comment.lines().next().unwrap_or(""),
-                    w[6] as usize,
+                    w[7] as usize,
                     theme.muted(),
                 )),
             ]
@@ -93,14 +106,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
     );
 }
 
-/// A recorded gate status with a text marker, so it reads without colour.
+/// A report's gate status with a text marker, so it reads without colour; `None` is a request
+/// with no report matching its recorded digest.
 pub fn gate_status(status: Option<&str>, theme: &Theme) -> (String, ratatui::style::Style) {
     match status {
         Some("pass") => ("✓ pass".into(), theme.ok()),
         Some("fail") => ("✗ fail".into(), theme.error()),
         Some("missing") => ("? missing".into(), theme.warn()),
         Some(other) => (super::format::clip(other, 10), theme.base()),
-        None => ("· unchecked".into(), theme.muted()),
+        None => ("? no report".into(), theme.warn()),
+    }
+}
+
+/// Whether a record is whole, as a marker and a word (`! unverified` reads without colour).
+pub fn record_marker(v: &Verification, theme: &Theme) -> (&'static str, ratatui::style::Style) {
+    match v {
+        Verification::Verified { .. } => ("✓ verified", theme.ok()),
+        Verification::Unverified { .. } => ("! unverified", theme.error()),
     }
 }
 

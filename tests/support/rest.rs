@@ -50,6 +50,23 @@ impl Rest {
         })
     }
 
+    /// A GET whose failure is an answer (`Value::Null`), e.g. looking up what may not exist.
+    pub fn get_any(&self, route: &str, query: &[(&str, String)]) -> Value {
+        self.rt.block_on(async {
+            let resp = self
+                .http
+                .get(format!("{}/api/2.0/mlflow/{route}", self.base))
+                .query(query)
+                .send()
+                .await
+                .unwrap();
+            if !resp.status().is_success() {
+                return Value::Null;
+            }
+            resp.json().await.unwrap_or(Value::Null)
+        })
+    }
+
     /// Every registered model's name, read page by page with plain requests.
     pub fn model_names(&self) -> std::collections::BTreeSet<String> {
         let mut names = std::collections::BTreeSet::new();

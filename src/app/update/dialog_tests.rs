@@ -420,6 +420,7 @@ fn roll_back_shows_the_plan_and_commits_it() {
                 target: Target::Stage(Stage::Production),
                 from: Some("3".into()),
                 to: "2".into(),
+                skipped: Vec::new(),
             }),
         },
     );

@@ -1,11 +1,12 @@
-//! Decisions: the record kept in version tags, who is acting, four-eyes, the roll back target
-//! and the staleness check made right before writing.
+//! Decisions: the record kept in version tags, who is acting, four-eyes, the roll back target,
+//! the staleness check made right before writing, and whether a recorded decision is whole.
 
 mod actor;
 mod four_eyes;
 mod record;
 mod rollback;
 mod staleness;
+mod verification;
 
 pub use actor::{resolve_actor, Actor, ActorInputs, ActorSource};
 pub use four_eyes::{check_four_eyes, FourEyesInput, FourEyesOk, Recorded, Refusal, Role};
@@ -14,3 +15,6 @@ pub use record::{
 };
 pub use rollback::{rollback_target, AuditEntry, RollbackError};
 pub use staleness::{staleness, Change, Staleness};
+pub use verification::{
+    verify, CurrentTags, Note, Reason, RecordedReport, RecordedRun, Verification, FINISHED,
+};

@@ -9,7 +9,7 @@ use super::{DecideError, DecisionInputs};
 use crate::governance::decision::{staleness, Decision, DecisionRecord};
 use crate::governance::{Stage, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{AuditRecord, Registry};
+use crate::registry::{gate_status_tag, AuditRecord, Registry};
 
 /// A decision written in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,8 +165,8 @@ async fn record_decision(
 ) -> Result<String, DecideError> {
     let (model, version) = (&prepared.model, &prepared.version);
     write_record(registry, model, version, record, first_is_guard).await?;
-    // The gate status of the report decided on, for the inbox (as `gate check --record`).
-    let (gate_key, gate_value) = prepared.report.gate_tag();
+    // The gate status of the report decided on (as `gate check --record`), as the report says.
+    let (gate_key, gate_value) = gate_status_tag(&prepared.report);
     registry
         .client()
         .set_model_version_tag(model, version, &gate_key, &gate_value)

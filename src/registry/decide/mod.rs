@@ -15,6 +15,7 @@ mod commit;
 mod error;
 mod identities;
 mod prepare;
+mod reject;
 mod rollback;
 
 pub use actor::{confirm_actor, resolve_actor_for, ConfirmedActor};
@@ -22,7 +23,10 @@ pub use claim::claim_key;
 pub use commit::{commit, promote, Committed};
 pub use error::{DecideError, RaceLoss};
 pub use prepare::{check, prepare, Blocker, Prepared};
-pub use rollback::{commit_rollback, plan_rollback, RollbackPlan, RolledBack};
+pub use reject::reject_without_policy;
+pub use rollback::{
+    commit_rollback, plan_rollback, verified_history, RollbackPlan, RolledBack, SkippedRecord,
+};
 
 /// The decider's answers to the dialog's (or the command line's) questions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Tab 7: the model's decision history from the audit runs, newest first; this version's
-//! rows are marked (● and the accent colour), overrides say so.
+//! rows are marked (● and the accent colour), overrides say so, and records that are not whole
+//! say `! unverified` with the reasons in place of the comment.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -8,6 +9,7 @@ use ratatui::Frame;
 use crate::app::screens::DetailScreen;
 use crate::app::State;
 use crate::ui::format::{clip, span};
+use crate::ui::inbox::record_marker;
 use crate::ui::theme::Theme;
 use crate::ui::{panel, table};
 
@@ -42,6 +44,25 @@ pub fn draw(
         );
         return;
     }
+    // The selected record's reasons when it is not whole, on the last line.
+    let selected_reasons = rows
+        .get(d.cursor.selected)
+        .filter(|r| !r.verification.is_verified())
+        .map(|r| r.verification.summary());
+    let area = match &selected_reasons {
+        Some(summary) if area.height > 3 => {
+            let line = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+            frame.render_widget(
+                Line::from(Span::styled(
+                    clip(&format!("! {summary}"), area.width as usize),
+                    theme.error(),
+                )),
+                line,
+            );
+            Rect::new(area.x, area.y, area.width, area.height - 1)
+        }
+        _ => area,
+    };
     let wide = area.width >= 110;
     let columns = [
         table::Column::new("AT", Constraint::Length(if wide { 16 } else { 10 })),
@@ -49,7 +70,8 @@ pub fn draw(
         table::Column::new("TARGET", Constraint::Length(10)),
         table::Column::new("DECISION", Constraint::Length(14)),
         table::Column::new("BY", Constraint::Length(8)),
-        table::Column::new("DIGEST", Constraint::Length(8)),
+        table::Column::new("DIGEST", Constraint::Length(if wide { 8 } else { 0 })),
+        table::Column::new("RECORD", Constraint::Length(12)),
         table::Column::new("COMMENT", Constraint::Fill(1)),
     ];
     let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
@@ -85,12 +107,27 @@ pub fn draw(
             } else {
                 style
             };
-            let comment = r
-                .override_justification
-                .as_deref()
-                .map(|o| format!("override: {o}"))
-                .or_else(|| r.comment.clone())
-                .unwrap_or_default();
+            let (record, record_style) = record_marker(&r.verification, theme);
+            let comment = if r.verification.is_verified() {
+                r.override_justification
+                    .as_deref()
+                    .map(|o| format!("override: {o}"))
+                    .or_else(|| r.comment.clone())
+                    .unwrap_or_default()
+            } else {
+                let why: Vec<String> = r
+                    .verification
+                    .reasons()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                why.join("; ")
+            };
+            let comment_style = if r.verification.is_verified() {
+                theme.muted()
+            } else {
+                theme.warn()
+            };
             vec![
                 Line::from(span(&at, w[0] as usize, theme.muted())),
                 Line::from(Span::styled(version, style)),
@@ -102,10 +139,11 @@ pub fn draw(
                     w[5] as usize,
                     theme.muted(),
                 )),
+                Line::from(Span::styled(record, record_style)),
                 Line::from(span(
                     comment.lines().next().unwrap_or(""),
-                    w[6] as usize,
-                    theme.muted(),
+                    w[7] as usize,
+                    comment_style,
                 )),
             ]
         },

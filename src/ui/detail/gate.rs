@@ -275,6 +275,26 @@ fn draw_recorded(
             r.gate_status.as_deref().unwrap_or("-"),
             short_digest(r.report_digest.as_deref()),
         );
+        // A record that is not whole is not compared: it says so, and why.
+        if !r.verification.is_verified() {
+            lines.push(Line::from(vec![
+                Span::styled("! ", theme.error()),
+                Span::styled(clip(&text, room.saturating_sub(2)), theme.base()),
+            ]));
+            lines.push(Line::from(Span::styled(
+                clip(
+                    &format!(
+                        "  {}",
+                        r.verification
+                            .summary()
+                            .replacen("unverified", "UNVERIFIED", 1)
+                    ),
+                    room,
+                ),
+                theme.error(),
+            )));
+            continue;
+        }
         match agreement(r, report) {
             Agreement::Agrees => lines.push(Line::from(vec![
                 Span::styled("✓ ", theme.ok()),

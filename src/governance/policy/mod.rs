@@ -6,6 +6,7 @@
 //! [settings]
 //! four_eyes = true
 //! allow_override = false
+//! allow_ungated = false
 //!
 //! [[gate]]
 //! id = "accuracy"
@@ -52,6 +53,10 @@ pub struct Settings {
     pub four_eyes: bool,
     /// An approver may promote past failing gates with a written justification.
     pub allow_override: bool,
+    /// A target that no gate guards passes. Off by default: an empty policy (or one whose gates
+    /// all name other targets) is `ungated`, and an override cannot lift that, because there is
+    /// no failing evidence to justify going past, only no evidence.
+    pub allow_ungated: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +64,7 @@ impl Default for Settings {
         Settings {
             four_eyes: true,
             allow_override: false,
+            allow_ungated: false,
         }
     }
 }

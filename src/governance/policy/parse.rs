@@ -27,6 +27,7 @@ struct RawPolicy {
 struct RawSettings {
     four_eyes: Option<bool>,
     allow_override: Option<bool>,
+    allow_ungated: Option<bool>,
 }
 
 type Sp<T> = Option<Spanned<T>>;
@@ -112,6 +113,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
         .map(|s| Settings {
             four_eyes: s.four_eyes.unwrap_or(true),
             allow_override: s.allow_override.unwrap_or(false),
+            allow_ungated: s.allow_ungated.unwrap_or(false),
         })
         .unwrap_or_default();
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -87,7 +87,9 @@ where
         self.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()
     }
     fn from_json(json: Self::Json) -> Self {
-        json.into_iter().map(|(k, v)| (k, T::from_json(v))).collect()
+        json.into_iter()
+            .map(|(k, v)| (k, T::from_json(v)))
+            .collect()
     }
 }
 

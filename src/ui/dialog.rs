@@ -182,10 +182,7 @@ fn review_lines(
                 )),
             ];
             if count(Outcome::Invalid) > 0 {
-                gates.push(Span::raw(format!(
-                    " · {} invalid",
-                    count(Outcome::Invalid)
-                )));
+                gates.push(Span::raw(format!(" · {} invalid", count(Outcome::Invalid))));
             }
             if p.report.checks.is_empty() {
                 gates.push(Span::styled(

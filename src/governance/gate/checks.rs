@@ -179,12 +179,25 @@ fn metric_check(
 }
 
 enum Comparison {
-    Passed { bound: String },
-    Failed { bound: String, why: String },
-    NoHolder { allowed: bool },
-    MissingBaselineMetric { bound: String, why: String },
+    Passed {
+        bound: String,
+    },
+    Failed {
+        bound: String,
+        why: String,
+    },
+    NoHolder {
+        allowed: bool,
+    },
+    MissingBaselineMetric {
+        bound: String,
+        why: String,
+    },
     /// The baseline's value is NaN or infinite: nothing can be compared with it.
-    InvalidBaselineMetric { bound: String, why: String },
+    InvalidBaselineMetric {
+        bound: String,
+        why: String,
+    },
 }
 
 /// MLflow `MetricThreshold` semantics against the version holding `rule.target`. With greater
@@ -327,7 +340,8 @@ fn non_finite_verdicts(drift: &DriftEvidence) -> Option<String> {
         .iter()
         .filter_map(|f| {
             let v = f.verdict.as_ref()?;
-            (!v.value.is_finite()).then(|| format!("{} {} {}", f.feature, v.statistic, exact(v.value)))
+            (!v.value.is_finite())
+                .then(|| format!("{} {} {}", f.feature, v.statistic, exact(v.value)))
         })
         .collect();
     (!broken.is_empty()).then(|| {
@@ -340,23 +354,23 @@ fn non_finite_verdicts(drift: &DriftEvidence) -> Option<String> {
 
 fn share_result(share: f64, bounds: &Bounds, bound: String, source: Source) -> CheckResult {
     match share {
-                share if bounds.contains(share) => result(
-                    Outcome::Pass,
-                    number(share),
-                    bound,
-                    source,
-                    format!("share of drifted features {share}"),
-                ),
-                share => result(
-                    Outcome::Fail,
-                    number(share),
-                    bound,
-                    source,
-                    format!(
-                        "share of drifted features {share} is outside {}",
-                        bounds.describe()
-                    ),
-                ),
+        share if bounds.contains(share) => result(
+            Outcome::Pass,
+            number(share),
+            bound,
+            source,
+            format!("share of drifted features {share}"),
+        ),
+        share => result(
+            Outcome::Fail,
+            number(share),
+            bound,
+            source,
+            format!(
+                "share of drifted features {share} is outside {}",
+                bounds.describe()
+            ),
+        ),
     }
 }
 

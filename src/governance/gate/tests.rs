@@ -536,7 +536,11 @@ fn a_non_finite_baseline_is_invalid() {
         for id in ["baseline", "baseline-lower"] {
             let c = check(&r, id);
             assert_eq!(c.outcome, Outcome::Invalid, "{id} vs {base}");
-            assert!(c.message.starts_with("baseline @champion v5"), "{}", c.message);
+            assert!(
+                c.message.starts_with("baseline @champion v5"),
+                "{}",
+                c.message
+            );
         }
     }
     // A finite baseline whose limit overflows (1.79e308 x 1.01) compares with nothing either.
@@ -608,7 +612,11 @@ fn non_finite_state_round_trips_and_stays_distinct_in_the_digest() {
         digests.push(r.digest);
     }
     digests.dedup();
-    assert_eq!(digests.len(), 3, "NaN, +Inf and -Inf must not share a digest");
+    assert_eq!(
+        digests.len(),
+        3,
+        "NaN, +Inf and -Inf must not share a digest"
+    );
 }
 
 #[test]

@@ -100,7 +100,7 @@ pub fn metric(value: f64) -> String {
     } else if value.is_infinite() {
         if value > 0.0 { "+Inf" } else { "-Inf" }.into()
     } else if value != 0.0 && (value.abs() >= 1e9 || value.abs() < 1e-4) {
-        format!("{value:.3e}")
+        scientific(value)
     } else if value == value.trunc() {
         format!("{value:.0}")
     } else if value.abs() >= 1000.0 {
@@ -108,6 +108,16 @@ pub fn metric(value: f64) -> String {
     } else {
         format!("{value:.4}")
     }
+}
+
+/// Scientific notation in at most 8 characters (the narrowest metric column) where it can be:
+/// three significant digits, fewer for long exponents (`1.23e11`, `1.8e308`, `-2e-308`).
+fn scientific(value: f64) -> String {
+    (0..=2)
+        .rev()
+        .map(|digits| format!("{value:.digits$e}"))
+        .find(|s| s.len() <= 8)
+        .unwrap_or_else(|| format!("{value:.0e}"))
 }
 
 /// A value with `decimals` places (`0.64` for a ratio), but `NaN`, `+Inf`, `-Inf` and
@@ -127,12 +137,13 @@ mod tests {
     /// Issue 9: tables printed f64::MAX as 309 digits.
     #[test]
     fn metrics_stay_short_at_any_magnitude() {
-        assert_eq!(metric(f64::MAX), "1.798e308");
-        assert_eq!(metric(-f64::MAX), "-1.798e308");
-        assert_eq!(metric(1e300), "1.000e300");
-        assert_eq!(metric(123_456_789_012.0), "1.235e11");
-        assert_eq!(metric(0.000_012_34), "1.234e-5");
-        assert_eq!(metric(f64::MIN_POSITIVE), "2.225e-308");
+        assert_eq!(metric(f64::MAX), "1.80e308");
+        assert_eq!(metric(-f64::MAX), "-1.8e308");
+        assert_eq!(metric(1e300), "1.00e300");
+        assert_eq!(metric(123_456_789_012.0), "1.23e11");
+        assert_eq!(metric(0.000_012_34), "1.23e-5");
+        assert_eq!(metric(f64::MIN_POSITIVE), "2.2e-308");
+        assert_eq!(metric(-f64::MIN_POSITIVE), "-2e-308");
         assert_eq!(metric(f64::NAN), "NaN");
         assert_eq!(metric(f64::INFINITY), "+Inf");
         assert_eq!(metric(f64::NEG_INFINITY), "-Inf");
@@ -143,10 +154,10 @@ mod tests {
         assert_eq!(metric(1234.56), "1234.6");
         assert_eq!(metric(0.0001), "0.0001");
         assert_eq!(fixed(0.6361, 3), "0.636");
-        assert_eq!(fixed(f64::MAX, 2), "1.798e308");
+        assert_eq!(fixed(f64::MAX, 2), "1.80e308");
         assert_eq!(fixed(f64::NEG_INFINITY, 2), "-Inf");
         for v in [f64::MAX, 1e-300, -7.5e200, 999_999_999.5] {
-            assert!(metric(v).len() <= 12, "{v}: {}", metric(v));
+            assert!(metric(v).len() <= 11, "{v}: {}", metric(v));
         }
     }
 

@@ -242,6 +242,29 @@ fn draw_recorded(
     theme: &Theme,
 ) {
     let mut lines = Vec::new();
+    if report.checks.is_empty() {
+        let (text, style) = if report.ungated() {
+            (
+                format!(
+                    "No gate guards {}: ungated, never a pass (allow_ungated = true accepts it)",
+                    report.target
+                ),
+                theme.warn(),
+            )
+        } else {
+            (
+                format!(
+                    "No gate guards {}: the policy accepts that (allow_ungated = true)",
+                    report.target
+                ),
+                theme.muted(),
+            )
+        };
+        lines.push(Line::from(Span::styled(
+            clip(&text, area.width as usize),
+            style,
+        )));
+    }
     if !report.not_applicable.is_empty() {
         lines.push(Line::from(Span::styled(
             clip(

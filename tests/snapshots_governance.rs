@@ -317,7 +317,7 @@ fn gate_tab_shows_ungated_and_invalid() {
     assert!(text.contains("∅ UNGATED"), "{text}");
     assert!(
         text.contains(
-            "No gate guards Production: ungated, never a pass (allow_ungated = true accepts it)"
+            "No gate guards Production: ungated, not a pass (allow_ungated = true accepts it)"
         ),
         "{text}"
     );

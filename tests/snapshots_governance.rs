@@ -316,9 +316,7 @@ fn gate_tab_shows_ungated_and_invalid() {
     let text = snapshot("gate_ungated_80x24", &s);
     assert!(text.contains("∅ UNGATED"), "{text}");
     assert!(
-        text.contains(
-            "No gate guards Production: ungated, not a pass (allow_ungated = true accepts it)"
-        ),
+        text.contains("No gate guards Production: ungated, not a pass (allow_ungated accepts it)"),
         "{text}"
     );
 

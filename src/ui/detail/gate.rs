@@ -246,7 +246,7 @@ fn draw_recorded(
         let (text, style) = if report.ungated() {
             (
                 format!(
-                    "No gate guards {}: ungated, not a pass (allow_ungated = true accepts it)",
+                    "No gate guards {}: ungated, not a pass (allow_ungated accepts it)",
                     report.target
                 ),
                 theme.warn(),

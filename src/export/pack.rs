@@ -184,7 +184,7 @@ pub fn chart_statistic(history: &DriftHistory, feature: &str) -> Option<Statisti
 }
 
 /// `, 1 not drawn: NaN at step 3` for a curve's non-finite points (the first few named).
-fn non_finite_note(points: &[(f64, f64)]) -> String {
+pub(super) fn non_finite_note(points: &[(f64, f64)]) -> String {
     if points.is_empty() {
         return String::new();
     }

@@ -143,7 +143,13 @@ fn metrics_section(out: &mut String, data: &PackData, charts: &[PackChart]) {
             let history = data
                 .curves
                 .get(&m.key)
-                .map(|c| format!("{} points", c.logged_points))
+                .map(|c| {
+                    format!(
+                        "{} points{}",
+                        c.logged_points,
+                        super::pack::non_finite_note(&c.non_finite)
+                    )
+                })
                 .unwrap_or_else(|| "1 point".into());
             let _ = writeln!(
                 out,

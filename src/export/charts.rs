@@ -239,7 +239,7 @@ where
         // A NaN or infinite point has no place on the axes: left out, not clamped to an edge.
         chart
             .draw_series(LineSeries::new(
-                s.points.iter().copied().filter(|p| finite_point(p)),
+                s.points.iter().copied().filter(finite_point),
                 col.stroke_width(stroke),
             ))
             .map_err(err)?

@@ -91,13 +91,17 @@ pub fn pad(text: &str, cols: usize) -> String {
 }
 
 /// A metric value short enough for a table cell: integers plainly, large values with one
-/// decimal, the rest with four. Shared by the CLI's tables and the cockpit's columns.
+/// decimal, the rest with four; magnitudes from 1e9 up and below 1e-4 in scientific notation
+/// (`1.798e308`, `-2.500e-7`), so no cell holds a 309-digit number; `NaN`, `+Inf`, `-Inf` as such.
+/// Shared by the CLI's tables and the cockpit's columns.
 pub fn metric(value: f64) -> String {
     if value.is_nan() {
         "NaN".into()
     } else if value.is_infinite() {
-        if value > 0.0 { "inf" } else { "-inf" }.into()
-    } else if value == value.trunc() && value.abs() < 1e9 {
+        if value > 0.0 { "+Inf" } else { "-Inf" }.into()
+    } else if value != 0.0 && (value.abs() >= 1e9 || value.abs() < 1e-4) {
+        scientific(value)
+    } else if value == value.trunc() {
         format!("{value:.0}")
     } else if value.abs() >= 1000.0 {
         format!("{value:.1}")
@@ -106,9 +110,56 @@ pub fn metric(value: f64) -> String {
     }
 }
 
+/// Scientific notation in at most 8 characters (the narrowest metric column) where it can be:
+/// three significant digits, fewer for long exponents (`1.23e11`, `1.8e308`, `-2e-308`).
+fn scientific(value: f64) -> String {
+    (0..=2)
+        .rev()
+        .map(|digits| format!("{value:.digits$e}"))
+        .find(|s| s.len() <= 8)
+        .unwrap_or_else(|| format!("{value:.0e}"))
+}
+
+/// A value with `decimals` places (`0.64` for a ratio), but `NaN`, `+Inf`, `-Inf` and
+/// magnitudes from 1e9 up as [`metric`] writes them: never a 309-digit number.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    if !value.is_finite() || value.abs() >= 1e9 {
+        metric(value)
+    } else {
+        format!("{value:.decimals$}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 9: tables printed f64::MAX as 309 digits.
+    #[test]
+    fn metrics_stay_short_at_any_magnitude() {
+        assert_eq!(metric(f64::MAX), "1.80e308");
+        assert_eq!(metric(-f64::MAX), "-1.8e308");
+        assert_eq!(metric(1e300), "1.00e300");
+        assert_eq!(metric(123_456_789_012.0), "1.23e11");
+        assert_eq!(metric(0.000_012_34), "1.23e-5");
+        assert_eq!(metric(f64::MIN_POSITIVE), "2.2e-308");
+        assert_eq!(metric(-f64::MIN_POSITIVE), "-2e-308");
+        assert_eq!(metric(f64::NAN), "NaN");
+        assert_eq!(metric(f64::INFINITY), "+Inf");
+        assert_eq!(metric(f64::NEG_INFINITY), "-Inf");
+        // The everyday forms are unchanged.
+        assert_eq!(metric(0.0), "0");
+        assert_eq!(metric(0.912345), "0.9123");
+        assert_eq!(metric(12.0), "12");
+        assert_eq!(metric(1234.56), "1234.6");
+        assert_eq!(metric(0.0001), "0.0001");
+        assert_eq!(fixed(0.6361, 3), "0.636");
+        assert_eq!(fixed(f64::MAX, 2), "1.80e308");
+        assert_eq!(fixed(f64::NEG_INFINITY, 2), "-Inf");
+        for v in [f64::MAX, 1e-300, -7.5e200, 999_999_999.5] {
+            assert!(metric(v).len() <= 11, "{v}: {}", metric(v));
+        }
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

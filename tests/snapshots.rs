@@ -1440,3 +1440,98 @@ fn failed_marker_refresh_keeps_the_versions_drift_markers_marked_stale() {
     let row = screen.lines().find(|l| l.contains("  29 ")).unwrap();
     assert!(row.contains('●'), "{row}");
 }
+
+/// A metric as the real MLflow server sends it (issue 9): NaN as the string "NaN", ±Inf as
+/// ±1.7976931348623157e308.
+fn wire_metric(key: &str, value: serde_json::Value, step: i64) -> tollgate::mlflow::Metric {
+    serde_json::from_value(serde_json::json!({
+        "key": key,
+        "value": value,
+        "timestamp": 1_790_000_000_000i64 + step * 1000,
+        "step": step,
+    }))
+    .expect("MLflow's metric JSON reads")
+}
+
+/// Issue 9: NaN and ±Inf metrics show as `NaN`, `+Inf`, `-Inf`; huge and tiny values in
+/// scientific notation, never 309 digits.
+#[test]
+fn versions_list_shows_non_finite_and_huge_metrics() {
+    use serde_json::json;
+    let values = [
+        json!("NaN"),
+        json!(1.7976931348623157e308),
+        json!(-1.7976931348623157e308),
+        json!(1.5e300),
+        json!(2.5e-7),
+    ];
+    for (w, h) in SIZES {
+        let mut data = fixtures::versions("credit-risk-scorer", 30);
+        for (row, value) in data.versions.iter_mut().zip(&values) {
+            let tollgate::registry::RunState::Active(run) = &mut row.run else {
+                panic!("fixture rows have runs")
+            };
+            let run = std::sync::Arc::make_mut(run);
+            for m in run.data.metrics.iter_mut().filter(|m| m.key == "accuracy") {
+                *m = wire_metric("accuracy", value.clone(), m.step);
+            }
+        }
+        let mut s = new_state(w, h);
+        let fx = s.start(StartAt::Model("credit-risk-scorer".into()));
+        let (_, versions, _) = requests(&fx);
+        update(
+            &mut s,
+            Action::VersionsLoaded {
+                request: versions.unwrap(),
+                result: Ok(Box::new(data)),
+            },
+        );
+        let screen = snapshot(&format!("versions_non_finite_{w}x{h}"), &s);
+        let row = |v: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(&format!("  {v} ")))
+                .unwrap_or_else(|| panic!("row {v}:\n{screen}"))
+                .to_string()
+        };
+        assert!(row("30").contains("NaN"), "{}", row("30"));
+        assert!(row("29").contains("+Inf"), "{}", row("29"));
+        assert!(row("28").contains("-Inf"), "{}", row("28"));
+        assert!(row("27").contains("1.50e300"), "{}", row("27"));
+        assert!(row("26").contains("2.50e-7"), "{}", row("26"));
+        assert!(!screen.contains("000000000000"), "{screen}");
+    }
+}
+
+/// Issue 9: a curve with one NaN and one +Inf point (as MLflow sends them) drew as a flat line
+/// at the top, scaled to 1.8e308. The chart leaves them out and the title says so.
+#[test]
+fn metrics_curve_leaves_non_finite_points_out() {
+    for (w, h) in SIZES {
+        let mut s = detail_state(Kind::Data, 2, w, h);
+        let request = detail_screen(&s).histories["accuracy"]
+            .pending
+            .expect("history asked for");
+        let history = (0..40)
+            .map(|i| match i {
+                17 => wire_metric("accuracy", serde_json::json!("NaN"), i),
+                25 => wire_metric("accuracy", serde_json::json!(1.7976931348623157e308), i),
+                _ => wire_metric("accuracy", serde_json::json!(0.6 + 0.005 * i as f64), i),
+            })
+            .collect();
+        update(
+            &mut s,
+            Action::HistoryLoaded {
+                request,
+                run_id: "run00029".into(),
+                key: "accuracy".into(),
+                result: Ok(history),
+            },
+        );
+        let screen = snapshot(&format!("detail_metrics_curve_non_finite_{w}x{h}"), &s);
+        assert!(screen.contains("2 NaN/±Inf not drawn"), "{screen}");
+        // The y axis spans the finite values (0.6 to 0.795), not 1.8e308.
+        assert!(!screen.contains("e308"), "{screen}");
+        assert!(screen.contains("0.7"), "{screen}");
+    }
+}

@@ -344,3 +344,50 @@ fn a_version_opened_from_the_inbox_names_its_model_in_the_breadcrumb() {
         "{text}"
     );
 }
+
+/// Issue 9: a target no gate guards is `ungated`, and a NaN metric is `invalid`: neither reads
+/// as a pass on the Gate tab.
+#[test]
+fn gate_tab_shows_ungated_and_invalid() {
+    use tollgate::governance::{evaluate, Evidence, Policy, Stage, Target};
+    let production = Target::Stage(Stage::Production);
+    let evidence = |accuracy: f64| Evidence {
+        model: "credit-risk-scorer".into(),
+        version: "6".into(),
+        run_id: Some("run00006".into()),
+        metrics: [
+            ("accuracy".to_string(), accuracy),
+            ("fairness.disparate_impact".to_string(), 0.93),
+        ]
+        .into(),
+        tags: [("owner".to_string(), "risk-team".to_string())].into(),
+        artifacts: Some(vec!["explanations/shap.json".into()]),
+        ..Evidence::default()
+    };
+    let (mut s, fx) = detail_on(true, 6);
+    let ungated = evaluate(
+        &Policy::empty("empty.toml"),
+        &production,
+        &evidence(0.6),
+        "2025-11-20T10:00:00Z",
+    );
+    answer(&mut s, &fx, Some(ungated), &"1".repeat(64));
+    let text = snapshot("gate_ungated_80x24", &s);
+    assert!(text.contains("∅ UNGATED"), "{text}");
+    assert!(
+        text.contains("No gate guards Production: ungated, not a pass (allow_ungated accepts it)"),
+        "{text}"
+    );
+
+    let (mut s, fx) = detail_on(true, 6);
+    let invalid = evaluate(
+        &fixtures::gate_policy(),
+        &production,
+        &evidence(f64::NAN),
+        "2025-11-20T10:00:00Z",
+    );
+    answer(&mut s, &fx, Some(invalid), &"1".repeat(64));
+    let text = snapshot("gate_invalid_80x24", &s);
+    assert!(text.contains("! INVALID"), "{text}");
+    assert!(text.contains("! invalid") && text.contains("NaN"), "{text}");
+}

@@ -29,7 +29,9 @@ struct VersionDrift {
     latest: Option<WindowTable>,
     drifted_features: Vec<String>,
     onsets: Vec<OnsetJson>,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     perf_latest: BTreeMap<String, f64>,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     perf_first: BTreeMap<String, f64>,
     history: DriftHistory,
     /// Evidently reports found among the run's artifacts, read into the same table shape.
@@ -214,8 +216,8 @@ fn write_table(table: &WindowTable, out: &mut dyn Write) -> std::io::Result<()> 
     if let Some(share) = table.drift_share {
         writeln!(
             out,
-            "drift share {:.2} (dataset drift: {})",
-            share,
+            "drift share {} (dataset drift: {})",
+            crate::text::fixed(share, 2),
             if table.dataset_drifted == Some(true) {
                 "yes"
             } else {

@@ -92,10 +92,10 @@ pub async fn run(
         if let Some(ff) = &attr.four_fifths {
             writeln!(
                 out,
-                "four-fifths: {} / {} = {:.3} ({} the {} rule)",
+                "four-fifths: {} / {} = {} ({} the {} rule)",
                 sanitize_line(&ff.lowest_group),
                 sanitize_line(&ff.highest_group),
-                ff.ratio,
+                crate::text::fixed(ff.ratio, 3),
                 if ff.passes { "meets" } else { "FAILS" },
                 ff.rule.threshold
             )?;

@@ -121,7 +121,18 @@ pub fn write_report(out: &mut dyn Write, report: &GateReport) -> std::io::Result
             &c.message,
         ]);
     }
-    table.write(out, output::stdout_styled())?;
+    if report.checks.is_empty() {
+        // No table of nothing: say what the status means.
+        let why = if report.ungated() {
+            "nothing was checked, so nothing passed; add a gate for it, or set \
+             `allow_ungated = true` under [settings]"
+        } else {
+            "the policy accepts that (allow_ungated = true)"
+        };
+        writeln!(out, "no gate of the policy guards {}: {why}", report.target)?;
+    } else {
+        table.write(out, output::stdout_styled())?;
+    }
     if !report.not_applicable.is_empty() {
         writeln!(
             out,

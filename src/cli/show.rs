@@ -30,6 +30,7 @@ struct RunJson {
     lifecycle_stage: Option<String>,
     artifact_uri: Option<String>,
     parent_run_id: Option<String>,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     metrics: BTreeMap<String, f64>,
     params: BTreeMap<String, String>,
     tags: BTreeMap<String, String>,

@@ -29,6 +29,8 @@ pub(super) struct VersionJson {
     pub run_state: &'static str,
     pub model_id: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// NaN and ±Inf as `"NaN"`, `"+Inf"`, `"-Inf"`.
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub metrics: BTreeMap<String, f64>,
 }
 

@@ -21,9 +21,10 @@ impl Bounds {
         self.min.is_none() && self.max.is_none() && self.abs_max.is_none()
     }
 
-    /// Whether `value` lies within every set side. NaN satisfies nothing.
+    /// Whether `value` lies within every set side. A non-finite value (NaN, ±inf) satisfies
+    /// nothing, not even empty bounds: +inf is not "at least 0.65", it is no measurement.
     pub fn contains(&self, value: f64) -> bool {
-        if value.is_nan() {
+        if !value.is_finite() {
             return false;
         }
         self.min.is_none_or(|m| value >= m)
@@ -72,6 +73,35 @@ mod tests {
         assert!(b.contains(-0.1) && b.contains(0.05));
         assert!(!b.contains(-0.11));
         assert_eq!(b.describe(), "|x| <= 0.1");
+    }
+
+    #[test]
+    fn non_finite_values_are_within_no_bound() {
+        let sides = [
+            Bounds {
+                min: Some(0.65),
+                ..Bounds::default()
+            },
+            Bounds {
+                max: Some(100.0),
+                ..Bounds::default()
+            },
+            Bounds {
+                abs_max: Some(0.1),
+                ..Bounds::default()
+            },
+            Bounds {
+                min: Some(0.8),
+                max: Some(1.25),
+                abs_max: None,
+            },
+            Bounds::default(),
+        ];
+        for b in sides {
+            for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                assert!(!b.contains(v), "{v} within {}", b.describe());
+            }
+        }
     }
 
     #[test]

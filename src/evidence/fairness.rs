@@ -45,6 +45,7 @@ pub struct Aggregate {
     pub metric: String,
     /// The full metric key (`fairness.sex.disparate_impact`).
     pub key: String,
+    #[serde(with = "super::number")]
     pub value: f64,
     /// 0 for differences and indices, 1 for ratios; unknown metrics have none.
     pub ideal: Option<f64>,
@@ -57,6 +58,7 @@ pub struct Aggregate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupValues {
     pub group: String,
+    #[serde(with = "super::number")]
     pub metrics: BTreeMap<String, f64>,
 }
 
@@ -64,12 +66,22 @@ pub struct GroupValues {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FourFifths {
     pub lowest_group: String,
+    #[serde(with = "super::number")]
     pub lowest_rate: f64,
     pub highest_group: String,
+    #[serde(with = "super::number")]
     pub highest_rate: f64,
+    #[serde(with = "super::number")]
     pub ratio: f64,
     pub rule: FourFifthsRule,
     pub passes: bool,
+}
+
+impl FourFifths {
+    /// False when a selection rate is NaN or infinite: the ratio is then no measurement.
+    pub fn is_finite(&self) -> bool {
+        self.lowest_rate.is_finite() && self.highest_rate.is_finite() && self.ratio.is_finite()
+    }
 }
 
 /// Everything logged about one sensitive attribute.
@@ -213,14 +225,16 @@ pub fn ideal_value(metric: &str) -> Option<f64> {
     }
 }
 
-/// The four-fifths ratio over groups that logged a selection rate.
+/// The four-fifths ratio over groups that logged a selection rate. A NaN or infinite rate is
+/// kept, not skipped (skipping it could let the remaining groups pass): in the total order of
+/// floats it is the lowest or the highest rate, so the result is not [`FourFifths::is_finite`]
+/// and never passes.
 pub fn four_fifths(groups: &[GroupValues], rule: &FourFifthsRule) -> Option<FourFifths> {
     let rates: Vec<(&str, f64)> = groups
         .iter()
         .filter_map(|g| {
             g.metrics
                 .get(SELECTION_RATE)
-                .filter(|r| r.is_finite())
                 .map(|&r| (g.group.as_str(), r))
         })
         .collect();
@@ -229,13 +243,18 @@ pub fn four_fifths(groups: &[GroupValues], rule: &FourFifthsRule) -> Option<Four
     }
     let lowest = rates.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1))?;
     let highest = rates.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
-    if highest.1 <= 0.0 {
+    if highest.1.is_finite() && highest.1 <= 0.0 {
         return None;
     }
-    let ratio = lowest.1 / highest.1;
+    let finite = lowest.1.is_finite() && highest.1.is_finite();
+    let ratio = if finite {
+        lowest.1 / highest.1
+    } else {
+        f64::NAN
+    };
     // min/max never exceeds 1, so the upper band only bites on ratios supplied elsewhere; it is
     // kept on the rule so reports state the band the policy asked for.
-    let passes = ratio >= rule.threshold && rule.upper.is_none_or(|u| ratio <= u);
+    let passes = finite && ratio >= rule.threshold && rule.upper.is_none_or(|u| ratio <= u);
     Some(FourFifths {
         lowest_group: lowest.0.to_string(),
         lowest_rate: lowest.1,

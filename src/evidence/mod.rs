@@ -8,3 +8,4 @@ pub mod evidently;
 pub mod fairness;
 pub mod lenient_json;
 pub mod lineage;
+pub mod number;

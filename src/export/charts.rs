@@ -167,6 +167,10 @@ fn padded(lo: f64, hi: f64, pad_share: f64) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+fn finite_point(p: &(f64, f64)) -> bool {
+    p.0.is_finite() && p.1.is_finite()
+}
+
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     values
         .filter(|v| v.is_finite())
@@ -232,9 +236,10 @@ where
         let col = colour(i);
         // A dense curve drawn thick is a smear.
         let stroke = if s.points.len() > 200 { 1 } else { 2 };
+        // A NaN or infinite point has no place on the axes: left out, not clamped to an edge.
         chart
             .draw_series(LineSeries::new(
-                s.points.iter().copied(),
+                s.points.iter().copied().filter(finite_point),
                 col.stroke_width(stroke),
             ))
             .map_err(err)?
@@ -243,7 +248,12 @@ where
     }
     if let Some((label, points)) = &c.highlight {
         chart
-            .draw_series(points.iter().map(|&p| Circle::new(p, 4, ALERT.filled())))
+            .draw_series(
+                points
+                    .iter()
+                    .filter(|p| finite_point(p))
+                    .map(|&p| Circle::new(p, 4, ALERT.filled())),
+            )
             .map_err(err)?
             .label(label)
             .legend(|(x, y)| Circle::new((x + 10, y), 4, ALERT.filled()));

@@ -24,7 +24,12 @@ pub struct Curve {
     /// Points the server holds for the metric.
     pub logged_points: usize,
     /// The points drawn (min/max per column, so spikes survive), sorted by step.
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub points: Vec<(f64, f64)>,
+    /// The points whose value is NaN or ±Inf: listed, never drawn (a chart scaled to one would
+    /// flatten every other point), written `"NaN"`/`"+Inf"`/`"-Inf"` in `evidence.json`.
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
+    pub non_finite: Vec<(f64, f64)>,
 }
 
 /// The version's monitoring evidence.
@@ -188,6 +193,11 @@ async fn curves(
             let curve = Curve {
                 logged_points: points.len(),
                 points: downsample::for_screen(&points, CURVE_COLUMNS),
+                non_finite: points
+                    .iter()
+                    .copied()
+                    .filter(|p| !p.1.is_finite())
+                    .collect(),
             };
             (key, curve)
         })

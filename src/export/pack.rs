@@ -86,14 +86,15 @@ pub fn plan_charts(data: &PackData) -> Vec<PackChart> {
             "metrics",
             Chart::Lines(LineChart {
                 title: format!(
-                    "{} ({} points logged{})",
+                    "{} ({} points logged{}{})",
                     chart_text(key),
                     curve.logged_points,
                     if curve.points.len() < curve.logged_points {
                         format!(", {} drawn", curve.points.len())
                     } else {
                         String::new()
-                    }
+                    },
+                    non_finite_note(&curve.non_finite)
                 ),
                 x_desc: "step".into(),
                 y_desc: chart_text(key),
@@ -180,6 +181,20 @@ pub fn chart_statistic(history: &DriftHistory, feature: &str) -> Option<Statisti
             .into_iter()
             .find(|s| series.windows.iter().any(|(_, row)| row.stat(s).is_some()))
     })
+}
+
+/// `, 1 not drawn: NaN at step 3` for a curve's non-finite points (the first few named).
+pub(super) fn non_finite_note(points: &[(f64, f64)]) -> String {
+    if points.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = points
+        .iter()
+        .take(3)
+        .map(|(step, v)| format!("{} at step {step}", crate::evidence::number::exact(*v)))
+        .collect();
+    let more = if points.len() > 3 { ", ..." } else { "" };
+    format!(", {} not drawn: {}{more}", points.len(), named.join(", "))
 }
 
 fn day_labels(history: &DriftHistory) -> Vec<(f64, String)> {
@@ -428,6 +443,7 @@ mod tests {
                 Curve {
                     logged_points: 4,
                     points: vec![(0.0, 1.0), (1.0, 0.8), (2.0, 0.6), (3.0, 0.5)],
+                    non_finite: Vec::new(),
                 },
             )]),
             fairness: Fairness::from_metrics(

@@ -13,13 +13,16 @@ use crate::evidence::lineage::LineageNode;
 /// MLflow's bookkeeping tag holding long JSON: left to `evidence.json`.
 const NOISY_TAGS: [&str; 1] = ["mlflow.log-model.history"];
 
-/// A value for a table cell.
+/// A value for a table cell: `NaN`, `+Inf`, `-Inf` as such, huge and tiny magnitudes in
+/// scientific notation (never a 309-digit number).
 pub fn num(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "inf" } else { "-inf" }.into()
-    } else if v == v.trunc() && v.abs() < 1e15 {
+        if v > 0.0 { "+Inf" } else { "-Inf" }.into()
+    } else if v != 0.0 && (v.abs() >= 1e15 || v.abs() < 1e-4) {
+        format!("{v:.4e}")
+    } else if v == v.trunc() {
         format!("{v:.0}")
     } else if v.abs() >= 1000.0 {
         format!("{v:.2}")
@@ -140,7 +143,13 @@ fn metrics_section(out: &mut String, data: &PackData, charts: &[PackChart]) {
             let history = data
                 .curves
                 .get(&m.key)
-                .map(|c| format!("{} points", c.logged_points))
+                .map(|c| {
+                    format!(
+                        "{} points{}",
+                        c.logged_points,
+                        super::pack::non_finite_note(&c.non_finite)
+                    )
+                })
                 .unwrap_or_else(|| "1 point".into());
             let _ = writeln!(
                 out,

@@ -102,6 +102,9 @@ impl ModelVersion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
     pub key: String,
+    /// NaN and ±infinity arrive as MLflow writes them (see [`non_finite`]) and are kept as
+    /// such: a non-finite value is evidence of something, never a reason to drop the run.
+    #[serde(with = "non_finite")]
     pub value: f64,
     #[serde(default)]
     pub timestamp: i64,
@@ -270,6 +273,102 @@ pub struct LoggedModel {
     pub data: LoggedModelData,
 }
 
+/// Numbers as MLflow writes them, and as tollgate writes them back. MLflow (checked on 3.17)
+/// sends NaN as the JSON string `"NaN"` and ±infinity as ±1.7976931348623157e308 (the largest
+/// double); a protobuf-JSON writer may also send `"Infinity"`/`"-Infinity"`. All of them decode
+/// to the real f64 NaN/±inf here, so nothing above the wire mistakes a stand-in for a measurement.
+/// Serialized, a non-finite value is the string `"NaN"`, `"+Inf"` or `"-Inf"` (valid JSON, which
+/// a bare NaN is not, and distinct from `null`, which serde_json would otherwise write for all three).
+pub mod non_finite {
+    use std::fmt;
+
+    use serde::de::{self, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    /// `"NaN"`, `"+Inf"` or `"-Inf"` for a non-finite value; `None` for a finite one.
+    pub fn text(value: f64) -> Option<&'static str> {
+        if value.is_nan() {
+            Some("NaN")
+        } else if value == f64::INFINITY {
+            Some("+Inf")
+        } else if value == f64::NEG_INFINITY {
+            Some("-Inf")
+        } else {
+            None
+        }
+    }
+
+    /// MLflow's stand-ins for infinity (±f64::MAX) as the infinities they stand for.
+    pub fn decode(raw: f64) -> f64 {
+        if raw == f64::MAX {
+            f64::INFINITY
+        } else if raw == f64::MIN {
+            f64::NEG_INFINITY
+        } else {
+            raw
+        }
+    }
+
+    /// A number's text form: `"NaN"`, `"Infinity"`, `"+Inf"`, `"inf"`... (any case); `None` for
+    /// anything else.
+    pub fn parse(text: &str) -> Option<f64> {
+        let t = text.trim().to_ascii_lowercase();
+        let (negative, rest) = match t.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, t.strip_prefix('+').unwrap_or(&t)),
+        };
+        match rest {
+            "nan" => Some(f64::NAN),
+            "inf" | "infinity" => Some(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }),
+            _ => rest
+                .parse::<f64>()
+                .ok()
+                .map(|v| decode(if negative { -v } else { v })),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+        match text(*value) {
+            Some(t) => s.serialize_str(t),
+            None => s.serialize_f64(*value),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        d.deserialize_any(NumberVisitor)
+    }
+
+    struct NumberVisitor;
+
+    impl Visitor<'_> for NumberVisitor {
+        type Value = f64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number, \"NaN\", \"+Inf\" or \"-Inf\"")
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+            Ok(decode(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+            parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+    }
+}
+
 pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
     tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
 }
@@ -352,6 +451,54 @@ pub(crate) struct LoggedModelEnvelope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The three shapes the real server sends (see docs: `runs/get`, `runs/search`,
+    /// `metrics/get-history` all carry them), plus protobuf-JSON's spelling.
+    #[test]
+    fn non_finite_metrics_decode_to_nan_and_infinities() {
+        let history: MetricHistoryPage = serde_json::from_str(
+            r#"{"metrics": [
+                {"key": "m", "value": 0.5, "timestamp": 1, "step": 0},
+                {"key": "m", "value": "NaN", "timestamp": 2, "step": 1},
+                {"key": "m", "value": 1.7976931348623157e+308, "timestamp": 3, "step": 2},
+                {"key": "m", "value": -1.7976931348623157e+308, "timestamp": 4, "step": 3},
+                {"key": "m", "value": "-Infinity", "timestamp": 5, "step": 4},
+                {"key": "m", "value": 3, "timestamp": 6, "step": 5}
+            ]}"#,
+        )
+        .unwrap();
+        let values: Vec<f64> = history.metrics.iter().map(|m| m.value).collect();
+        assert_eq!(values[0], 0.5);
+        assert!(values[1].is_nan());
+        assert_eq!(values[2], f64::INFINITY);
+        assert_eq!(values[3], f64::NEG_INFINITY);
+        assert_eq!(values[4], f64::NEG_INFINITY);
+        assert_eq!(values[5], 3.0);
+        let bad: Result<Metric, _> =
+            serde_json::from_str(r#"{"key": "m", "value": "high", "timestamp": 1, "step": 0}"#);
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn non_finite_metrics_serialize_as_strings_and_read_back() {
+        for (v, text) in [
+            (f64::NAN, "\"NaN\""),
+            (f64::INFINITY, "\"+Inf\""),
+            (f64::NEG_INFINITY, "\"-Inf\""),
+            (0.25, "0.25"),
+        ] {
+            let m = Metric {
+                key: "m".into(),
+                value: v,
+                timestamp: 1,
+                step: 0,
+            };
+            let json = serde_json::to_string(&m).unwrap();
+            assert!(json.contains(&format!("\"value\":{text}")), "{json}");
+            let back: Metric = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.value.to_bits(), v.to_bits());
+        }
+    }
 
     #[test]
     fn logged_model_id_comes_from_the_field_or_the_source() {

@@ -184,7 +184,9 @@ fn review_lines(
             let (status, style) = match p.report.status {
                 Outcome::Pass => ("PASS", theme.ok()),
                 Outcome::Fail => ("FAIL", theme.error()),
-                _ => ("MISSING", theme.warn()),
+                Outcome::Invalid => ("INVALID", theme.error()),
+                Outcome::Ungated => ("UNGATED", theme.warn()),
+                Outcome::Missing => ("MISSING", theme.warn()),
             };
             let mut gates = vec![
                 Span::styled(pad_label("gates"), theme.muted()),
@@ -196,6 +198,9 @@ fn review_lines(
                     count(Outcome::Missing)
                 )),
             ];
+            if count(Outcome::Invalid) > 0 {
+                gates.push(Span::raw(format!(" · {} invalid", count(Outcome::Invalid))));
+            }
             if p.report.checks.is_empty() {
                 gates.push(Span::styled(
                     "  (no gate guards this target)",

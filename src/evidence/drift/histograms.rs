@@ -27,11 +27,12 @@ pub struct FeatureHistogram {
     #[serde(default = "numeric")]
     pub kind: String,
     /// n + 1 edges for n bins (numeric).
-    #[serde(default)]
+    #[serde(default, serialize_with = "crate::evidence::number::serialize")]
     pub bin_edges: Vec<f64>,
     /// One label per bin (categorical).
     #[serde(default)]
     pub categories: Vec<String>,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub reference: Vec<f64>,
     #[serde(default)]
     pub windows: Vec<HistogramWindow>,
@@ -46,6 +47,7 @@ pub struct HistogramWindow {
     /// Rows in the window, when recorded.
     #[serde(default)]
     pub rows: Option<u64>,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub counts: Vec<f64>,
 }
 

@@ -55,6 +55,7 @@ pub struct Window {
 pub struct SeriesPoint {
     pub step: i64,
     pub window_end_ms: i64,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub value: f64,
 }
 

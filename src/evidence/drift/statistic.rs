@@ -213,6 +213,7 @@ impl DriftThresholds {
 pub struct Verdict {
     pub drifted: bool,
     pub statistic: Statistic,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub value: f64,
     pub threshold: f64,
     pub comparison: Comparison,

@@ -11,6 +11,7 @@ use super::statistic::{DriftThresholds, Statistic, Verdict};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureRow {
     pub feature: String,
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub stats: BTreeMap<Statistic, f64>,
     /// The test's display name when the source names it (Evidently's "K-S p_value").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +59,7 @@ pub struct WindowTable {
     pub window_end_ms: Option<i64>,
     pub features: Vec<FeatureRow>,
     /// Share of drifted features: as logged or reported, else computed from the verdicts.
+    #[serde(serialize_with = "crate::evidence::number::serialize")]
     pub drift_share: Option<f64>,
     /// Whether the dataset as a whole drifted.
     pub dataset_drifted: Option<bool>,

@@ -8,6 +8,7 @@ use super::{CheckResult, DriftEvidence, Evidence, Outcome, Source};
 use crate::evidence::bounds::Bounds;
 use crate::evidence::drift::{Statistic, DRIFT_PREFIX, SHARE_KEY};
 use crate::evidence::fairness::{Fairness, FourFifthsRule};
+use crate::evidence::number::exact;
 use crate::governance::policy::{BaselineRule, Check, DriftMeasure, Gate};
 
 /// Evaluate one gate.
@@ -49,13 +50,21 @@ fn result(
     }
 }
 
-/// A finite number as JSON, anything else as its text ("NaN").
+/// A finite number as JSON, anything else as its text (`"NaN"`, `"+Inf"`, `"-Inf"`).
 fn number(v: f64) -> Value {
     if v.is_finite() {
         json!(v)
     } else {
-        json!(v.to_string())
+        json!(exact(v))
     }
+}
+
+/// Why a non-finite value cannot be judged, for messages.
+fn not_a_measurement(what: &str, v: f64) -> String {
+    format!(
+        "{what} is {}: a non-finite value is invalid for every bound",
+        exact(v)
+    )
 }
 
 fn metric_check(
@@ -97,17 +106,28 @@ fn metric_check(
             format!("run {run_id} has no metric '{metric}'"),
         );
     };
+    if !value.is_finite() {
+        if let Some(b) = baseline {
+            bound_text.push(format!("vs {}", b.target));
+        }
+        return result(
+            Outcome::Invalid,
+            number(value),
+            bound_text.join("; "),
+            source,
+            not_a_measurement(&format!("{metric} of run {run_id}"), value),
+        );
+    }
     let mut failures: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
-    if value.is_nan() {
-        failures.push(format!("'{metric}' is NaN"));
-    } else if !bounds.is_empty() && !bounds.contains(value) {
+    if !bounds.is_empty() && !bounds.contains(value) {
         failures.push(format!(
             "{metric} = {value} is outside {}",
             bounds.describe()
         ));
     }
     let mut missing = None;
+    let mut invalid = None;
     if let Some(rule) = baseline {
         match baseline_comparison(metric, value, rule, ev, &mut source) {
             Comparison::Passed { bound } => bound_text.push(bound),
@@ -128,6 +148,10 @@ fn metric_check(
                 bound_text.push(bound);
                 missing = Some(why);
             }
+            Comparison::InvalidBaselineMetric { bound, why } => {
+                bound_text.push(bound);
+                invalid = Some(why);
+            }
         }
     }
     let bound = bound_text.join("; ");
@@ -139,6 +163,9 @@ fn metric_check(
             source,
             failures.join("; "),
         );
+    }
+    if let Some(why) = invalid {
+        return result(Outcome::Invalid, number(value), bound, source, why);
     }
     if let Some(why) = missing {
         return result(Outcome::Missing, number(value), bound, source, why);
@@ -152,10 +179,25 @@ fn metric_check(
 }
 
 enum Comparison {
-    Passed { bound: String },
-    Failed { bound: String, why: String },
-    NoHolder { allowed: bool },
-    MissingBaselineMetric { bound: String, why: String },
+    Passed {
+        bound: String,
+    },
+    Failed {
+        bound: String,
+        why: String,
+    },
+    NoHolder {
+        allowed: bool,
+    },
+    MissingBaselineMetric {
+        bound: String,
+        why: String,
+    },
+    /// The baseline's value is NaN or infinite: nothing can be compared with it.
+    InvalidBaselineMetric {
+        bound: String,
+        why: String,
+    },
 }
 
 /// MLflow `MetricThreshold` semantics against the version holding `rule.target`. With greater
@@ -177,12 +219,18 @@ fn baseline_comparison(
     source.baseline_version = Some(base.version.clone());
     source.baseline_run_id = base.run_id.clone();
     let who = format!("{} v{}", rule.target, base.version);
-    let Some(&b) = base.metrics.get(metric).filter(|v| !v.is_nan()) else {
+    let Some(&b) = base.metrics.get(metric) else {
         return Comparison::MissingBaselineMetric {
             bound: format!("vs {who}"),
             why: format!("baseline {who} has no metric '{metric}'"),
         };
     };
+    if !b.is_finite() {
+        return Comparison::InvalidBaselineMetric {
+            bound: format!("vs {who} {}", exact(b)),
+            why: not_a_measurement(&format!("baseline {who} {metric}"), b),
+        };
+    }
     let sign = if rule.greater_is_better { 1.0 } else { -1.0 };
     let op = if rule.greater_is_better { ">=" } else { "<=" };
     let mut limits: Vec<(f64, String)> = Vec::new();
@@ -198,6 +246,12 @@ fn baseline_comparison(
     }
     if limits.is_empty() {
         limits.push((b, format!("{who} {b}")));
+    }
+    if let Some((limit, how)) = limits.iter().find(|(l, _)| !l.is_finite()) {
+        return Comparison::InvalidBaselineMetric {
+            bound: format!("{op} {} ({how})", exact(*limit)),
+            why: format!("the limit from {how} is {}: invalid", exact(*limit)),
+        };
     }
     let mut bounds = Vec::new();
     let mut why = Vec::new();
@@ -261,26 +315,62 @@ fn drift_check(
                     source,
                     "the latest window has no drift share".into(),
                 ),
-                Some(share) if bounds.contains(share) => result(
-                    Outcome::Pass,
+                Some(share) if !share.is_finite() => result(
+                    Outcome::Invalid,
                     number(share),
                     bound,
                     source,
-                    format!("share of drifted features {share}"),
+                    not_a_measurement("the share of drifted features", share),
                 ),
-                Some(share) => result(
-                    Outcome::Fail,
-                    number(share),
-                    bound,
-                    source,
-                    format!(
-                        "share of drifted features {share} is outside {}",
-                        bounds.describe()
-                    ),
-                ),
+                Some(share) => match non_finite_verdicts(drift) {
+                    Some(why) => result(Outcome::Invalid, number(share), bound, source, why),
+                    None => share_result(share, bounds, bound, source),
+                },
             }
         }
         DriftMeasure::Feature(stat) => feature_drift(stat, bounds, features, drift, bound),
+    }
+}
+
+/// A share computed from verdicts that rest on NaN or ±Inf is no measurement either.
+fn non_finite_verdicts(drift: &DriftEvidence) -> Option<String> {
+    let broken: Vec<String> = drift
+        .window
+        .features
+        .iter()
+        .filter_map(|f| {
+            let v = f.verdict.as_ref()?;
+            (!v.value.is_finite())
+                .then(|| format!("{} {} {}", f.feature, v.statistic, exact(v.value)))
+        })
+        .collect();
+    (!broken.is_empty()).then(|| {
+        format!(
+            "the share counts verdicts on non-finite statistics: {}",
+            broken.join(", ")
+        )
+    })
+}
+
+fn share_result(share: f64, bounds: &Bounds, bound: String, source: Source) -> CheckResult {
+    match share {
+        share if bounds.contains(share) => result(
+            Outcome::Pass,
+            number(share),
+            bound,
+            source,
+            format!("share of drifted features {share}"),
+        ),
+        share => result(
+            Outcome::Fail,
+            number(share),
+            bound,
+            source,
+            format!(
+                "share of drifted features {share} is outside {}",
+                bounds.describe()
+            ),
+        ),
     }
 }
 
@@ -330,14 +420,19 @@ fn feature_drift(
     };
     let outside: Vec<(&String, f64)> = values
         .iter()
-        .filter(|(_, v)| !bounds.contains(**v))
+        .filter(|(_, v)| v.is_finite() && !bounds.contains(**v))
+        .map(|(k, v)| (k, *v))
+        .collect();
+    let non_finite: Vec<(&String, f64)> = values
+        .iter()
+        .filter(|(_, v)| !v.is_finite())
         .map(|(k, v)| (k, *v))
         .collect();
     let lower_is_worse = bounds.min.is_some() && bounds.max.is_none();
     let worst = values
         .iter()
         .map(|(k, v)| (k, *v))
-        .filter(|(_, v)| !v.is_nan())
+        .filter(|(_, v)| v.is_finite())
         .reduce(|a, b| {
             let b_worse = if lower_is_worse { b.1 < a.1 } else { b.1 > a.1 };
             if b_worse {
@@ -361,6 +456,27 @@ fn feature_drift(
             format!(
                 "{stat} outside {} for: {}",
                 bounds.describe(),
+                listed.join(", ")
+            ),
+        );
+    }
+    if !non_finite.is_empty() {
+        let (first, _) = non_finite[0];
+        let listed: Vec<String> = non_finite
+            .iter()
+            .map(|(f, v)| format!("{f} {}", exact(*v)))
+            .collect();
+        let observed: serde_json::Map<String, Value> = non_finite
+            .iter()
+            .map(|(f, v)| ((*f).clone(), number(*v)))
+            .collect();
+        return result(
+            Outcome::Invalid,
+            Value::Object(observed),
+            bound,
+            drift_source(drift, key(first)),
+            format!(
+                "{stat} is non-finite (invalid for every bound) for: {}",
                 listed.join(", ")
             ),
         );
@@ -555,9 +671,23 @@ fn four_fifths_check(attribute: Option<&str>, rule: &FourFifthsRule, ev: &Eviden
         .iter()
         .map(|(a, ff)| (a.to_string(), number(ff.ratio)))
         .collect();
+    let invalid: Vec<String> = candidates
+        .iter()
+        .filter(|(_, ff)| !ff.is_finite())
+        .map(|(a, ff)| {
+            format!(
+                "{a}: {} {} / {} {} = {}",
+                ff.lowest_group,
+                exact(ff.lowest_rate),
+                ff.highest_group,
+                exact(ff.highest_rate),
+                exact(ff.ratio)
+            )
+        })
+        .collect();
     let failing: Vec<String> = candidates
         .iter()
-        .filter(|(_, ff)| !ff.passes)
+        .filter(|(_, ff)| ff.is_finite() && !ff.passes)
         .map(|(a, ff)| {
             format!(
                 "{a}: {} {} / {} {} = {:.3}",
@@ -565,7 +695,18 @@ fn four_fifths_check(attribute: Option<&str>, rule: &FourFifthsRule, ev: &Eviden
             )
         })
         .collect();
-    if failing.is_empty() {
+    if failing.is_empty() && !invalid.is_empty() {
+        result(
+            Outcome::Invalid,
+            Value::Object(observed),
+            bound,
+            source,
+            format!(
+                "non-finite selection rates (invalid for every bound): {}",
+                invalid.join("; ")
+            ),
+        )
+    } else if failing.is_empty() {
         result(
             Outcome::Pass,
             Value::Object(observed),

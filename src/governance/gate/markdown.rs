@@ -33,7 +33,13 @@ pub(super) fn render(r: &GateReport) -> String {
         let _ = writeln!(out, "- Source run: `{}`", cell(run));
     }
     if r.checks.is_empty() {
-        let _ = writeln!(out, "\nNo gate of the policy guards {}.", r.target);
+        let why = if r.ungated() {
+            "nothing was checked, so nothing passed (the policy can accept this with \
+             `allow_ungated = true` under [settings])"
+        } else {
+            "the policy accepts that (`allow_ungated = true`)"
+        };
+        let _ = writeln!(out, "\nNo gate of the policy guards {}: {why}.", r.target);
     } else {
         let _ = writeln!(
             out,
@@ -64,6 +70,8 @@ fn row(c: &CheckResult) -> String {
         Outcome::Pass => "pass",
         Outcome::Fail => "**FAIL**",
         Outcome::Missing => "**MISSING**",
+        Outcome::Invalid => "**INVALID**",
+        Outcome::Ungated => "**UNGATED**",
     };
     format!(
         "| {mark} | {} | {} | {} | {} | {} |",

@@ -1,6 +1,7 @@
 //! Gate evaluation: a policy, a target and the evidence gathered for a version go in; a
 //! [`GateReport`] comes out, with one check per applicable gate and a digest that binds a
-//! decision to exactly the evidence it was made on. Missing evidence is `missing`, never a pass.
+//! decision to exactly the evidence it was made on. Missing evidence is `missing`, a non-finite
+//! number (NaN, ±Inf) is `invalid`, and a target no gate guards is `ungated`: none is a pass.
 
 mod canonical;
 mod checks;
@@ -30,15 +31,24 @@ pub enum Outcome {
     Fail,
     /// The evidence is absent: never counted as a pass.
     Missing,
+    /// The evidence is a non-finite number (NaN, +Inf, -Inf, or MLflow's ±1.8e308 stand-ins for
+    /// them): no bound or baseline can judge it, so it is never a pass.
+    Invalid,
+    /// The report's status when no gate of the policy guards the target: nothing was checked.
+    /// Never a check's outcome. A policy may accept it (`[settings] allow_ungated = true`), and
+    /// then the status is `pass`.
+    Ungated,
 }
 
 impl Outcome {
-    /// The lower-case name (`pass`, `fail`, `missing`).
+    /// The lower-case name (`pass`, `fail`, `missing`, `invalid`, `ungated`).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
             Outcome::Fail => "fail",
             Outcome::Missing => "missing",
+            Outcome::Invalid => "invalid",
+            Outcome::Ungated => "ungated",
         }
     }
 }
@@ -48,6 +58,7 @@ impl Outcome {
 pub struct Baseline {
     pub version: String,
     pub run_id: Option<String>,
+    #[serde(with = "crate::evidence::number")]
     pub metrics: BTreeMap<String, f64>,
 }
 
@@ -124,6 +135,8 @@ pub struct VersionState {
     pub stage: Option<String>,
     pub aliases: Vec<String>,
     pub run_id: Option<String>,
+    /// Non-finite values are written `"NaN"`, `"+Inf"`, `"-Inf"` (see [`crate::evidence::number`]).
+    #[serde(with = "crate::evidence::number")]
     pub metrics: BTreeMap<String, f64>,
     /// Version tags, less tollgate's own (`tollgate.*`): recording a request must not make the
     /// report it was made on stale.
@@ -166,7 +179,7 @@ pub fn evaluate(
             not_applicable.push(gate.id.clone());
         }
     }
-    let status = overall(&checks);
+    let status = overall(&checks, policy.settings.allow_ungated);
     let mut report = GateReport {
         schema_version: REPORT_SCHEMA_VERSION,
         model: evidence.model.clone(),
@@ -199,11 +212,21 @@ pub fn evaluate(
     report
 }
 
-/// Fail if any check failed, else missing if any is missing, else pass.
-fn overall(checks: &[CheckResult]) -> Outcome {
-    if checks.iter().any(|c| c.outcome == Outcome::Fail) {
+/// Ungated when nothing was checked (unless the policy allows it), else fail if any check
+/// failed, else invalid if any is invalid, else missing if any is missing, else pass.
+fn overall(checks: &[CheckResult], allow_ungated: bool) -> Outcome {
+    let any = |o: Outcome| checks.iter().any(|c| c.outcome == o);
+    if checks.is_empty() {
+        if allow_ungated {
+            Outcome::Pass
+        } else {
+            Outcome::Ungated
+        }
+    } else if any(Outcome::Fail) {
         Outcome::Fail
-    } else if checks.iter().any(|c| c.outcome == Outcome::Missing) {
+    } else if any(Outcome::Invalid) {
+        Outcome::Invalid
+    } else if any(Outcome::Missing) {
         Outcome::Missing
     } else {
         Outcome::Pass
@@ -221,9 +244,14 @@ impl GateReport {
         self.digest == self.compute_digest()
     }
 
-    /// True when every check passed.
+    /// True when every check passed (or, under `allow_ungated`, no gate guards the target).
     pub fn passed(&self) -> bool {
         self.status == Outcome::Pass
+    }
+
+    /// No gate guards the target and the policy does not accept that.
+    pub fn ungated(&self) -> bool {
+        self.status == Outcome::Ungated
     }
 
     /// The checks that did not pass.

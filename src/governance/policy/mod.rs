@@ -6,6 +6,7 @@
 //! [settings]
 //! four_eyes = true
 //! allow_override = false
+//! allow_ungated = false
 //!
 //! [[gate]]
 //! id = "accuracy"
@@ -54,6 +55,10 @@ pub struct Settings {
     pub allow_override: bool,
     /// Four-eyes accepts a version whose creator no record names.
     pub allow_unknown_creator: bool,
+    /// A target that no gate guards passes. Off by default: an empty policy (or one whose gates
+    /// all name other targets) is `ungated`, and an override cannot lift that, because there is
+    /// no failing evidence to justify going past, only no evidence.
+    pub allow_ungated: bool,
 }
 
 impl Default for Settings {
@@ -62,6 +67,7 @@ impl Default for Settings {
             four_eyes: true,
             allow_override: false,
             allow_unknown_creator: false,
+            allow_ungated: false,
         }
     }
 }

@@ -28,6 +28,7 @@ struct RawSettings {
     four_eyes: Option<bool>,
     allow_override: Option<bool>,
     allow_unknown_creator: Option<bool>,
+    allow_ungated: Option<bool>,
 }
 
 type Sp<T> = Option<Spanned<T>>;
@@ -75,7 +76,7 @@ struct RawFourFifths {
 const DRIFT_STATISTICS: &str = "psi, ks_stat, p_value, js_distance, wasserstein, share";
 
 struct Ctx<'a> {
-    text: &'a str,
+    lines: Lines<'a>,
     origin: &'a str,
 }
 
@@ -83,7 +84,7 @@ impl Ctx<'_> {
     fn error(&self, span: Option<Range<usize>>, reason: impl Into<String>) -> PolicyError {
         let (line, column) = match span {
             Some(s) => {
-                let (l, c) = line_col(self.text, s.start);
+                let (l, c) = self.lines.line_col(s.start);
                 (Some(l), Some(c))
             }
             None => (None, None),
@@ -97,16 +98,42 @@ impl Ctx<'_> {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// Where each line of the policy starts, found in one pass: a position's line is then a binary
+/// search, not a scan from the top (per gate, that scan made loading quadratic: 40,000 gates
+/// took 51 s).
+struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset of each line's first byte; `starts[0] == 0`.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        #[cfg(test)]
+        scanned::add(text.len());
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        // The number of lines starting at or before `offset` is its 1-based line.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        #[cfg(test)]
+        scanned::add(offset - start);
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 pub(super) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-    let ctx = Ctx { text, origin };
+    let ctx = Ctx {
+        lines: Lines::new(text),
+        origin,
+    };
     let raw: RawPolicy = toml::from_str(text).map_err(|e| ctx.error(e.span(), e.message()))?;
     let settings = raw
         .settings
@@ -114,6 +141,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
             four_eyes: s.four_eyes.unwrap_or(true),
             allow_override: s.allow_override.unwrap_or(false),
             allow_unknown_creator: s.allow_unknown_creator.unwrap_or(false),
+            allow_ungated: s.allow_ungated.unwrap_or(false),
         })
         .unwrap_or_default();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -258,7 +286,7 @@ fn check_gate(ctx: &Ctx<'_>, g: RawGate, span: Range<usize>) -> Result<Gate, Pol
         description: g.description,
         targets,
         check,
-        line: line_col(ctx.text, span.start).0,
+        line: ctx.lines.line_col(span.start).0,
     })
 }
 
@@ -431,4 +459,24 @@ fn four_fifths_check(
         attribute: raw.attribute.clone(),
         rule,
     })
+}
+
+/// Bytes of policy text examined to find lines and columns, counted in tests: loading must
+/// stay linear in the policy's size (issue 9: 40,000 gates took 51 s, quadratic).
+#[cfg(test)]
+pub(super) mod scanned {
+    use std::cell::Cell;
+
+    thread_local! {
+        static BYTES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub fn add(n: usize) {
+        BYTES.with(|b| b.set(b.get() + n));
+    }
+
+    /// The count since the last call (this thread's).
+    pub fn take() -> usize {
+        BYTES.with(|b| b.replace(0))
+    }
 }

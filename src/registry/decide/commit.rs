@@ -38,7 +38,7 @@ pub async fn commit(
                 target: prepared.target.to_string(),
             })
         }
-        Some(b @ Blocker::GatesFailed(_)) => {
+        Some(b @ (Blocker::GatesFailed(_) | Blocker::Ungated)) => {
             return Err(DecideError::Policy(prepared.blocker_message(&b)))
         }
         Some(Blocker::FourEyes(r)) => return Err(DecideError::FourEyes(r)),

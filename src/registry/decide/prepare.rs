@@ -48,6 +48,9 @@ pub enum Blocker {
     AlreadyHeld,
     /// Failing gates and a policy without overrides (the blocking check ids).
     GatesFailed(Vec<String>),
+    /// No gate guards the target and the policy does not set `allow_ungated`. No override
+    /// lifts this: there is no failing evidence to justify going past, only no evidence.
+    Ungated,
     FourEyes(Refusal),
 }
 
@@ -61,6 +64,7 @@ impl Prepared {
     pub fn needs_justification(&self) -> bool {
         self.decision == Decision::Approved
             && !self.report.passed()
+            && !self.report.ungated()
             && self.policy.settings.allow_override
     }
 
@@ -77,6 +81,9 @@ impl Prepared {
         }
         if self.decision != Decision::Approved {
             return None;
+        }
+        if self.report.ungated() {
+            return Some(Blocker::Ungated);
         }
         if !self.report.passed() && !self.policy.settings.allow_override {
             return Some(Blocker::GatesFailed(self.blocking_ids()));
@@ -97,6 +104,11 @@ impl Prepared {
             Blocker::GatesFailed(ids) => format!(
                 "refused: gates not passed ({}) and the policy does not allow overrides",
                 ids.join(", ")
+            ),
+            Blocker::Ungated => format!(
+                "refused: no gate of the policy guards {} (ungated); add a gate for it, or set \
+                 `allow_ungated = true` under [settings] to accept ungated promotions",
+                self.target
             ),
             Blocker::FourEyes(r) => format!("refused: {r}"),
         }
@@ -190,4 +202,50 @@ pub async fn prepare(
         holder: holder(&gathered.model, target),
         four_eyes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixtures;
+    use crate::registry::decide::DecisionInputs;
+
+    fn approve(policy: Policy) -> Prepared {
+        fixtures::prepared(
+            "credit",
+            "5",
+            "Production",
+            Decision::Approved,
+            "bo",
+            0.6,
+            policy,
+        )
+    }
+
+    /// Issue 9: an empty policy let `approve` promote anything. Ungated is not failing evidence
+    /// that a justification could go past; it is no evidence, so even `allow_override` refuses.
+    #[test]
+    fn an_ungated_approval_is_refused_even_with_overrides() {
+        let p = Policy::parse("[settings]\nallow_override = true\n", "p.toml").unwrap();
+        let prepared = approve(p);
+        assert!(prepared.report.ungated());
+        assert_eq!(prepared.blocker(), Some(Blocker::Ungated));
+        assert!(!prepared.needs_justification());
+        let inputs = DecisionInputs {
+            comment: "ok".into(),
+            justification: Some("trust me".into()),
+            ..DecisionInputs::default()
+        };
+        assert_eq!(prepared.override_justification(&inputs), None);
+        let message = prepared.blocker_message(&Blocker::Ungated);
+        assert!(message.contains("no gate of the policy guards Production"));
+        assert!(message.contains("allow_ungated = true"));
+
+        let p = Policy::parse(
+            "[settings]\nallow_ungated = true\nfour_eyes = false\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(approve(p).blocker(), None);
+    }
 }

@@ -140,7 +140,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, m: &Monitored, t: &WindowTable, t
     }
     if let Some(share) = t.drift_share {
         spans.push(Span::styled(
-            format!(" · share {:.2} ", share),
+            format!(" · share {} ", crate::text::fixed(share, 2)),
             theme.muted(),
         ));
         if t.dataset_drifted == Some(true) {

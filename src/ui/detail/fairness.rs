@@ -193,9 +193,9 @@ fn draw_attribute(
                     0
                 };
                 let text = if v.is_finite() {
-                    format!("{v:.2}").trim_start_matches('0').to_string()
+                    crate::text::fixed(v, 2).trim_start_matches('0').to_string()
                 } else {
-                    "-".into()
+                    crate::text::metric(v)
                 };
                 Bar::default()
                     .value(shown)
@@ -230,12 +230,12 @@ fn draw_attribute(
                 Span::styled("four-fifths ", theme.title()),
                 Span::styled(
                     format!(
-                        "{:.3} = {} {:.2} / {} {:.2} ",
-                        ff.ratio,
+                        "{} = {} {} / {} {} ",
+                        crate::text::fixed(ff.ratio, 3),
                         clip(&ff.lowest_group, 16),
-                        ff.lowest_rate,
+                        crate::text::fixed(ff.lowest_rate, 2),
                         clip(&ff.highest_group, 16),
-                        ff.highest_rate,
+                        crate::text::fixed(ff.highest_rate, 2),
                     ),
                     theme.base(),
                 ),

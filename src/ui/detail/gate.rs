@@ -68,7 +68,12 @@ pub fn draw(
 fn summary(report: &GateReport, state: &State, theme: &Theme) -> Line<'static> {
     let count = |o: Outcome| report.checks.iter().filter(|c| c.outcome == o).count();
     let mut counts = Vec::new();
-    for o in [Outcome::Fail, Outcome::Missing, Outcome::Pass] {
+    for o in [
+        Outcome::Fail,
+        Outcome::Invalid,
+        Outcome::Missing,
+        Outcome::Pass,
+    ] {
         let n = count(o);
         if n > 0 {
             counts.push(format!("{n} {}", o.as_str()));
@@ -110,6 +115,8 @@ fn outcome_marker(outcome: Outcome, theme: &Theme) -> (&'static str, Style) {
         Outcome::Pass => ("✓", theme.ok()),
         Outcome::Fail => ("✗", theme.error()),
         Outcome::Missing => ("?", theme.warn()),
+        Outcome::Invalid => ("!", theme.error()),
+        Outcome::Ungated => ("∅", theme.warn()),
     }
 }
 
@@ -235,6 +242,29 @@ fn draw_recorded(
     theme: &Theme,
 ) {
     let mut lines = Vec::new();
+    if report.checks.is_empty() {
+        let (text, style) = if report.ungated() {
+            (
+                format!(
+                    "No gate guards {}: ungated, not a pass (allow_ungated accepts it)",
+                    report.target
+                ),
+                theme.warn(),
+            )
+        } else {
+            (
+                format!(
+                    "No gate guards {}: the policy accepts that (allow_ungated = true)",
+                    report.target
+                ),
+                theme.muted(),
+            )
+        };
+        lines.push(Line::from(Span::styled(
+            clip(&text, area.width as usize),
+            style,
+        )));
+    }
     if !report.not_applicable.is_empty() {
         lines.push(Line::from(Span::styled(
             clip(

@@ -108,7 +108,7 @@ pub(crate) fn curve(
     if xy.windows(2).any(|w| w[1].0 < w[0].0) {
         xy.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    let title = Line::from(vec![
+    let mut title = Line::from(vec![
         Span::styled(format!(" {} ", clip(&m.key, 40)), theme.title()),
         Span::styled(
             format!(
@@ -119,6 +119,14 @@ pub(crate) fn curve(
             theme.muted(),
         ),
     ]);
+    // NaN and ±Inf have no place on the axes: the chart leaves them out, the title says so.
+    let non_finite = points.iter().filter(|p| !p.value.is_finite()).count();
+    if non_finite > 0 {
+        title.spans.push(Span::styled(
+            format!("{non_finite} NaN/±Inf not drawn "),
+            theme.warn(),
+        ));
+    }
     let series = [Series {
         name: m.key.clone(),
         points: xy,

@@ -125,7 +125,7 @@ fn four_eyes_refuses_the_creator_in_the_cockpit_dialog() {
 #[test]
 fn a_request_made_in_the_cockpit_reaches_the_inbox_and_a_rejection_clears_it() {
     let live = live();
-    let m = fresh_model(&live.uri, "pty-request", &[GOOD]);
+    let m = fresh_model(&live.uri, "pty-req", &[GOOD]);
     let mut c = cockpit_on(&live.uri, &m.name, &m.policy_path(), "alice");
     c.send("p");
     c.wait_for(&["Request promotion:", "[Staging", "PASS"]);
@@ -151,8 +151,7 @@ fn a_request_made_in_the_cockpit_reaches_the_inbox_and_a_rejection_clears_it() {
     c.send(":");
     c.type_text("inbox");
     c.send("\r");
-    // Long enough to hold the process id: unique to this run, short enough not to be cut.
-    let prefix: String = m.name.chars().take(24).collect();
+    let prefix = m.list_key();
     c.select_row("REQUESTER", &prefix);
     c.send("x");
     c.wait_for(&["Reject:", "[Staging"]);

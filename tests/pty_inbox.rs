@@ -44,8 +44,7 @@ fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {
     c.type_text("inbox");
     c.send("\r");
     c.wait_for(&["Models › Inbox", "pending, oldest first", "REQUESTER"]);
-    // Long enough to hold the process id: unique to this run, short enough not to be cut.
-    let prefix: String = m.name.chars().take(24).collect();
+    let prefix = m.list_key();
     c.select_row("REQUESTER", &prefix);
     c.wait_for(&[&prefix, "Staging", "alice", "please review"]);
     c.send("\r");
@@ -79,7 +78,7 @@ fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {
 #[test]
 fn approving_a_request_from_the_inbox_moves_the_stage() {
     let live = live();
-    let m = fresh_model(&live.uri, "pty-approve", &[GOOD]);
+    let m = fresh_model(&live.uri, "pty-appr", &[GOOD]);
     let policy = m.policy_path();
     let out = live.tollgate_with(
         &[
@@ -113,8 +112,7 @@ fn approving_a_request_from_the_inbox_moves_the_stage() {
     c.send("\r");
     c.wait_for(&["Models › Inbox", "REQUESTER"]);
     // Requests are oldest first: from the newest, up to this test's own.
-    // Long enough to hold the process id: unique to this run, short enough not to be cut.
-    let prefix: String = m.name.chars().take(24).collect();
+    let prefix = m.list_key();
     c.select_row("REQUESTER", &prefix);
 
     c.send("a");

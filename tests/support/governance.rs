@@ -191,6 +191,26 @@ impl Drop for TestModel {
 }
 
 impl TestModel {
+    /// The part of the name a cockpit list shows whole at 100 columns (the inbox's MODEL column
+    /// holds 21 characters there): `gov-<label>-<pid>`, unique to this test binary's run.
+    /// Fails at once, rather than as a timeout, when a label is too long to stay visible.
+    #[allow(dead_code)] // not every test binary that includes this file reads lists
+    pub fn list_key(&self) -> String {
+        let pid = std::process::id().to_string();
+        let end = self
+            .name
+            .find(&format!("-{pid}-"))
+            .expect("the name holds the pid")
+            + 1
+            + pid.len();
+        let key = self.name[..end].to_string();
+        assert!(
+            key.chars().count() <= 21,
+            "label too long for the inbox's MODEL column at 100 columns: {key}"
+        );
+        key
+    }
+
     pub fn policy_path(&self) -> String {
         self.policy.path().display().to_string()
     }

@@ -12,6 +12,13 @@ use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
 /// Identifies one background request, so a late answer to a superseded request is dropped.
 pub type RequestId = u64;
 
+/// Why something asked of the registry did not arrive. A string for now; the typed errors of the
+/// registry and decision layers replace it, and the views choose the words.
+pub type LoadError = String;
+
+/// A background task's answer to `update`.
+pub type Answer<T> = Result<T, LoadError>;
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -92,22 +99,22 @@ pub enum Action {
     #[serde(skip)]
     ModelsLoaded {
         request: RequestId,
-        result: Result<Vec<ModelSummary>, String>,
+        result: Answer<Vec<ModelSummary>>,
     },
     #[serde(skip)]
     ModelSearchLoaded {
         request: RequestId,
-        result: Result<Vec<ModelSummary>, String>,
+        result: Answer<Vec<ModelSummary>>,
     },
     #[serde(skip)]
     VersionsLoaded {
         request: RequestId,
-        result: Result<Box<ModelVersions>, String>,
+        result: Answer<Box<ModelVersions>>,
     },
     #[serde(skip)]
     DetailLoaded {
         request: RequestId,
-        result: Result<Box<VersionDetail>, String>,
+        result: Answer<Box<VersionDetail>>,
     },
     /// One metric's full history (Metrics tab and compare curves), for the screen that asked.
     #[serde(skip)]
@@ -115,48 +122,48 @@ pub enum Action {
         request: RequestId,
         run_id: String,
         key: String,
-        result: Result<Vec<crate::mlflow::Metric>, String>,
+        result: Answer<Vec<crate::mlflow::Metric>>,
     },
     /// Drift markers of a model's versions (version -> latest window drifted).
     #[serde(skip)]
     DriftMarksLoaded {
         request: RequestId,
-        result: Result<std::collections::BTreeMap<String, bool>, String>,
+        result: Answer<std::collections::BTreeMap<String, bool>>,
     },
     /// Drift markers of the models list (model -> a monitored version's latest window drifted).
     #[serde(skip)]
     ModelDriftMarksLoaded {
         request: RequestId,
-        result: Result<std::collections::BTreeMap<String, bool>, String>,
+        result: Answer<std::collections::BTreeMap<String, bool>>,
     },
     /// A run opened from the Lineage tab.
     #[serde(skip)]
     RunLoaded {
         request: RequestId,
-        result: Result<Box<crate::mlflow::Run>, String>,
+        result: Answer<Box<crate::mlflow::Run>>,
     },
     /// Every model's delivery figures (`:velocity`).
     #[serde(skip)]
     VelocityLoaded {
         request: RequestId,
-        result: Result<Vec<crate::governance::velocity::ModelVelocity>, String>,
+        result: Answer<Vec<crate::governance::velocity::ModelVelocity>>,
     },
     /// The evidence pack was written (to this folder, this many files) or failed.
     #[serde(skip)]
     ExportDone {
-        result: Result<(std::path::PathBuf, usize), String>,
+        result: Answer<(std::path::PathBuf, usize)>,
     },
     /// A version's lineage tree (Lineage tab).
     #[serde(skip)]
     LineageLoaded {
         request: RequestId,
-        result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
+        result: Answer<std::sync::Arc<crate::evidence::lineage::LineageNode>>,
     },
     /// A version's monitoring evidence (Drift tab).
     #[serde(skip)]
     MonitoringLoaded {
         request: RequestId,
-        result: Result<crate::app::screens::Monitoring, String>,
+        result: Answer<crate::app::screens::Monitoring>,
     },
     /// The filter text has been still for the debounce delay: search the server for it.
     #[serde(skip)]
@@ -167,7 +174,7 @@ pub enum Action {
     ProfileSwitched(crate::app::ServerContext),
     /// The policy of the profile switched to (`None`: it has none), or why it cannot be used.
     #[serde(skip)]
-    PolicyChanged(Result<Option<Box<crate::governance::Policy>>, String>),
+    PolicyChanged(Answer<Option<Box<crate::governance::Policy>>>),
     #[serde(skip)]
     ProfileFailed {
         name: String,
@@ -187,37 +194,37 @@ pub enum Action {
     #[serde(skip)]
     GateLoaded {
         request: RequestId,
-        result: Result<std::sync::Arc<crate::governance::GateReport>, String>,
+        result: Answer<std::sync::Arc<crate::governance::GateReport>>,
     },
     /// The model's audit runs, newest first (Gate and Audit tabs).
     #[serde(skip)]
     AuditLoaded {
         request: RequestId,
-        result: Result<crate::app::screens::AuditTrail, String>,
+        result: Answer<crate::app::screens::AuditTrail>,
     },
     /// Every pending promotion request (`:inbox`).
     #[serde(skip)]
     InboxLoaded {
         request: RequestId,
-        result: Result<Vec<crate::registry::PendingRequest>, String>,
+        result: Answer<Vec<crate::registry::PendingRequest>>,
     },
     /// Pending requests per model name (the models list's marker).
     #[serde(skip)]
     PendingMarksLoaded {
         request: RequestId,
-        result: Result<std::collections::BTreeMap<String, usize>, String>,
+        result: Answer<std::collections::BTreeMap<String, usize>>,
     },
     /// The decision dialog's review: the gate report and what blocks the decision.
     #[serde(skip)]
     DecisionPrepared {
         request: RequestId,
-        result: Result<Box<crate::registry::decide::Prepared>, String>,
+        result: Answer<Box<crate::registry::decide::Prepared>>,
     },
     /// The roll back dialog's plan, or why there is nothing to roll back to.
     #[serde(skip)]
     RollbackPlanned {
         request: RequestId,
-        result: Result<crate::registry::decide::RollbackPlan, String>,
+        result: Answer<crate::registry::decide::RollbackPlan>,
     },
     /// A decision or roll back was written (a summary), or not (the message and details).
     #[serde(skip)]

@@ -2,6 +2,7 @@
 //! went wrong last. Shown data is kept while a refresh runs and marked stale if it fails.
 
 use super::action::RequestId;
+use crate::app::action::Answer;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remote<T> {
@@ -49,7 +50,7 @@ impl<T> Remote<T> {
     }
 
     /// Take the answer to `request`; returns false (and changes nothing) for a superseded one.
-    pub fn resolve(&mut self, request: RequestId, result: Result<T, String>) -> bool {
+    pub fn resolve(&mut self, request: RequestId, result: Answer<T>) -> bool {
         if self.pending != Some(request) {
             return false;
         }

@@ -5,6 +5,7 @@ use super::super::effect::Effect;
 use super::super::remote::Remote;
 use super::super::screens::{DetailScreen, DetailTab, Screen};
 use super::super::state::{ServerContext, StartAt, State, StatusLevel};
+use crate::app::action::Answer;
 use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
 
 pub(super) use super::prompt::search_due;
@@ -21,7 +22,7 @@ fn failure(what: &str, error: &str, kept_data: bool) -> String {
 pub(super) fn models_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Vec<ModelSummary>, String>,
+    result: Answer<Vec<ModelSummary>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -40,7 +41,7 @@ pub(super) fn models_loaded(
 pub(super) fn drift_marks_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<std::collections::BTreeMap<String, bool>, String>,
+    result: Answer<std::collections::BTreeMap<String, bool>>,
 ) {
     let error = result.as_ref().err().cloned();
     let Some(drift) = state.screens.iter_mut().find_map(|s| match s {
@@ -60,7 +61,7 @@ pub(super) fn drift_marks_loaded(
 pub(super) fn model_drift_marks_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<std::collections::BTreeMap<String, bool>, String>,
+    result: Answer<std::collections::BTreeMap<String, bool>>,
 ) {
     let error = result.as_ref().err().cloned();
     let Some(drift) = state.models_mut().drift.as_mut() else {
@@ -97,7 +98,7 @@ pub(super) fn marks_failed(state: &mut State, what: &str, error: &str, kept: boo
 pub(super) fn search_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Vec<ModelSummary>, String>,
+    result: Answer<Vec<ModelSummary>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -120,7 +121,7 @@ pub(super) fn search_loaded(
 pub(super) fn versions_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Box<ModelVersions>, String>,
+    result: Answer<Box<ModelVersions>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -143,7 +144,7 @@ pub(super) fn versions_loaded(
 pub(super) fn detail_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Box<VersionDetail>, String>,
+    result: Answer<Box<VersionDetail>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -167,7 +168,7 @@ pub(super) fn detail_loaded(
 pub(super) fn velocity_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Vec<crate::governance::velocity::ModelVelocity>, String>,
+    result: Answer<Vec<crate::governance::velocity::ModelVelocity>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -189,7 +190,7 @@ pub(super) fn velocity_loaded(
 pub(super) fn run_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Box<crate::mlflow::Run>, String>,
+    result: Answer<Box<crate::mlflow::Run>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -214,7 +215,7 @@ pub(super) fn history_loaded(
     request: RequestId,
     run_id: &str,
     key: &str,
-    result: Result<Vec<crate::mlflow::Metric>, String>,
+    result: Answer<Vec<crate::mlflow::Metric>>,
 ) {
     for screen in &mut state.screens {
         let slot = match screen {
@@ -237,7 +238,7 @@ pub(super) fn history_loaded(
 pub(super) fn monitoring_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<crate::app::screens::Monitoring, String>,
+    result: Answer<crate::app::screens::Monitoring>,
 ) {
     tab_data_loaded(
         state,
@@ -252,7 +253,7 @@ pub(super) fn monitoring_loaded(
 pub(super) fn lineage_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<std::sync::Arc<crate::evidence::lineage::LineageNode>, String>,
+    result: Answer<std::sync::Arc<crate::evidence::lineage::LineageNode>>,
 ) {
     tab_data_loaded(state, request, result, DetailTab::Lineage, "lineage", |d| {
         &mut d.lineage
@@ -264,7 +265,7 @@ pub(super) fn lineage_loaded(
 pub(super) fn tab_data_loaded<T>(
     state: &mut State,
     request: RequestId,
-    result: Result<T, String>,
+    result: Answer<T>,
     tab: DetailTab,
     noun: &str,
     slot: fn(&mut DetailScreen) -> &mut Option<Remote<T>>,

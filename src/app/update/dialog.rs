@@ -8,6 +8,7 @@ use super::super::effect::Effect;
 use super::super::prompt::LineInput;
 use super::super::screens::Screen;
 use super::super::state::{State, StatusLevel};
+use crate::app::action::Answer;
 use crate::governance::decision::{Decision, DecisionRecord};
 use crate::mlflow::Tag;
 use crate::registry::decide::{Prepared, RollbackPlan};
@@ -250,11 +251,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The review for a decision arrived.
-pub(super) fn prepared(
-    state: &mut State,
-    request: RequestId,
-    result: Result<Box<Prepared>, String>,
-) {
+pub(super) fn prepared(state: &mut State, request: RequestId, result: Answer<Box<Prepared>>) {
     if let Some(dialog) = awaiting_review(state, request) {
         dialog.review = match result {
             Ok(p) => Review::Decision(p),
@@ -265,7 +262,7 @@ pub(super) fn prepared(
 }
 
 /// The roll back's plan arrived.
-pub(super) fn planned(state: &mut State, request: RequestId, result: Result<RollbackPlan, String>) {
+pub(super) fn planned(state: &mut State, request: RequestId, result: Answer<RollbackPlan>) {
     if let Some(dialog) = awaiting_review(state, request) {
         dialog.review = match result {
             Ok(plan) => Review::Rollback(plan),

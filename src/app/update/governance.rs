@@ -7,13 +7,14 @@ use super::super::effect::Effect;
 use super::super::remote::Remote;
 use super::super::screens::{AuditTrail, DetailTab, Screen};
 use super::super::state::{State, StatusLevel};
+use crate::app::action::Answer;
 use crate::governance::GateReport;
 use crate::registry::PendingRequest;
 
 pub(super) fn gate_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<std::sync::Arc<GateReport>, String>,
+    result: Answer<std::sync::Arc<GateReport>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -41,11 +42,7 @@ pub(super) fn gate_loaded(
     }
 }
 
-pub(super) fn audit_loaded(
-    state: &mut State,
-    request: RequestId,
-    result: Result<AuditTrail, String>,
-) {
+pub(super) fn audit_loaded(state: &mut State, request: RequestId, result: Answer<AuditTrail>) {
     super::data::tab_data_loaded(
         state,
         request,
@@ -59,7 +56,7 @@ pub(super) fn audit_loaded(
 pub(super) fn inbox_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<Vec<PendingRequest>, String>,
+    result: Answer<Vec<PendingRequest>>,
 ) {
     let rows = state.list_rows();
     let error = result.as_ref().err().cloned();
@@ -97,7 +94,7 @@ pub fn marks(pending: &[PendingRequest]) -> std::collections::BTreeMap<String, u
 pub(super) fn pending_marks_loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<std::collections::BTreeMap<String, usize>, String>,
+    result: Answer<std::collections::BTreeMap<String, usize>>,
 ) {
     let error = result.as_ref().err().cloned();
     let Some(pending) = state.models_mut().pending.as_mut() else {

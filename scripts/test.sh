@@ -9,6 +9,7 @@ cd "$ROOT"
 
 DATA="${TOLLGATE_TEST_DATA:-$ROOT/.test-server}"
 AUTH_DATA="$DATA-auth"
+COMPAT_DATA="$DATA-compat"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT="${TOLLGATE_TEST_PORT:-$(free_port)}"
 AUTH_PORT="$(free_port)"
@@ -16,6 +17,7 @@ AUTH_PORT="$(free_port)"
 cleanup() {
     "$ROOT/scripts/mlflow-server.sh" stop "$DATA" >/dev/null 2>&1 || true
     "$ROOT/scripts/start-auth-server.sh" stop "$AUTH_DATA" >/dev/null 2>&1 || true
+    "$ROOT/scripts/compat-servers.sh" stop "$COMPAT_DATA" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -52,4 +54,11 @@ cargo test --locked --doc
 echo "==> starting MLflow with basic auth on 127.0.0.1:$AUTH_PORT"
 "$ROOT/scripts/start-auth-server.sh" start "$AUTH_DATA" "$AUTH_PORT"
 TOLLGATE_TEST_AUTH_URI="http://127.0.0.1:$AUTH_PORT" cargo test --locked --test live_auth -- --ignored
+
+# The last MLflow 2 and the first MLflow 3, each in its own venv: the same flow on each.
+echo "==> starting MLflow 2.22 and 3.0 for the compatibility tests"
+eval "$("$ROOT/scripts/compat-servers.sh" start "$COMPAT_DATA")"
+export TOLLGATE_COMPAT_SERVERS
+echo "==> compatibility tests against $TOLLGATE_COMPAT_SERVERS"
+cargo test --locked --test compat_servers -- --ignored
 echo "==> all tests passed"

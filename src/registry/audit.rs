@@ -280,14 +280,7 @@ impl Registry {
         &self,
         run_id: &str,
     ) -> Result<Option<Vec<u8>>, MlflowError> {
-        match self.client.get_artifact(run_id, REPORT_ARTIFACT).await {
-            Ok(bytes) => Ok(Some(bytes)),
-            // MLflow 2.x answers 500 for a missing artifact; 3.x 404.
-            Err(
-                MlflowError::NotFound { .. } | MlflowError::Http { .. } | MlflowError::Api { .. },
-            ) => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.optional_artifact(run_id, REPORT_ARTIFACT).await
     }
 }
 

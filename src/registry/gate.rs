@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::monitoring::is_absent;
+use super::artifacts::is_absent;
 use super::Registry;
 use crate::evidence::drift::{DriftHistory, DriftThresholds};
 use crate::governance::{Baseline, Check, DriftEvidence, Evidence, GateReport, Policy, Target};

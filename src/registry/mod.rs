@@ -1,6 +1,7 @@
 //! What tollgate asks of a registry, built on `mlflow/`: models with their version counts,
 //! versions with their runs (batched), one version in full. Shared by the CLI and the cockpit.
 
+mod artifacts;
 mod audit;
 mod cache;
 pub mod decide;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::artifacts::is_absent;
 use super::Registry;
 use crate::mlflow::{filter, Metric, MlflowError, Run, RunSearch};
 
@@ -125,13 +126,7 @@ impl Registry {
             })
             .buffer_unordered(HISTORY_CONCURRENCY)
             .try_collect::<HashMap<_, _>>();
-        let histograms_fut = async {
-            match self.client.get_artifact(&run_id, HISTOGRAMS_ARTIFACT).await {
-                Ok(bytes) => Ok(Some(bytes)),
-                Err(e) if is_absent(&e) => Ok(None),
-                Err(e) => Err(e),
-            }
-        };
+        let histograms_fut = self.optional_artifact(&run_id, HISTOGRAMS_ARTIFACT);
         let reports_fut = self.json_artifacts(&run_id);
         let (histories, histograms, json_artifacts) =
             tokio::try_join!(histories_fut, histograms_fut, reports_fut)?;
@@ -189,11 +184,3 @@ impl Registry {
 
 /// Reports read per monitoring run; more would slow the tab for little gain.
 const MAX_REPORTS: usize = 4;
-
-/// An artifact that is not there: MLflow answers 404, some proxies a bare 404.
-pub(super) fn is_absent(e: &MlflowError) -> bool {
-    matches!(
-        e,
-        MlflowError::NotFound { .. } | MlflowError::Http { status: 404, .. }
-    )
-}

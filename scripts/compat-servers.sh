@@ -1,41 +1,62 @@
 #!/usr/bin/env bash
-# Start/stop the other MLflow releases tollgate is tested on: the last MLflow 2 (2.22) and the
-# first MLflow 3 (3.0), each from its own venv (<repo>/.venv-mlflow-<release>, pinned in
-# scripts/requirements-mlflow-<release>.txt), each on SQLite in its own data directory.
+# Start/stop the other MLflow servers tollgate is tested on (tests/compat_servers.rs):
+#   - the last MLflow 2 (2.22) and the first MLflow 3 (3.0), each from its own venv
+#     (<repo>/.venv-mlflow-<release>, pinned in scripts/requirements-mlflow-<release>.txt), on SQLite;
+#   - the pinned MLflow of the main venv (3.17) on PostgreSQL, as production teams run it
+#     (a throwaway cluster on loopback: scripts/postgres.sh).
 #
-#   scripts/compat-servers.sh start <DIR>   # prints TOLLGATE_COMPAT_SERVERS='<release>=<url> ...'
+#   scripts/compat-servers.sh start <DIR>   # prints TOLLGATE_COMPAT_SERVERS='<label>=<url> ...'
 #   scripts/compat-servers.sh stop  <DIR>
 #
-# The servers are empty: tests/compat_servers.rs creates what it needs through the REST API.
+# The servers are empty: the tests create what they need through the REST API.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-releases=(2.22 3.0)
+main_venv="${TOLLGATE_VENV:-$repo/.venv}"
+# release:store
+servers=(2.22:sqlite 3.0:sqlite 3.17:postgresql)
 
 cmd="${1:-}" dir="${2:-}"
 [[ -n "$cmd" && -n "$dir" ]] || { echo "usage: $0 start|stop <DIR>" >&2; exit 2; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-case "$cmd" in
-stop)
-    for r in "${releases[@]}"; do
-        "$here/mlflow-server.sh" stop "$dir/$r" >/dev/null 2>&1 || true
+stop_all() {
+    local s
+    for s in "${servers[@]}"; do
+        "$here/mlflow-server.sh" stop "$dir/${s/:/-}" >/dev/null 2>&1 || true
     done
-    ;;
+    "$here/postgres.sh" stop "$dir/postgres" >/dev/null 2>&1 || true
+}
+
+case "$cmd" in
+stop) stop_all ;;
 start)
     mkdir -p "$dir"
     list=()
-    for r in "${releases[@]}"; do
-        venv="$repo/.venv-mlflow-$r"
-        TOLLGATE_VENV="$venv" TOLLGATE_REQUIREMENTS="$here/requirements-mlflow-$r.txt" "$here/venv.sh" >&2
-        rm -rf "${dir:?}/$r"
+    for s in "${servers[@]}"; do
+        release="${s%%:*}" store="${s##*:}" data="$dir/${s/:/-}"
+        if [[ "$release" == 3.17 ]]; then
+            venv="$main_venv"
+            TOLLGATE_VENV="$venv" "$here/venv.sh" >&2
+        else
+            venv="$repo/.venv-mlflow-$release"
+            TOLLGATE_VENV="$venv" TOLLGATE_REQUIREMENTS="$here/requirements-mlflow-$release.txt" "$here/venv.sh" >&2
+        fi
+        rm -rf "$data"
+        store_uri=""
+        if [[ "$store" == postgresql ]]; then
+            store_uri="$("$here/postgres.sh" start "$dir/postgres" "$(free_port)")"
+        fi
         port="$(free_port)"
-        TOLLGATE_VENV="$venv" "$here/mlflow-server.sh" start "$dir/$r" "$port" >&2
+        TOLLGATE_VENV="$venv" TOLLGATE_BACKEND_STORE_URI="$store_uri" \
+            "$here/mlflow-server.sh" start "$data" "$port" >&2
         version="$(curl -s --max-time 5 "http://127.0.0.1:$port/version")"
-        [[ "$version" == "$r".* ]] || { echo "compat-servers.sh: expected MLflow $r.x, the server says '$version'" >&2; exit 1; }
-        list+=("$version=http://127.0.0.1:$port")
+        [[ "$version" == "$release".* ]] || { echo "compat-servers.sh: expected MLflow $release.x, the server says '$version'" >&2; exit 1; }
+        label="$version"
+        [[ "$store" == sqlite ]] || label="$version+$store"
+        list+=("$label=http://127.0.0.1:$port")
     done
     echo "TOLLGATE_COMPAT_SERVERS='${list[*]}'"
     ;;

@@ -13,6 +13,8 @@
 #
 #   TOLLGATE_VENV            venv holding mlflow (default: <repo>/.venv; see venv.sh)
 #   TOLLGATE_SERVER_WORKERS  server worker processes (default: 2)
+#   TOLLGATE_BACKEND_STORE_URI  the server's store (default: sqlite:///DATA_DIR/mlflow.db;
+#                            scripts/compat-servers.sh points it at PostgreSQL)
 #   MLFLOW_SERVER_ENABLE_JOB_EXECUTION  MLflow's background job runner (GenAI scorers);
 #                            off by default here (it forks ~8 huey consumers), set true to keep it
 set -euo pipefail
@@ -100,7 +102,7 @@ cmd_start() {
     MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${MLFLOW_SERVER_ENABLE_JOB_EXECUTION:-false}" \
     setsid "$venv/bin/mlflow" server \
         --host 127.0.0.1 --port "$port" \
-        --backend-store-uri "sqlite:///$data_dir/mlflow.db" \
+        --backend-store-uri "${TOLLGATE_BACKEND_STORE_URI:-sqlite:///$data_dir/mlflow.db}" \
         --artifacts-destination "$data_dir/artifacts" \
         --serve-artifacts \
         --workers "$workers" \

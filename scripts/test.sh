@@ -55,8 +55,9 @@ echo "==> starting MLflow with basic auth on 127.0.0.1:$AUTH_PORT"
 "$ROOT/scripts/start-auth-server.sh" start "$AUTH_DATA" "$AUTH_PORT"
 TOLLGATE_TEST_AUTH_URI="http://127.0.0.1:$AUTH_PORT" cargo test --locked --test live_auth -- --ignored
 
-# The last MLflow 2 and the first MLflow 3, each in its own venv: the same flow on each.
-echo "==> starting MLflow 2.22 and 3.0 for the compatibility tests"
+# The last MLflow 2 and the first MLflow 3, each in its own venv, and MLflow on PostgreSQL:
+# the same flow on each.
+echo "==> starting MLflow 2.22, 3.0 and 3.17 on PostgreSQL for the compatibility tests"
 eval "$("$ROOT/scripts/compat-servers.sh" start "$COMPAT_DATA")"
 export TOLLGATE_COMPAT_SERVERS
 echo "==> compatibility tests against $TOLLGATE_COMPAT_SERVERS"

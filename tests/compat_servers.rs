@@ -1,6 +1,6 @@
-//! The same governance flow against every other MLflow release the test script starts: the last
-//! MLflow 2 (2.22.x) and the first MLflow 3 (3.0.x), next to the pinned release the rest of the
-//! suite uses. `scripts/test.sh` starts them (`scripts/compat-servers.sh`) and lists them in
+//! The same governance flow against every other MLflow server the test script starts: the last
+//! MLflow 2 (2.22.x) and the first MLflow 3 (3.0.x) on SQLite, and the pinned release (3.17) on
+//! PostgreSQL. `scripts/test.sh` starts them (`scripts/compat-servers.sh`) and lists them in
 //! `TOLLGATE_COMPAT_SERVERS` as `release=url` pairs separated by spaces. Each test runs on every
 //! listed server and names the release when it fails.
 
@@ -134,7 +134,7 @@ fn lineage_inputs(rest: &Rest, run_id: &str) {
 }
 
 #[test]
-#[ignore = "needs the MLflow 2.22 and 3.0 servers that scripts/test.sh starts"]
+#[ignore = "needs the servers that scripts/compat-servers.sh starts (scripts/test.sh)"]
 fn read_commands_work_on_every_server() {
     for s in servers() {
         let rest = Rest::new(&s.live.uri);
@@ -194,7 +194,7 @@ fn read_commands_work_on_every_server() {
 }
 
 #[test]
-#[ignore = "needs the MLflow 2.22 and 3.0 servers that scripts/test.sh starts"]
+#[ignore = "needs the servers that scripts/compat-servers.sh starts (scripts/test.sh)"]
 fn gates_and_every_decision_work_on_every_server() {
     for s in servers() {
         let m = fresh_model(&s.live.uri, "compat-decide", &[GOOD, GOOD, UNFAIR]);
@@ -259,6 +259,19 @@ fn gates_and_every_decision_work_on_every_server() {
             .iter()
             .map(|r| r["decision"].as_str().unwrap_or("?").to_string())
             .collect();
+        // v2's approval archived v1 itself (never with MLflow's archive_existing_versions, which
+        // fails on PostgreSQL) and says so in the same record.
+        let v2_approval = records
+            .iter()
+            .find(|r| r["decision"] == "approved" && r["version"] == "2")
+            .unwrap_or_else(|| panic!("MLflow {}: no approval of v2: {audit}", s.release));
+        assert_eq!(
+            v2_approval["archived"],
+            json!(["1"]),
+            "MLflow {}",
+            s.release
+        );
+        assert_eq!(v2_approval["previous_holder"], "1", "MLflow {}", s.release);
         for want in ["requested", "approved", "rejected", "rolled_back"] {
             assert!(
                 decisions.iter().any(|d| d == want),
@@ -291,7 +304,7 @@ fn gates_and_every_decision_work_on_every_server() {
 /// The fail-closed race: two approvals of two versions to one target at the same instant
 /// promote exactly one, on every server.
 #[test]
-#[ignore = "needs the MLflow 2.22 and 3.0 servers that scripts/test.sh starts"]
+#[ignore = "needs the servers that scripts/compat-servers.sh starts (scripts/test.sh)"]
 fn two_approvals_at_once_promote_exactly_once_on_every_server() {
     for s in servers() {
         let m = fresh_model(&s.live.uri, "compat-race", &[GOOD, GOOD]);
@@ -352,7 +365,7 @@ fn two_approvals_at_once_promote_exactly_once_on_every_server() {
 
 /// The cockpit opens a version on every server: the detail's tabs draw, the Gate tab evaluates.
 #[test]
-#[ignore = "needs the MLflow 2.22 and 3.0 servers that scripts/test.sh starts"]
+#[ignore = "needs the servers that scripts/compat-servers.sh starts (scripts/test.sh)"]
 fn the_cockpit_opens_a_version_on_every_server() {
     for s in servers() {
         let m: TestModel = fresh_model(&s.live.uri, "compat-pty", &[GOOD]);

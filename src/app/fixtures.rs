@@ -311,6 +311,7 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
             gate_status: None,
             override_justification: None,
             previous_holder: None,
+            archived: Vec::new(),
             run_status: Some("FINISHED".into()),
             verification: crate::governance::decision::Verification::Verified { note: None },
             start_time,

@@ -75,6 +75,7 @@ pub async fn check(
                 override_justification: None,
                 report: Some(&report),
                 previous_holder: None,
+                archived: &[],
             })
             .await?;
         eprintln!("recorded: tag {key}={value}, audit run {run_id}");

@@ -39,6 +39,8 @@ pub struct AuditRecord<'a> {
     pub report: Option<&'a GateReport>,
     /// The version that held the target before this decision moved it (approvals, roll backs).
     pub previous_holder: Option<&'a str>,
+    /// The other versions the promotion moved out of the target stage (to Archived).
+    pub archived: &'a [String],
 }
 
 /// One audit run read back.
@@ -58,6 +60,9 @@ pub struct AuditRun {
     pub override_justification: Option<String>,
     /// The version that held the target before this decision moved it, when recorded.
     pub previous_holder: Option<String>,
+    /// The versions this decision archived, as part of the same promotion.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub archived: Vec<String>,
     /// The run's status as the server reports it (`FINISHED` when complete).
     pub run_status: Option<String>,
     /// Whether the record is whole; only verified records are acted on.
@@ -95,6 +100,9 @@ impl AuditRun {
             gate_status: tag("tollgate.gate_status"),
             override_justification: tag("tollgate.override"),
             previous_holder: tag("tollgate.previous_holder"),
+            archived: tag("tollgate.archived")
+                .map(|list| list.split(',').map(|v| v.trim().to_string()).collect())
+                .unwrap_or_default(),
             run_status: run.info.status.clone(),
             verification: Verification::default(),
             start_time,
@@ -184,6 +192,9 @@ impl Registry {
         }
         if let Some(v) = record.previous_holder {
             tags.push(("tollgate.previous_holder".into(), v.into()));
+        }
+        if !record.archived.is_empty() {
+            tags.push(("tollgate.archived".into(), record.archived.join(",")));
         }
         if let Some(report) = record.report {
             tags.push(("tollgate.report_digest".into(), report.digest.clone()));
@@ -361,6 +372,7 @@ mod tests {
             gate_status: None,
             override_justification: None,
             previous_holder: None,
+            archived: Vec::new(),
             run_status: Some(FINISHED.into()),
             verification: Verification::default(),
             start_time: i,

@@ -164,7 +164,7 @@ impl Registry {
         }
     }
 
-    async fn versions_of(&self, name: &str) -> Result<Vec<ModelVersion>, MlflowError> {
+    pub(super) async fn versions_of(&self, name: &str) -> Result<Vec<ModelVersion>, MlflowError> {
         match filter::name_equals(name) {
             Some(f) => {
                 self.client

@@ -88,6 +88,9 @@ pub async fn commit(
     };
     let mut previous_holder = None;
     let mut holds_after = Ok(false);
+    let mut archived = Vec::new();
+    // Archiving stopped part way: recorded with the decision, then reported.
+    let mut archive_failure = None;
     let claim = if decision == Decision::Approved {
         // The target is ours only if nobody else claimed it and it still has the holder the
         // report was prepared against.
@@ -102,12 +105,23 @@ pub async fn commit(
         .await?;
         // Who held the target, for the audit trail: a later roll back returns there.
         previous_holder = claim.holder.clone().filter(|v| v != version);
-        if let Err(error) = promote(registry, model, version, target, inputs.archive).await {
-            claim::release(registry, &claim).await;
-            return Err(DecideError::Refused {
-                what: "the promotion",
+        match promote(registry, model, version, target, inputs.archive).await {
+            Ok(done) => archived = done,
+            Err(PromoteError::Move(error)) => {
+                claim::release(registry, &claim).await;
+                return Err(DecideError::Refused {
+                    what: "the promotion",
+                    error,
+                });
+            }
+            Err(PromoteError::Archive {
+                archived: done,
+                failed,
                 error,
-            });
+            }) => {
+                archived = done;
+                archive_failure = Some((failed, error));
+            }
         }
         holds_after = holds_target(registry, model, version, target).await;
         Some(claim)
@@ -121,6 +135,7 @@ pub async fn commit(
         inputs,
         override_justification.as_deref(),
         previous_holder.as_deref(),
+        &archived,
         decision != Decision::Approved,
     )
     .await;
@@ -128,6 +143,9 @@ pub async fn commit(
         claim::release(registry, claim).await;
     }
     let audit_run_id = outcome?;
+    if let Some((failed, error)) = archive_failure {
+        return Err(archive_failed(version, target, &archived, &failed, error));
+    }
     let holds_target = holds_after.map_err(|error| DecideError::Partial {
         what: format!(
             "promoted and recorded (audit run {audit_run_id}), but re-reading the version failed"
@@ -161,6 +179,7 @@ async fn record_decision(
     inputs: &DecisionInputs,
     override_justification: Option<&str>,
     previous_holder: Option<&str>,
+    archived: &[String],
     first_is_guard: bool,
 ) -> Result<String, DecideError> {
     let (model, version) = (&prepared.model, &prepared.version);
@@ -187,6 +206,7 @@ async fn record_decision(
             override_justification,
             report: Some(&prepared.report),
             previous_holder,
+            archived,
         })
         .await
         .map_err(|error| DecideError::Partial {
@@ -195,26 +215,116 @@ async fn record_decision(
         })
 }
 
+/// The promotion happened and was recorded, but a version stayed in the stage beside it.
+pub(super) fn archive_failed(
+    version: &str,
+    target: &Target,
+    archived: &[String],
+    failed: &str,
+    error: MlflowError,
+) -> DecideError {
+    let done = if archived.is_empty() {
+        String::new()
+    } else {
+        format!(" (archived: v{})", archived.join(", v"))
+    };
+    DecideError::Partial {
+        what: format!(
+            "v{version} now holds {target} and the decision is recorded, but archiving v{failed} \
+             failed{done}; archive it by hand"
+        ),
+        error,
+    }
+}
+
+/// Why a promotion stopped.
+#[derive(Debug)]
+pub(super) enum PromoteError {
+    /// Nothing moved.
+    Move(MlflowError),
+    /// The version holds the target, but archiving the stage's other versions stopped at
+    /// `failed` (those in `archived` were archived). Never retried: the decider is told.
+    Archive {
+        archived: Vec<String>,
+        failed: String,
+        error: MlflowError,
+    },
+}
+
 /// Move `target` to `version`: a stage transition (archiving the others when asked; by
-/// default for Production) or an alias.
-pub async fn promote(
+/// default for Production) or an alias. Answers the versions it archived.
+///
+/// The stage moves alone, then each other version in it is archived one by one:
+/// `archive_existing_versions=true` fails inside MLflow on PostgreSQL (mlflow/mlflow#24592,
+/// `operator does not exist: integer <> character varying`), so it is never sent. The caller
+/// holds the target's claim throughout, and records the archived versions with the decision.
+pub(super) async fn promote(
     registry: &Registry,
     model: &str,
     version: &str,
     target: &Target,
     archive: Option<bool>,
-) -> Result<(), MlflowError> {
+) -> Result<Vec<String>, PromoteError> {
     match target {
         Target::Stage(stage) => {
             let archive = archive.unwrap_or(*stage == Stage::Production);
+            // Who else is in the stage, read before moving (search results carry stages).
+            let others = if archive {
+                stage_holders(registry, model, stage)
+                    .await
+                    .map_err(PromoteError::Move)?
+                    .into_iter()
+                    .filter(|v| v != version)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             registry
                 .client()
-                .transition_stage(model, version, stage.as_str(), archive)
+                .transition_stage(model, version, stage.as_str(), false)
                 .await
-                .map(|_| ())
+                .map_err(PromoteError::Move)?;
+            let mut archived = Vec::new();
+            for other in others {
+                if let Err(error) = registry
+                    .client()
+                    .transition_stage(model, &other, Stage::Archived.as_str(), false)
+                    .await
+                {
+                    return Err(PromoteError::Archive {
+                        archived,
+                        failed: other,
+                        error,
+                    });
+                }
+                archived.push(other);
+            }
+            Ok(archived)
         }
-        Target::Alias(alias) => registry.client().set_alias(model, alias, version).await,
+        Target::Alias(alias) => registry
+            .client()
+            .set_alias(model, alias, version)
+            .await
+            .map(|()| Vec::new())
+            .map_err(PromoteError::Move),
     }
+}
+
+/// Every version of `model` now in `stage`, in version order.
+async fn stage_holders(
+    registry: &Registry,
+    model: &str,
+    stage: &Stage,
+) -> Result<Vec<String>, MlflowError> {
+    let mut versions: Vec<String> = registry
+        .versions_of(model)
+        .await?
+        .into_iter()
+        .filter(|v| v.stage() == Some(stage.as_str()))
+        .map(|v| v.version)
+        .collect();
+    versions.sort_by_key(|v| v.parse::<u64>().unwrap_or(u64::MAX));
+    Ok(versions)
 }
 
 /// Write the decision tags. When `first_is_guard`, the first tag is the permission-sensitive

@@ -20,7 +20,7 @@ mod rollback;
 
 pub use actor::{confirm_actor, resolve_actor_for, ConfirmedActor};
 pub use claim::claim_key;
-pub use commit::{commit, promote, Committed};
+pub use commit::{commit, Committed};
 pub use error::{DecideError, RaceLoss};
 pub use prepare::{check, prepare, Blocker, Prepared};
 pub use reject::reject_without_policy;

@@ -49,6 +49,7 @@ pub async fn reject_without_policy(
             override_justification: None,
             report: None,
             previous_holder: None,
+            archived: &[],
         })
         .await
         .map_err(|error| DecideError::Partial {

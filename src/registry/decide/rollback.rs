@@ -7,7 +7,7 @@
 use chrono::Utc;
 
 use super::claim;
-use super::commit::{promote, write_record};
+use super::commit::{archive_failed, promote, write_record, PromoteError};
 use super::DecideError;
 use crate::governance::decision::{rollback_target, Actor, Decision, DecisionRecord, Verification};
 use crate::governance::Target;
@@ -179,12 +179,21 @@ async fn roll_back(
     archive: Option<bool>,
 ) -> Result<RolledBack, DecideError> {
     let (model, target, back_to) = (&plan.model, &plan.target, &plan.to);
-    promote(registry, model, back_to, target, archive)
-        .await
-        .map_err(|error| DecideError::Refused {
-            what: "the roll back",
+    let (archived, archive_failure) = match promote(registry, model, back_to, target, archive).await
+    {
+        Ok(archived) => (archived, None),
+        Err(PromoteError::Move(error)) => {
+            return Err(DecideError::Refused {
+                what: "the roll back",
+                error,
+            })
+        }
+        Err(PromoteError::Archive {
+            archived,
+            failed,
             error,
-        })?;
+        }) => (archived, Some((failed, error))),
+    };
     let record = DecisionRecord {
         target: target.clone(),
         decision: Decision::RolledBack,
@@ -209,12 +218,16 @@ async fn roll_back(
             override_justification: None,
             report: None,
             previous_holder: plan.from.as_deref(),
+            archived: &archived,
         })
         .await
         .map_err(|error| DecideError::Partial {
             what: "the decision tags were written but the audit run was not".into(),
             error,
         })?;
+    if let Some((failed, error)) = archive_failure {
+        return Err(archive_failed(back_to, target, &archived, &failed, error));
+    }
     Ok(RolledBack { audit_run_id })
 }
 

@@ -9,34 +9,26 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::action::Action;
 use super::effect::Effect;
 use super::state::ServerContext;
-use crate::config::Overrides;
 use crate::registry::{decide, Registry};
+use crate::session::{self, SessionOptions};
 
 pub struct Tasks {
     /// Replaced by `:profile`; tasks already running keep the registry they started with,
     /// and their answers are dropped by request id.
     registry: Arc<Mutex<Registry>>,
     tx: UnboundedSender<Action>,
-    /// The command line's overrides, re-applied when switching profiles.
-    overrides: Overrides,
-    /// `--policy FILE`: it stays when switching profiles; without it, each profile's own applies.
-    policy_flag: Option<std::path::PathBuf>,
+    /// The command line's options, re-applied when switching profiles.
+    session: SessionOptions,
     /// Decisions being written, so that leaving can wait for them.
     writes: Writes,
 }
 
 impl Tasks {
-    pub fn new(
-        registry: Registry,
-        tx: UnboundedSender<Action>,
-        overrides: Overrides,
-        policy_flag: Option<std::path::PathBuf>,
-    ) -> Self {
+    pub fn new(registry: Registry, tx: UnboundedSender<Action>, session: SessionOptions) -> Self {
         Tasks {
             registry: Arc::new(Mutex::new(registry)),
             tx,
-            overrides,
-            policy_flag,
+            session,
             writes: Writes::default(),
         }
     }
@@ -333,19 +325,9 @@ impl Tasks {
     fn switch_profile(&self, name: String) {
         let tx = self.tx.clone();
         let slot = Arc::clone(&self.registry);
-        let mut overrides = self.overrides.clone();
-        overrides.profile = Some(name.clone());
-        // The profile names the server; a --tracking-uri given at start would hide it.
-        overrides.tracking_uri = None;
-        let policy_flag = self.policy_flag.clone();
+        let options = self.session.with_profile(&name);
         tokio::task::spawn_blocking(move || {
-            let outcome = crate::config::resolve(&overrides)
-                .map_err(|e| e.to_string())
-                .and_then(|resolved| {
-                    let registry = crate::cli::connect(&resolved).map_err(|e| e.to_string())?;
-                    Ok((resolved, registry))
-                });
-            let action = match outcome {
+            let action = match session::open(&options) {
                 Ok((resolved, registry)) => {
                     *slot.lock().unwrap_or_else(|p| p.into_inner()) = registry;
                     tracing::info!(profile = %name, url = %resolved.connection.tracking_uri, "switched profile");
@@ -354,12 +336,15 @@ impl Tasks {
                     )));
                     // Then the new profile's policy (or none); a broken one warns after the
                     // switch's own message.
-                    let policy = crate::cli::policy_file::find(&resolved, policy_flag.as_deref())
+                    let policy = session::policy::find(&resolved, options.policy.as_deref())
                         .map(|p| p.map(Box::new))
                         .map_err(|e| e.to_string());
                     Action::PolicyChanged(policy)
                 }
-                Err(error) => Action::ProfileFailed { name, error },
+                Err(error) => Action::ProfileFailed {
+                    name,
+                    error: error.to_string(),
+                },
             };
             let _ = tx.send(action);
         });

@@ -14,7 +14,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::app::{
-    update, Action, Effect, KeyMap, ServerContext, StartAt, State, Tasks, UiSettings,
+    update, Action, EffectRunner, KeyMap, ServerContext, StartAt, State, ThemeSlot, UiSettings,
 };
 use crate::session::{self, SessionError, SessionOptions};
 use crate::ui::{self, ColorMode, Theme};
@@ -122,19 +122,20 @@ pub async fn run(options: &CockpitOptions, start: StartAt) -> Result<Ended, Cock
     }
 
     let (tx, rx) = mpsc::unbounded_channel();
-    let tasks = Tasks::new(registry, tx, options.session.clone());
+    let runner = EffectRunner::new(registry, tx, options.session.clone());
     // Handlers first: a signal that arrives once the terminal is ours must end the loop (and so
     // restore the terminal), never kill the process with the default action.
     let signals = Signals::install()?;
     let guard = terminal::TerminalGuard::enter(options.mouse)?;
-    let outcome = event_loop(
-        guard, signals, state, theme, theme_dir, &tasks, rx, start, started,
-    )
-    .await;
+    let theme = CurrentTheme {
+        theme,
+        dir: theme_dir,
+    };
+    let outcome = event_loop(guard, signals, state, theme, &runner, rx, start, started).await;
     terminal::restore();
     // A decision being written is finished (or said to be cut short) before the runtime, and
     // with it the write, goes away.
-    tasks.finish_writes(DECISION_GRACE).await;
+    runner.finish_writes(DECISION_GRACE).await;
     outcome
 }
 
@@ -177,9 +178,8 @@ async fn event_loop(
     mut guard: terminal::TerminalGuard,
     mut signals: Signals,
     mut state: State,
-    mut theme: Theme,
-    theme_dir: PathBuf,
-    tasks: &Tasks,
+    mut theme: CurrentTheme,
+    runner: &EffectRunner,
     mut rx: mpsc::UnboundedReceiver<Action>,
     start: StartAt,
     started: Instant,
@@ -202,34 +202,16 @@ async fn event_loop(
         },
     );
     let initial = state.start(start);
-    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme.theme)) {
         return hung_up_or(e, "drawing");
     }
     tracing::info!(
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
     );
-    let run = |effects: Vec<Effect>, state: &mut State, theme: &mut Theme| {
-        for effect in effects {
-            match effect {
-                Effect::SetTheme { name } => {
-                    let action = match Theme::load(&name, theme.mode, Some(&theme_dir)) {
-                        Ok(t) => {
-                            *theme = t;
-                            Action::ThemeApplied(name)
-                        }
-                        Err(e) => Action::ThemeFailed {
-                            name,
-                            error: e.to_string(),
-                        },
-                    };
-                    update(state, action);
-                }
-                other => tasks.run(other),
-            }
-        }
-    };
-    run(initial, &mut state, &mut theme);
+    for effect in initial {
+        runner.run(effect, &mut theme);
+    }
 
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -271,21 +253,37 @@ async fn event_loop(
             Some(action) = rx.recv() => action,
             _ = tick.tick(), if state.is_loading() => Action::Tick,
         };
-        let effects = update(&mut state, action);
-        run(effects, &mut state, &mut theme);
-        // Everything already queued goes into the same frame.
+        for effect in update(&mut state, action) {
+            runner.run(effect, &mut theme);
+        }
+        // Everything already queued goes into the same frame (a theme's answer among it).
         while let Ok(action) = rx.try_recv() {
-            let effects = update(&mut state, action);
-            run(effects, &mut state, &mut theme);
+            for effect in update(&mut state, action) {
+                runner.run(effect, &mut theme);
+            }
         }
         if state.quit {
             break Ended::Quit;
         }
-        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme.theme)) {
             return hung_up_or(e, "drawing");
         }
     };
     Ok(ended)
+}
+
+/// The theme the cockpit draws with, and where user themes are found.
+struct CurrentTheme {
+    theme: Theme,
+    dir: PathBuf,
+}
+
+impl ThemeSlot for CurrentTheme {
+    fn load(&mut self, name: &str) -> Result<(), String> {
+        self.theme =
+            Theme::load(name, self.theme.mode, Some(&self.dir)).map_err(|e| e.to_string())?;
+        Ok(())
+    }
 }
 
 /// A terminal that fails us may have hung up a moment before the watch or SIGHUP says so:

@@ -371,4 +371,6 @@ fn truthy(value: &str) -> bool {
 }
 
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;

@@ -1,28 +1,5 @@
-use std::collections::HashMap;
-use std::io::Write;
-
+use super::test_support::{config_file, env_of, overrides};
 use super::*;
-
-fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    move |k| map.get(k).cloned()
-}
-
-fn config_file(text: &str) -> tempfile::NamedTempFile {
-    let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-    f
-}
-
-fn overrides(path: &std::path::Path) -> Overrides {
-    Overrides {
-        config_path: Some(path.to_path_buf()),
-        ..Overrides::default()
-    }
-}
 
 const FILE: &str = r#"
 default_profile = "local"

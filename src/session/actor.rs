@@ -33,32 +33,10 @@ pub fn resolve_actor_for(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::io::Write;
-
     use super::resolve_actor_for;
-    use crate::config::{resolve_with, Overrides};
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
-
-    fn config_file(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
-
-    fn overrides(path: &std::path::Path) -> Overrides {
-        Overrides {
-            config_path: Some(path.to_path_buf()),
-            ..Overrides::default()
-        }
-    }
+    use crate::config::resolve_with;
+    use crate::config::test_support::{config_file, env_of, overrides};
+    use crate::config::Overrides;
 
     #[test]
     fn identity_from_the_profile_then_the_top_level_comes_after_tollgate_user() {

@@ -111,7 +111,7 @@ pub async fn run(options: &CockpitOptions, start: StartAt) -> Result<Ended, Cock
     // broken default one only warns (the cockpit is still useful without gates).
     match session::policy::find(&resolved, options.session.policy.as_deref()) {
         Ok(policy) => state.set_policy(policy),
-        Err(e) if options.session.policy.is_some() => return Err(SessionError::from(e).into()),
+        Err(e) if options.session.policy.is_some() => return Err(CockpitError::Session(e.into())),
         Err(e) => warnings.push(format!("policy not used: {e}")),
     }
     if !warnings.is_empty() {
@@ -127,11 +127,11 @@ pub async fn run(options: &CockpitOptions, start: StartAt) -> Result<Ended, Cock
     // restore the terminal), never kill the process with the default action.
     let signals = Signals::install()?;
     let guard = terminal::TerminalGuard::enter(options.mouse)?;
-    let theme = CurrentTheme {
-        theme,
+    let themes = Themes {
+        current: theme,
         dir: theme_dir,
     };
-    let outcome = event_loop(guard, signals, state, theme, &runner, rx, start, started).await;
+    let outcome = event_loop(guard, signals, state, themes, &runner, rx, start, started).await;
     terminal::restore();
     // A decision being written is finished (or said to be cut short) before the runtime, and
     // with it the write, goes away.
@@ -178,7 +178,7 @@ async fn event_loop(
     mut guard: terminal::TerminalGuard,
     mut signals: Signals,
     mut state: State,
-    mut theme: CurrentTheme,
+    mut themes: Themes,
     runner: &EffectRunner,
     mut rx: mpsc::UnboundedReceiver<Action>,
     start: StartAt,
@@ -202,7 +202,7 @@ async fn event_loop(
         },
     );
     let initial = state.start(start);
-    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme.theme)) {
+    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &themes.current)) {
         return hung_up_or(e, "drawing");
     }
     tracing::info!(
@@ -210,7 +210,7 @@ async fn event_loop(
         "first frame drawn"
     );
     for effect in initial {
-        runner.run(effect, &mut theme);
+        runner.run(effect, &mut themes);
     }
 
     let mut tick = tokio::time::interval(TICK);
@@ -254,18 +254,18 @@ async fn event_loop(
             _ = tick.tick(), if state.is_loading() => Action::Tick,
         };
         for effect in update(&mut state, action) {
-            runner.run(effect, &mut theme);
+            runner.run(effect, &mut themes);
         }
         // Everything already queued goes into the same frame (a theme's answer among it).
         while let Ok(action) = rx.try_recv() {
             for effect in update(&mut state, action) {
-                runner.run(effect, &mut theme);
+                runner.run(effect, &mut themes);
             }
         }
         if state.quit {
             break Ended::Quit;
         }
-        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme.theme)) {
+        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &themes.current)) {
             return hung_up_or(e, "drawing");
         }
     };
@@ -273,15 +273,15 @@ async fn event_loop(
 }
 
 /// The theme the cockpit draws with, and where user themes are found.
-struct CurrentTheme {
-    theme: Theme,
+struct Themes {
+    current: Theme,
     dir: PathBuf,
 }
 
-impl ThemeSlot for CurrentTheme {
+impl ThemeSlot for Themes {
     fn load(&mut self, name: &str) -> Result<(), String> {
-        self.theme =
-            Theme::load(name, self.theme.mode, Some(&self.dir)).map_err(|e| e.to_string())?;
+        self.current =
+            Theme::load(name, self.current.mode, Some(&self.dir)).map_err(|e| e.to_string())?;
         Ok(())
     }
 }

@@ -14,9 +14,9 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::app::{
-    update, Action, Effect, KeyMap, ServerContext, StartAt, State, Tasks, UiSettings,
+    update, Action, EffectRunner, KeyMap, ServerContext, StartAt, State, ThemeSlot, UiSettings,
 };
-use crate::cli::{CliError, GlobalArgs};
+use crate::session::{self, SessionError, SessionOptions};
 use crate::ui::{self, ColorMode, Theme};
 
 /// Spinner speed while something loads.
@@ -24,6 +24,26 @@ const TICK: Duration = Duration::from_millis(100);
 
 /// How long an exit waits for a decision that is being written to finish.
 const DECISION_GRACE: Duration = Duration::from_secs(5);
+
+/// What the command line says about the cockpit.
+#[derive(Debug, Clone, Default)]
+pub struct CockpitOptions {
+    pub session: SessionOptions,
+    /// Let the mouse wheel scroll (off by default, so terminal selection works).
+    pub mouse: bool,
+    /// Draw charts with dots instead of braille.
+    pub ascii: bool,
+}
+
+/// Why the cockpit could not start or went on no longer.
+#[derive(Debug, thiserror::Error)]
+pub enum CockpitError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The terminal failed us (not a hang-up: that is an [`Ended`]).
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+}
 
 /// How the cockpit ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +70,13 @@ impl Ended {
     }
 }
 
-pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<Ended, CliError> {
+pub async fn run(options: &CockpitOptions, start: StartAt) -> Result<Ended, CockpitError> {
     let started = Instant::now();
-    let resolved = crate::cli::resolve(global)?;
-    let registry = crate::cli::connect(&resolved)?;
+    let (resolved, registry) = session::open(&options.session)?;
 
     let (keymap, mut warnings) = KeyMap::from_config(resolved.config.keys.as_ref());
     let (mut settings, ui_warnings) = UiSettings::from_config(resolved.config.ui.as_ref());
-    settings.ascii |= global.ascii;
+    settings.ascii |= options.ascii;
     warnings.extend(ui_warnings);
 
     let mode = ColorMode::detect(&|k| std::env::var(k).ok());
@@ -90,9 +109,9 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<Ended, CliError>
     state.theme = theme.name.clone();
     // An explicit --policy that cannot be used stops here, before the terminal is taken; a
     // broken default one only warns (the cockpit is still useful without gates).
-    match crate::cli::policy_file::find(&resolved, global.policy.as_deref()) {
+    match session::policy::find(&resolved, options.session.policy.as_deref()) {
         Ok(policy) => state.set_policy(policy),
-        Err(e) if global.policy.is_some() => return Err(e),
+        Err(e) if options.session.policy.is_some() => return Err(CockpitError::Session(e.into())),
         Err(e) => warnings.push(format!("policy not used: {e}")),
     }
     if !warnings.is_empty() {
@@ -103,19 +122,20 @@ pub async fn run(global: &GlobalArgs, start: StartAt) -> Result<Ended, CliError>
     }
 
     let (tx, rx) = mpsc::unbounded_channel();
-    let tasks = Tasks::new(registry, tx, global.overrides(), global.policy.clone());
+    let runner = EffectRunner::new(registry, tx, options.session.clone());
     // Handlers first: a signal that arrives once the terminal is ours must end the loop (and so
     // restore the terminal), never kill the process with the default action.
     let signals = Signals::install()?;
-    let guard = terminal::TerminalGuard::enter(global.mouse)?;
-    let outcome = event_loop(
-        guard, signals, state, theme, theme_dir, &tasks, rx, start, started,
-    )
-    .await;
+    let guard = terminal::TerminalGuard::enter(options.mouse)?;
+    let themes = Themes {
+        current: theme,
+        dir: theme_dir,
+    };
+    let outcome = event_loop(guard, signals, state, themes, &runner, rx, start, started).await;
     terminal::restore();
     // A decision being written is finished (or said to be cut short) before the runtime, and
     // with it the write, goes away.
-    tasks.finish_writes(DECISION_GRACE).await;
+    runner.finish_writes(DECISION_GRACE).await;
     outcome
 }
 
@@ -158,13 +178,12 @@ async fn event_loop(
     mut guard: terminal::TerminalGuard,
     mut signals: Signals,
     mut state: State,
-    mut theme: Theme,
-    theme_dir: PathBuf,
-    tasks: &Tasks,
+    mut themes: Themes,
+    runner: &EffectRunner,
     mut rx: mpsc::UnboundedReceiver<Action>,
     start: StartAt,
     started: Instant,
-) -> Result<Ended, CliError> {
+) -> Result<Ended, CockpitError> {
     // Crossterm opens its input on first use, once; `EventStream::new` panics when that fails
     // (the terminal hung up already), `poll` says so instead.
     if let Err(e) = crossterm::event::poll(Duration::ZERO) {
@@ -183,34 +202,16 @@ async fn event_loop(
         },
     );
     let initial = state.start(start);
-    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+    if let Err(e) = guard.draw(|f| ui::draw(f, &state, &themes.current)) {
         return hung_up_or(e, "drawing");
     }
     tracing::info!(
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
     );
-    let run = |effects: Vec<Effect>, state: &mut State, theme: &mut Theme| {
-        for effect in effects {
-            match effect {
-                Effect::SetTheme { name } => {
-                    let action = match Theme::load(&name, theme.mode, Some(&theme_dir)) {
-                        Ok(t) => {
-                            *theme = t;
-                            Action::ThemeApplied(name)
-                        }
-                        Err(e) => Action::ThemeFailed {
-                            name,
-                            error: e.to_string(),
-                        },
-                    };
-                    update(state, action);
-                }
-                other => tasks.run(other),
-            }
-        }
-    };
-    run(initial, &mut state, &mut theme);
+    for effect in initial {
+        runner.run(effect, &mut themes);
+    }
 
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -252,26 +253,42 @@ async fn event_loop(
             Some(action) = rx.recv() => action,
             _ = tick.tick(), if state.is_loading() => Action::Tick,
         };
-        let effects = update(&mut state, action);
-        run(effects, &mut state, &mut theme);
-        // Everything already queued goes into the same frame.
+        for effect in update(&mut state, action) {
+            runner.run(effect, &mut themes);
+        }
+        // Everything already queued goes into the same frame (a theme's answer among it).
         while let Ok(action) = rx.try_recv() {
-            let effects = update(&mut state, action);
-            run(effects, &mut state, &mut theme);
+            for effect in update(&mut state, action) {
+                runner.run(effect, &mut themes);
+            }
         }
         if state.quit {
             break Ended::Quit;
         }
-        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &theme)) {
+        if let Err(e) = guard.draw(|f| ui::draw(f, &state, &themes.current)) {
             return hung_up_or(e, "drawing");
         }
     };
     Ok(ended)
 }
 
+/// The theme the cockpit draws with, and where user themes are found.
+struct Themes {
+    current: Theme,
+    dir: PathBuf,
+}
+
+impl ThemeSlot for Themes {
+    fn load(&mut self, name: &str) -> Result<(), String> {
+        self.current =
+            Theme::load(name, self.current.mode, Some(&self.dir)).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
 /// A terminal that fails us may have hung up a moment before the watch or SIGHUP says so:
 /// then that is how the cockpit ended; else the error stands.
-fn hung_up_or(error: std::io::Error, doing: &str) -> Result<Ended, CliError> {
+fn hung_up_or(error: std::io::Error, doing: &str) -> Result<Ended, CockpitError> {
     if terminal::is_hung_up() {
         tracing::info!(%error, "the terminal hung up ({doing} failed): the terminal went away; leaving");
         return Ok(Ended::HangUp);

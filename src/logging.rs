@@ -4,12 +4,9 @@
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::GlobalArgs;
-
 /// Start file logging; returns the guard that flushes on drop, or `None` when no file is writable.
-pub fn init(global: &GlobalArgs) -> Option<WorkerGuard> {
+pub fn init() -> Option<WorkerGuard> {
     let paths = crate::config::Paths::discover(&|k| std::env::var(k).ok());
-    let _ = global;
     let dir = paths.log_file.parent()?.to_path_buf();
     std::fs::create_dir_all(&dir).ok()?;
     let file_name = paths.log_file.file_name()?.to_owned();

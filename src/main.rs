@@ -20,11 +20,12 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let _log_guard = tollgate::logging::init(&cli.global);
+    let _log_guard = tollgate::logging::init();
     let cockpit = |start| {
         runtime
-            .block_on(tollgate::cockpit::run(&cli.global, start))
+            .block_on(tollgate::cockpit::run(&cli.global.cockpit(), start))
             .map(|ended| ended.exit_status())
+            .map_err(cli::CliError::from)
     };
     let result = match &cli.command {
         Some(Command::Open { model, version }) => cockpit(match version {

@@ -288,7 +288,7 @@ impl ServerContext {
             profile: resolved.profile.clone(),
             url,
             read_only: resolved.read_only,
-            actor: crate::registry::decide::resolve_actor_for(resolved, &|k| std::env::var(k).ok()),
+            actor: crate::session::resolve_actor_for(resolved, &|k| std::env::var(k).ok()),
         }
     }
 }

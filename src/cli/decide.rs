@@ -6,12 +6,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::gate::{parse_target, write_report};
-use super::{governance, policy_file, CliError};
+use super::{governance, CliError};
 use crate::config::Resolved;
 use crate::governance::decision::Decision;
 use crate::governance::GateReport;
 use crate::registry::decide::{self, require_comment, DecideError, DecisionInputs, InputError};
 use crate::registry::Registry;
+use crate::session::policy;
 use crate::text::sanitize_line;
 
 pub struct DecideArgs<'a> {
@@ -44,8 +45,8 @@ pub async fn decide(
     let target = parse_target(args.target)?;
     // Turning a promotion down needs no gate: without a policy, reject records no report.
     let policy = match decision {
-        Decision::Rejected if args.report.is_none() => policy_file::find(resolved, args.policy)?,
-        _ => Some(policy_file::load(resolved, args.policy)?),
+        Decision::Rejected if args.report.is_none() => policy::find(resolved, args.policy)?,
+        _ => Some(policy::load(resolved, args.policy)?),
     };
     let actor = governance::actor(resolved)?;
     let Some(policy) = policy else {

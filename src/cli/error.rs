@@ -1,7 +1,9 @@
 use thiserror::Error;
 
+use crate::cockpit::CockpitError;
 use crate::config::ConfigError;
 use crate::mlflow::MlflowError;
+use crate::session::{PolicyFileError, SessionError};
 
 #[derive(Debug, Error)]
 pub enum CliError {
@@ -22,6 +24,34 @@ pub enum CliError {
     /// Like `Reported`, when what failed is the configuration (a CA file that is not PEM).
     #[error("{0}")]
     ReportedConfig(String),
+}
+
+impl From<PolicyFileError> for CliError {
+    fn from(error: PolicyFileError) -> Self {
+        match error {
+            PolicyFileError::Invalid(e) => CliError::Policy(e),
+            other => CliError::Usage(other.to_string()),
+        }
+    }
+}
+
+impl From<SessionError> for CliError {
+    fn from(error: SessionError) -> Self {
+        match error {
+            SessionError::Config(e) => CliError::Config(e),
+            SessionError::Connect(e) => CliError::Mlflow(e),
+            SessionError::Policy(e) => e.into(),
+        }
+    }
+}
+
+impl From<CockpitError> for CliError {
+    fn from(error: CockpitError) -> Self {
+        match error {
+            CockpitError::Session(e) => e.into(),
+            CockpitError::Terminal(e) => CliError::Io(e),
+        }
+    }
 }
 
 /// Exit codes, documented in the README: scripts branch on them.

@@ -4,10 +4,11 @@ use std::io::Write;
 use std::path::Path;
 
 use super::output::{self, Table};
-use super::{governance, policy_file, CliError};
+use super::{governance, CliError};
 use crate::config::Resolved;
 use crate::governance::{GateReport, Target};
 use crate::registry::{AuditRecord, Registry, GATE_CHECK};
+use crate::session::policy;
 
 /// Output form of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub async fn check(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let target = parse_target(args.target)?;
-    let policy = policy_file::load(resolved, args.policy)?;
+    let policy = policy::load(resolved, args.policy)?;
     if args.record {
         governance::refuse_read_only(resolved, "gate check --record")?;
     }

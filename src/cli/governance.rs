@@ -11,7 +11,7 @@ use crate::mlflow::MlflowError;
 /// Who is acting: the authenticated user, `TOLLGATE_USER`, the config's identity or the OS
 /// user, with the source.
 pub fn actor(resolved: &Resolved) -> Result<Actor, CliError> {
-    crate::registry::decide::resolve_actor_for(resolved, &|k| std::env::var(k).ok()).ok_or_else(
+    crate::session::resolve_actor_for(resolved, &|k| std::env::var(k).ok()).ok_or_else(
         || {
             CliError::Usage(
                 "who is acting is unknown: set TOLLGATE_USER, the config's identity, or use credentials"

@@ -14,7 +14,6 @@ mod inbox;
 mod lineage;
 mod models;
 mod output;
-pub(crate) mod policy_file;
 mod show;
 mod versions;
 
@@ -26,9 +25,9 @@ use crate::governance::decision::Decision;
 
 pub use error::{exit_code, CliError};
 
-use crate::config::{self, Overrides, Resolved};
-use crate::mlflow::MlflowClient;
-use crate::registry::Registry;
+use crate::cockpit::CockpitOptions;
+use crate::config::Overrides;
+use crate::session::{connect, SessionOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -267,20 +266,28 @@ impl GlobalArgs {
             read_only: self.read_only,
         }
     }
-}
 
-pub fn resolve(global: &GlobalArgs) -> Result<Resolved, CliError> {
-    Ok(config::resolve(&global.overrides())?)
-}
+    /// What a session needs of the flags: the connection and the policy.
+    pub fn session(&self) -> SessionOptions {
+        SessionOptions {
+            overrides: self.overrides(),
+            policy: self.policy.clone(),
+        }
+    }
 
-pub fn connect(resolved: &Resolved) -> Result<Registry, CliError> {
-    let client = MlflowClient::new(resolved.connection.clone())?;
-    Ok(Registry::new(client, resolved.page_size))
+    /// What the cockpit needs of the flags: the session, the mouse and the chart markers.
+    pub fn cockpit(&self) -> CockpitOptions {
+        CockpitOptions {
+            session: self.session(),
+            mouse: self.mouse,
+            ascii: self.ascii,
+        }
+    }
 }
 
 /// Run one headless command to completion, writing to stdout.
 pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError> {
-    let resolved = resolve(global)?;
+    let resolved = global.session().resolve()?;
     let out = &mut std::io::stdout().lock();
     match command {
         Command::Doctor { json } => doctor::run(&resolved, *json, out).await,

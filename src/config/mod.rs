@@ -18,9 +18,11 @@ use thiserror::Error;
 use crate::mlflow::http::{parse_tracking_uri, redact_userinfo};
 use crate::mlflow::settings::{ProxySettings, ProxyUrl};
 use crate::mlflow::{Auth, ConnectionSettings, CredentialSource, MlflowError, Secret};
-use crate::registry::DEFAULT_PAGE_SIZE;
 
 pub const DEFAULT_TRACKING_URI: &str = "http://127.0.0.1:5000";
+
+/// Default page size for listing models; MLflow allows up to 1000.
+pub const DEFAULT_PAGE_SIZE: usize = 1000;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -368,5 +370,7 @@ fn truthy(value: &str) -> bool {
     )
 }
 
+#[cfg(test)]
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;

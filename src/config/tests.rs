@@ -1,28 +1,5 @@
-use std::collections::HashMap;
-use std::io::Write;
-
+use super::test_support::{config_file, env_of, overrides};
 use super::*;
-
-fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    move |k| map.get(k).cloned()
-}
-
-fn config_file(text: &str) -> tempfile::NamedTempFile {
-    let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-    f
-}
-
-fn overrides(path: &std::path::Path) -> Overrides {
-    Overrides {
-        config_path: Some(path.to_path_buf()),
-        ..Overrides::default()
-    }
-}
 
 const FILE: &str = r#"
 default_profile = "local"
@@ -164,56 +141,6 @@ fn malformed_file_names_the_path() {
         .unwrap_err()
         .to_string();
     assert!(err.contains(&f.path().display().to_string()), "{err}");
-}
-
-#[test]
-fn identity_from_the_profile_then_the_top_level_comes_after_tollgate_user() {
-    use crate::governance::decision::ActorSource;
-    use crate::registry::decide::resolve_actor_for;
-    let f = config_file(
-        r#"
-identity = "top@corp"
-default_profile = "local"
-[profiles.local]
-tracking_uri = "http://localhost:6000"
-identity = "ana@corp"
-[profiles.other]
-tracking_uri = "http://localhost:6001"
-[profiles.prod]
-tracking_uri = "https://mlflow.example.com"
-username = "alice"
-password_command = "printf s3cret"
-identity = "ignored"
-"#,
-    );
-    let actor = |profile: Option<&str>, env: &[(&str, &str)]| {
-        let o = Overrides {
-            profile: profile.map(str::to_string),
-            ..overrides(f.path())
-        };
-        let r = resolve_with(&o, &env_of(env)).unwrap();
-        resolve_actor_for(&r, &env_of(env)).map(|a| (a.name, a.source))
-    };
-    let os = [("USER", "root")];
-    assert_eq!(
-        actor(None, &os),
-        Some(("ana@corp".into(), ActorSource::Config)),
-        "the profile's identity beats the OS user"
-    );
-    assert_eq!(
-        actor(Some("other"), &os),
-        Some(("top@corp".into(), ActorSource::Config)),
-        "a profile without one falls back to the top-level identity"
-    );
-    assert_eq!(
-        actor(None, &[("USER", "root"), ("TOLLGATE_USER", "bo")]),
-        Some(("bo".into(), ActorSource::Env))
-    );
-    assert_eq!(
-        actor(Some("prod"), &os),
-        Some(("alice".into(), ActorSource::BasicUnconfirmed)),
-        "credentials name the actor"
-    );
 }
 
 #[test]

@@ -24,9 +24,6 @@ pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};
 
 use crate::mlflow::MlflowClient;
 
-/// Default page size for listing models; MLflow allows up to 1000.
-pub const DEFAULT_PAGE_SIZE: usize = 1000;
-
 #[derive(Clone)]
 pub struct Registry {
     client: MlflowClient,

@@ -1,36 +1,8 @@
-//! Who is acting, from the resolved settings and the environment: the credentials' user,
-//! `TOLLGATE_USER`, the config's `identity` (the profile's, else the top-level one), or the OS
-//! user; then whether the server confirms it. The headless commands and the cockpit ask the
-//! same question here.
+//! Whether the server confirms who is acting. Who that is comes from the settings (see
+//! `session::resolve_actor_for`); the headless commands and the cockpit ask the same question here.
 
-use crate::config::Resolved;
-use crate::governance::decision::{resolve_actor, Actor, ActorInputs, ActorSource};
+use crate::governance::decision::{Actor, ActorSource};
 use crate::mlflow::{Auth, MlflowClient, MlflowError};
-
-/// The actor, or `None` when no source names anyone.
-pub fn resolve_actor_for(
-    resolved: &Resolved,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<Actor> {
-    let authenticated = match &resolved.connection.auth {
-        Auth::Basic { username, .. } => Some(username.clone()),
-        _ => None,
-    };
-    let config_identity = resolved
-        .profile
-        .as_ref()
-        .and_then(|p| resolved.config.profiles.get(p))
-        .and_then(|p| p.identity.clone())
-        .or_else(|| resolved.config.identity.clone());
-    let env_user = env("TOLLGATE_USER");
-    let os_user = env("USER").or_else(|| env("USERNAME"));
-    resolve_actor(&ActorInputs {
-        authenticated_user: authenticated.as_deref(),
-        tollgate_user: env_user.as_deref(),
-        config_identity: config_identity.as_deref(),
-        os_user: os_user.as_deref(),
-    })
-}
 
 /// Who is acting, with the source the server backs, and a note for the decider when the
 /// identity could not be confirmed.

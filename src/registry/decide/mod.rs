@@ -18,7 +18,7 @@ mod prepare;
 mod reject;
 mod rollback;
 
-pub use actor::{confirm_actor, resolve_actor_for, ConfirmedActor};
+pub use actor::{confirm_actor, ConfirmedActor};
 pub use claim::claim_key;
 pub use commit::{commit, Committed};
 pub use error::{DecideError, RaceLoss};

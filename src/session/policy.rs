@@ -3,12 +3,34 @@
 
 use std::path::{Path, PathBuf};
 
-use super::CliError;
+use thiserror::Error;
+
 use crate::config::Resolved;
-use crate::governance::Policy;
+use crate::governance::{Policy, PolicyError};
 
 /// The policy file's name in the config directory.
 pub const DEFAULT_POLICY_FILE: &str = "policy.toml";
+
+/// Why no policy could be used. The headless commands exit with 2 on each (a usage error).
+#[derive(Debug, Error)]
+pub enum PolicyFileError {
+    /// A file that exists but cannot be read, or an explicit one (flag or profile) that is missing.
+    #[error("cannot read the policy {} (from {from}): {error}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        from: String,
+        error: std::io::Error,
+    },
+    /// No candidate exists: each place searched, with why it was a candidate.
+    #[error(
+        "no policy file found; searched: {}. Pass --policy FILE, set `policy` in the profile, or see examples/policy.toml",
+        searched.join(", ")
+    )]
+    NotFound { searched: Vec<String> },
+    /// A policy file with a mistake: file, line and reason.
+    #[error("policy: {0}")]
+    Invalid(#[from] PolicyError),
+}
 
 /// Where the policy was looked for, in order, and why each was a candidate.
 fn candidates(resolved: &Resolved, flag: Option<&Path>) -> Vec<(PathBuf, String)> {
@@ -36,7 +58,7 @@ fn candidates(resolved: &Resolved, flag: Option<&Path>) -> Vec<(PathBuf, String)
 }
 
 /// Load and check the policy, or say where it was looked for.
-pub fn load(resolved: &Resolved, flag: Option<&Path>) -> Result<Policy, CliError> {
+pub fn load(resolved: &Resolved, flag: Option<&Path>) -> Result<Policy, PolicyFileError> {
     let searched = candidates(resolved, flag);
     for (path, why) in &searched {
         match std::fs::read_to_string(path) {
@@ -44,27 +66,26 @@ pub fn load(resolved: &Resolved, flag: Option<&Path>) -> Result<Policy, CliError
             // An explicit file (flag or profile) that is missing is an error, not a fallback.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && why == "the config directory" => {
             }
-            Err(e) => {
-                return Err(CliError::Usage(format!(
-                    "cannot read the policy {} (from {why}): {e}",
-                    path.display()
-                )))
+            Err(error) => {
+                return Err(PolicyFileError::Unreadable {
+                    path: path.clone(),
+                    from: why.clone(),
+                    error,
+                })
             }
         }
     }
-    let list: Vec<String> = searched
-        .iter()
-        .map(|(p, why)| format!("{} ({why})", p.display()))
-        .collect();
-    Err(CliError::Usage(format!(
-        "no policy file found; searched: {}. Pass --policy FILE, set `policy` in the profile, or see examples/policy.toml",
-        list.join(", ")
-    )))
+    Err(PolicyFileError::NotFound {
+        searched: searched
+            .iter()
+            .map(|(p, why)| format!("{} ({why})", p.display()))
+            .collect(),
+    })
 }
 
 /// The configured policy when there is one (the cockpit): `Ok(None)` when no candidate file
 /// exists, an error when one exists but is broken, or when `flag` names a file that cannot be read.
-pub fn find(resolved: &Resolved, flag: Option<&Path>) -> Result<Option<Policy>, CliError> {
+pub fn find(resolved: &Resolved, flag: Option<&Path>) -> Result<Option<Policy>, PolicyFileError> {
     if flag.is_some() || candidates(resolved, None).iter().any(|(p, _)| p.exists()) {
         load(resolved, flag).map(Some)
     } else {

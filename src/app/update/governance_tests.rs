@@ -248,7 +248,7 @@ fn t_cycles_targets_and_each_is_evaluated_once() {
             .collect::<Vec<_>>(),
         [PROD]
     );
-    assert_eq!(detail(&s).gates.len(), 1);
+    assert_eq!(detail(&s).gate.reports.len(), 1);
     assert!(detail(&s).gate_report().is_some(), "shown until the answer");
 }
 
@@ -271,16 +271,16 @@ fn enter_opens_a_checks_evidence_and_esc_closes_it_first() {
     update(&mut s, Action::MoveDown);
     assert_eq!(detail(&s).selected_check().unwrap().id, "four-fifths");
     update(&mut s, Action::Open);
-    assert!(detail(&s).evidence_open);
+    assert!(detail(&s).gate.evidence_open);
     update(&mut s, Action::Back);
-    assert!(!detail(&s).evidence_open);
+    assert!(!detail(&s).gate.evidence_open);
     assert!(
         matches!(s.top(), Screen::Detail(_)),
         "Esc closed the evidence only"
     );
     update(&mut s, Action::Open);
     update(&mut s, Action::SelectTab(7));
-    assert!(!detail(&s).evidence_open, "leaving the tab closes it");
+    assert!(!detail(&s).gate.evidence_open, "leaving the tab closes it");
 }
 
 #[test]

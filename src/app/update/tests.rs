@@ -760,7 +760,7 @@ fn time_axis_and_marks_go_through_the_key_map() {
     update(&mut s, Action::SelectTab(2));
     update(&mut s, Action::ToggleTimeAxis);
     let Screen::Detail(d) = s.top() else { panic!() };
-    assert!(d.by_time);
+    assert!(d.metrics.by_time);
 }
 
 #[test]
@@ -859,7 +859,7 @@ fn enter_on_a_parent_run_opens_the_run_view_and_esc_returns_to_lineage() {
     );
     let row = {
         let Screen::Detail(d) = s.top() else { panic!() };
-        crate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
+        crate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.lineage.folded)
             .iter()
             .position(|(_, l)| l.node.kind == NodeKind::ParentRun)
             .expect("a parent run node")

@@ -78,7 +78,7 @@ impl LineageTab {
     }
 
     /// Lines shown, folded nodes' descendants left out.
-    pub fn len(&self) -> usize {
+    pub fn lines_shown(&self) -> usize {
         self.root().map_or(0, |t| tree_lines(t, &self.folded).len())
     }
 

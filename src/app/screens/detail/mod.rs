@@ -178,7 +178,7 @@ impl DetailScreen {
             DetailTab::Metrics => self.metric_entries().len(),
             DetailTab::Fairness => self.fairness.scroll_len(detail),
             DetailTab::Drift => self.drift_features().len(),
-            DetailTab::Lineage => self.lineage.len(),
+            DetailTab::Lineage => self.lineage.lines_shown(),
             DetailTab::Gate => self.gate_report().map_or(0, |r| r.checks.len()),
             DetailTab::Audit => self.audit_rows().len(),
         }

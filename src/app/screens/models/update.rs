@@ -90,9 +90,7 @@ impl ScreenBehaviour for ModelsScreen {
             Action::SearchDue { text } => self.search_due(&text, ctx),
             Action::ModelDriftMarksLoaded { request, result } => {
                 let error = result.as_ref().err().cloned();
-                let Some(drift) = self.drift.as_mut() else {
-                    return None;
-                };
+                let drift = self.drift.as_mut()?;
                 if !drift.resolve(request, result) {
                     return None;
                 }
@@ -102,9 +100,7 @@ impl ScreenBehaviour for ModelsScreen {
             }
             Action::PendingMarksLoaded { request, result } => {
                 let error = result.as_ref().err().cloned();
-                let Some(pending) = self.pending.as_mut() else {
-                    return None;
-                };
+                let pending = self.pending.as_mut()?;
                 if !pending.resolve(request, result) {
                     return None;
                 }

@@ -118,8 +118,8 @@ fn profile_switched(state: &mut State, server: ServerContext, fx: &mut Vec<Effec
 #[cfg(test)]
 mod dialog_tests;
 #[cfg(test)]
-mod governance_tests;
-#[cfg(test)]
 mod marks_tests;
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

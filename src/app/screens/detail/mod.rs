@@ -199,3 +199,8 @@ mod tests {
         assert_eq!(DetailTab::Gate.number(), 6);
     }
 }
+
+#[cfg(test)]
+mod gate_tests;
+#[cfg(test)]
+mod update_tests;

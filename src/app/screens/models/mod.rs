@@ -5,3 +5,6 @@ mod state;
 mod update;
 
 pub use state::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
+
+#[cfg(test)]
+mod tests;

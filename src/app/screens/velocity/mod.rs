@@ -5,3 +5,6 @@ mod state;
 mod update;
 
 pub use state::VelocityScreen;
+
+#[cfg(test)]
+mod tests;

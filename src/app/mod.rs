@@ -1,6 +1,8 @@
 //! The cockpit's brain, apart from any terminal: [`State`] (plain data), one [`Action`] type,
 //! the pure [`update`] that turns actions into state changes and [`Effect`]s, the background
-//! [`Tasks`] that carry effects out against the registry, and the [`KeyMap`].
+//! [`Tasks`] that carry effects out against the registry, and the [`KeyMap`]. Each screen's
+//! state and behaviour (its keys, the answers it takes, what it loads) live in its own folder
+//! under [`screens`]; `update` handles the global actions and routes the rest to the screen.
 
 pub mod action;
 pub mod command;

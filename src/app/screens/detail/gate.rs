@@ -66,6 +66,53 @@ impl GateTab {
         None
     }
 
+    /// The evaluation for `target`, asked for once (with a policy, and once the target is known:
+    /// it follows the version's pending request).
+    pub fn ensure_loaded(
+        &mut self,
+        target: Option<Target>,
+        model: &str,
+        version: &str,
+        ctx: &mut Ctx,
+    ) {
+        let Some(policy) = ctx.policy.cloned() else {
+            return;
+        };
+        let Some(target) = target.filter(|t| !self.reports.contains_key(t)) else {
+            return;
+        };
+        let request = ctx.new_request();
+        self.reports
+            .insert(target.clone(), Remote::loading(request));
+        ctx.effect(Effect::LoadGate {
+            request,
+            model: model.to_string(),
+            version: version.to_string(),
+            target,
+            policy,
+        });
+    }
+
+    /// `r`: evaluate `target` (the one shown) again; other targets' evaluations are dropped
+    /// (asked for again when shown).
+    pub fn refresh(&mut self, target: Option<Target>, model: &str, version: &str, ctx: &mut Ctx) {
+        self.reports.retain(|t, _| Some(t) == target.as_ref());
+        let (Some(target), Some(policy)) = (target, ctx.policy.cloned()) else {
+            return;
+        };
+        if let Some(g) = self.reports.get_mut(&target) {
+            let request = ctx.new_request();
+            g.start(request);
+            ctx.effect(Effect::LoadGate {
+                request,
+                model: model.to_string(),
+                version: version.to_string(),
+                target,
+                policy,
+            });
+        }
+    }
+
     /// A decision changed what the gates read: evaluate again when shown.
     pub fn on_model_changed(&mut self) {
         self.reports.clear();
@@ -143,52 +190,6 @@ impl DetailScreen {
             .iter()
             .filter(|r| r.version == self.version && r.report_digest.is_some())
             .collect()
-    }
-
-    /// The evaluation for the shown target, asked for once (with a policy, once the version's
-    /// requests are known).
-    pub(super) fn ensure_gate(&mut self, ctx: &mut Ctx) {
-        let Some(policy) = ctx.policy.cloned() else {
-            return;
-        };
-        let Some(target) = self
-            .gate_target()
-            .filter(|t| !self.gate.reports.contains_key(t))
-        else {
-            return;
-        };
-        let request = ctx.new_request();
-        self.gate
-            .reports
-            .insert(target.clone(), Remote::loading(request));
-        ctx.effect(Effect::LoadGate {
-            request,
-            model: self.model.clone(),
-            version: self.version.clone(),
-            target,
-            policy,
-        });
-    }
-
-    /// `r`: re-evaluate the shown target; other targets' evaluations are dropped (asked for
-    /// again when shown).
-    pub(super) fn refresh_gate(&mut self, ctx: &mut Ctx) {
-        let target = self.gate_target();
-        self.gate.reports.retain(|t, _| Some(t) == target.as_ref());
-        let (Some(target), Some(policy)) = (target, ctx.policy.cloned()) else {
-            return;
-        };
-        if let Some(g) = self.gate.reports.get_mut(&target) {
-            let request = ctx.new_request();
-            g.start(request);
-            ctx.effect(Effect::LoadGate {
-                request,
-                model: self.model.clone(),
-                version: self.version.clone(),
-                target,
-                policy,
-            });
-        }
     }
 
     /// Enter: open or close the selected check's evidence.

@@ -63,6 +63,21 @@ impl MetricsTab {
         }
     }
 
+    /// The history of `key` in run `run_id` (the selected metric), once.
+    pub fn ensure_loaded(&mut self, run_id: &str, key: &str, ctx: &mut Ctx) {
+        if self.histories.contains_key(key) {
+            return;
+        }
+        let request = ctx.new_request();
+        self.histories
+            .insert(key.to_string(), Remote::loading(request));
+        ctx.effect(Effect::LoadHistory {
+            request,
+            run_id: run_id.to_string(),
+            key: key.to_string(),
+        });
+    }
+
     /// `r`: histories are asked for again when shown.
     pub fn refresh(&mut self) {
         self.histories.clear();
@@ -133,27 +148,5 @@ impl DetailScreen {
             headings.len(),
             rows,
         );
-    }
-
-    /// The selected metric's history, once.
-    pub(super) fn ensure_metric_history(&mut self, ctx: &mut Ctx) {
-        let wanted = match (self.run_id(), self.selected_metric()) {
-            (Some(run), Some(m)) if !self.metrics.histories.contains_key(&m.key) => {
-                Some((run.to_string(), m.key.clone()))
-            }
-            _ => None,
-        };
-        let Some((run_id, key)) = wanted else {
-            return;
-        };
-        let request = ctx.new_request();
-        self.metrics
-            .histories
-            .insert(key.clone(), Remote::loading(request));
-        ctx.effect(Effect::LoadHistory {
-            request,
-            run_id,
-            key,
-        });
     }
 }

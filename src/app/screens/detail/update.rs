@@ -139,12 +139,19 @@ impl ScreenBehaviour for DetailScreen {
     fn ensure_loaded(&mut self, ctx: &mut Ctx) {
         match self.tab {
             DetailTab::Overview | DetailTab::Fairness => {}
-            DetailTab::Metrics => self.ensure_metric_history(ctx),
+            DetailTab::Metrics => {
+                let selected = self.run_id().zip(self.selected_metric());
+                if let Some((run_id, key)) = selected.map(|(r, m)| (r.to_string(), m.key.clone())) {
+                    self.metrics.ensure_loaded(&run_id, &key, ctx);
+                }
+            }
             DetailTab::Drift => self.drift.ensure_loaded(&self.model, &self.version, ctx),
             DetailTab::Lineage => self.lineage.ensure_loaded(&self.model, &self.version, ctx),
             DetailTab::Gate => {
                 self.audit.ensure_loaded(&self.model, ctx);
-                self.ensure_gate(ctx);
+                let target = self.gate_target();
+                self.gate
+                    .ensure_loaded(target, &self.model, &self.version, ctx);
             }
             DetailTab::Audit => self.audit.ensure_loaded(&self.model, ctx),
         }
@@ -157,7 +164,8 @@ impl ScreenBehaviour for DetailScreen {
         self.drift.refresh(&self.model, &self.version, ctx);
         let request = ctx.new_request();
         self.reload(request, ctx);
-        self.refresh_gate(ctx);
+        let target = self.gate_target();
+        self.gate.refresh(target, &self.model, &self.version, ctx);
         self.audit.refresh(&self.model, ctx);
     }
 

@@ -5,8 +5,10 @@ use super::Ctx;
 use crate::app::action::{Action, LoadError};
 use crate::app::cursor::ListCursor;
 use crate::app::keymap::KeyContext;
+use crate::app::remote::Remote;
 use crate::app::state::{StatusLevel, LIST_CHROME_ROWS};
 use crate::governance::decision::{Decision, DecisionRecord};
+use crate::mlflow::Metric;
 
 /// One level of the breadcrumb. Pure, like `update`: methods change the screen and ask for
 /// effects through [`Ctx`].
@@ -147,6 +149,16 @@ impl Move {
         }
     }
 
+    /// A cursor key on a plain list of `len` rows: moves `cursor` and returns true; any other
+    /// action returns false.
+    pub fn list(action: &Action, len: usize, cursor: &mut ListCursor, rows: usize) -> bool {
+        let Some(how) = Move::of(action) else {
+            return false;
+        };
+        how.apply(cursor, len, rows, rows);
+        true
+    }
+
     /// Move over `len` lines shown in a `window` of rows; a page is `rows`.
     pub fn apply(self, cursor: &mut ListCursor, len: usize, window: usize, rows: usize) {
         match self {
@@ -155,6 +167,35 @@ impl Move {
             Move::First => cursor.first(),
             Move::Last => cursor.last(len, window),
         }
+    }
+}
+
+/// A metric history's answer (Metrics tab, compare view, run view): resolved into the slot
+/// `slot_for(run id, key)` finds when that slot awaits it, else given back.
+pub(crate) fn answer_history<'a>(
+    action: Action,
+    slot_for: impl FnOnce(&str, &str) -> Option<&'a mut Remote<Vec<Metric>>>,
+) -> Option<Action> {
+    let Action::HistoryLoaded {
+        request,
+        run_id,
+        key,
+        result,
+    } = action
+    else {
+        return Some(action);
+    };
+    match slot_for(&run_id, &key).filter(|h| h.pending == Some(request)) {
+        Some(h) => {
+            h.resolve(request, result);
+            None
+        }
+        None => Some(Action::HistoryLoaded {
+            request,
+            run_id,
+            key,
+            result,
+        }),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::DetailScreen;
-use crate::app::action::Action;
+use crate::app::action::{Action, RequestId};
 use crate::app::effect::Effect;
 use crate::app::remote::Remote;
 use crate::app::screens::Ctx;
@@ -75,15 +75,41 @@ impl GateTab {
         version: &str,
         ctx: &mut Ctx,
     ) {
-        let Some(policy) = ctx.policy.cloned() else {
+        if ctx.policy.is_none() {
             return;
-        };
+        }
         let Some(target) = target.filter(|t| !self.reports.contains_key(t)) else {
             return;
         };
         let request = ctx.new_request();
         self.reports
             .insert(target.clone(), Remote::loading(request));
+        evaluate(request, target, model, version, ctx);
+    }
+
+    /// `r`: evaluate `target` (the one shown) again; other targets' evaluations are dropped
+    /// (asked for again when shown).
+    pub fn refresh(&mut self, target: Option<Target>, model: &str, version: &str, ctx: &mut Ctx) {
+        self.reports.retain(|t, _| Some(t) == target.as_ref());
+        let Some(target) = target.filter(|_| ctx.policy.is_some()) else {
+            return;
+        };
+        if let Some(g) = self.reports.get_mut(&target) {
+            let request = ctx.new_request();
+            g.start(request);
+            evaluate(request, target, model, version, ctx);
+        }
+    }
+
+    /// A decision changed what the gates read: evaluate again when shown.
+    pub fn on_model_changed(&mut self) {
+        self.reports.clear();
+    }
+}
+
+/// Ask for the configured policy's evaluation of `model` `version` for `target`.
+fn evaluate(request: RequestId, target: Target, model: &str, version: &str, ctx: &mut Ctx) {
+    if let Some(policy) = ctx.policy.cloned() {
         ctx.effect(Effect::LoadGate {
             request,
             model: model.to_string(),
@@ -91,31 +117,6 @@ impl GateTab {
             target,
             policy,
         });
-    }
-
-    /// `r`: evaluate `target` (the one shown) again; other targets' evaluations are dropped
-    /// (asked for again when shown).
-    pub fn refresh(&mut self, target: Option<Target>, model: &str, version: &str, ctx: &mut Ctx) {
-        self.reports.retain(|t, _| Some(t) == target.as_ref());
-        let (Some(target), Some(policy)) = (target, ctx.policy.cloned()) else {
-            return;
-        };
-        if let Some(g) = self.reports.get_mut(&target) {
-            let request = ctx.new_request();
-            g.start(request);
-            ctx.effect(Effect::LoadGate {
-                request,
-                model: model.to_string(),
-                version: version.to_string(),
-                target,
-                policy,
-            });
-        }
-    }
-
-    /// A decision changed what the gates read: evaluate again when shown.
-    pub fn on_model_changed(&mut self) {
-        self.reports.clear();
     }
 }
 

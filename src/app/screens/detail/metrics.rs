@@ -7,6 +7,7 @@ use super::{DetailScreen, DetailTab};
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::remote::Remote;
+use crate::app::screens::behaviour::answer_history;
 use crate::app::screens::{matches, Ctx};
 use crate::mlflow::{Metric, Param};
 
@@ -36,31 +37,8 @@ impl MetricsTab {
 
     /// A history this tab asked for.
     pub fn answer(&mut self, action: Action) -> Option<Action> {
-        let Action::HistoryLoaded {
-            request,
-            run_id,
-            key,
-            result,
-        } = action
-        else {
-            return Some(action);
-        };
-        match self
-            .histories
-            .get_mut(&key)
-            .filter(|h| h.pending == Some(request))
-        {
-            Some(h) => {
-                h.resolve(request, result);
-                None
-            }
-            None => Some(Action::HistoryLoaded {
-                request,
-                run_id,
-                key,
-                result,
-            }),
-        }
+        let histories = &mut self.histories;
+        answer_history(action, move |_, key| histories.get_mut(key))
     }
 
     /// The history of `key` in run `run_id` (the selected metric), once.

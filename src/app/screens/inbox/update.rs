@@ -46,9 +46,7 @@ impl ScreenBehaviour for InboxScreen {
     }
 
     fn handle_key(&mut self, action: &Action, ctx: &mut Ctx) {
-        if let Some(how) = Move::of(action) {
-            let len = self.rows().len();
-            how.apply(&mut self.cursor, len, ctx.rows, ctx.rows);
+        if Move::list(action, self.rows().len(), &mut self.cursor, ctx.rows) {
             return;
         }
         // Enter: the request's version, straight on its Gate tab for that target.

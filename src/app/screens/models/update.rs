@@ -57,9 +57,7 @@ impl ScreenBehaviour for ModelsScreen {
     }
 
     fn handle_key(&mut self, action: &Action, ctx: &mut Ctx) {
-        if let Some(how) = Move::of(action) {
-            let len = self.visible.len();
-            how.apply(&mut self.cursor, len, ctx.rows, ctx.rows);
+        if Move::list(action, self.visible.len(), &mut self.cursor, ctx.rows) {
             return;
         }
         match action {

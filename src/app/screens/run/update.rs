@@ -6,7 +6,7 @@ use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap::KeyContext;
 use crate::app::remote::Remote;
-use crate::app::screens::behaviour::failure;
+use crate::app::screens::behaviour::{answer_history, failure};
 use crate::app::screens::{Ctx, Move, Opening, Screen, ScreenBehaviour};
 use crate::app::state::{StatusLevel, DETAIL_CHROME_ROWS};
 
@@ -74,21 +74,13 @@ impl ScreenBehaviour for RunScreen {
                 }
                 None
             }
-            Action::HistoryLoaded {
-                request,
-                run_id,
-                key,
-                result,
-            } if run_id == self.run_id
-                && self
-                    .histories
-                    .get(&key)
-                    .is_some_and(|h| h.pending == Some(request)) =>
-            {
-                if let Some(h) = self.histories.get_mut(&key) {
-                    h.resolve(request, result);
-                }
-                None
+            history @ Action::HistoryLoaded { .. } => {
+                let (own_run, histories) = (&self.run_id, &mut self.histories);
+                answer_history(history, move |run_id, key| {
+                    (run_id == own_run)
+                        .then(|| histories.get_mut(key))
+                        .flatten()
+                })
             }
             other => Some(other),
         }

@@ -44,9 +44,7 @@ impl ScreenBehaviour for VelocityScreen {
     }
 
     fn handle_key(&mut self, action: &Action, ctx: &mut Ctx) {
-        if let Some(how) = Move::of(action) {
-            let len = self.rows().len();
-            how.apply(&mut self.cursor, len, ctx.rows, ctx.rows);
+        if Move::list(action, self.rows().len(), &mut self.cursor, ctx.rows) {
             return;
         }
         if *action == Action::Open {

@@ -6,7 +6,7 @@ use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap::KeyContext;
 use crate::app::remote::Remote;
-use crate::app::screens::behaviour::{failure, marks_failed, requested_target};
+use crate::app::screens::behaviour::{answer_history, failure, marks_failed, requested_target};
 use crate::app::screens::{
     Ctx, DecisionSubject, DetailScreen, Move, Opening, Screen, ScreenBehaviour,
 };
@@ -74,8 +74,7 @@ impl ScreenBehaviour for VersionsScreen {
                     how.apply(&mut c.cursor, len, rows, rows);
                 }
             } else {
-                let len = self.visible.len();
-                how.apply(&mut self.cursor, len, rows, rows);
+                Move::list(action, self.visible.len(), &mut self.cursor, rows);
             }
             return;
         }
@@ -135,29 +134,13 @@ impl ScreenBehaviour for VersionsScreen {
                 }
                 None
             }
-            Action::HistoryLoaded {
-                request,
-                run_id,
-                key,
-                result,
-            } => {
-                let slot = self
-                    .compare
-                    .as_mut()
-                    .and_then(|c| c.histories.get_mut(&(run_id.clone(), key.clone())))
-                    .filter(|h| h.pending == Some(request));
-                match slot {
-                    Some(h) => {
-                        h.resolve(request, result);
-                        None
-                    }
-                    None => Some(Action::HistoryLoaded {
-                        request,
-                        run_id,
-                        key,
-                        result,
-                    }),
-                }
+            history @ Action::HistoryLoaded { .. } => {
+                let compare = self.compare.as_mut();
+                answer_history(history, move |run_id, key| {
+                    compare?
+                        .histories
+                        .get_mut(&(run_id.to_string(), key.to_string()))
+                })
             }
             other => Some(other),
         }

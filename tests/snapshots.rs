@@ -456,7 +456,7 @@ fn detail_screen(s: &State) -> &tollgate::app::screens::DetailScreen {
 
 /// Answer the pending history request of `key` with a noisy 30,000-point loss curve.
 fn answer_history(s: &mut State, key: &str, result: Result<usize, &str>) {
-    let request = detail_screen(s).histories[key]
+    let request = detail_screen(s).metrics.histories[key]
         .pending
         .expect("history asked for");
     let result = result
@@ -677,6 +677,7 @@ fn monitored() -> tollgate::app::screens::Monitored {
 
 fn answer_monitoring(s: &mut State, result: Result<tollgate::app::screens::Monitoring, String>) {
     let request = detail_screen(s)
+        .drift
         .monitoring
         .as_ref()
         .and_then(|m| m.pending)
@@ -856,6 +857,7 @@ fn lineage_tab() {
             let mut s = detail_state(Kind::Data, 5, w, h);
             let request = detail_screen(&s)
                 .lineage
+                .tree
                 .as_ref()
                 .and_then(|l| l.pending)
                 .expect("lineage asked for");
@@ -888,6 +890,7 @@ fn lineage_tab() {
     let mut s = detail_state(Kind::Data, 5, 80, 24);
     let request = detail_screen(&s)
         .lineage
+        .tree
         .as_ref()
         .and_then(|l| l.pending)
         .unwrap();
@@ -906,7 +909,7 @@ fn lineage_tab() {
     let run_row = {
         let d = detail_screen(&s);
         let tree = d.lineage_tree().unwrap();
-        tollgate::app::screens::tree_lines(tree, &d.folded)
+        tollgate::app::screens::tree_lines(tree, &d.lineage.folded)
             .iter()
             .position(|(_, l)| l.node.kind == tollgate::evidence::lineage::NodeKind::Run)
             .expect("a run node")
@@ -1016,7 +1019,7 @@ fn escape_sequences_in_evidence_are_harmless() {
     let fx = update(&mut s, Action::MoveDown);
     let _ = fx;
     update(&mut s, Action::MoveUp);
-    if detail_screen(&s).histories.contains_key(&key) {
+    if detail_screen(&s).metrics.histories.contains_key(&key) {
         answer_history(&mut s, &key, Err(evil));
     }
     assert_clean(&s);
@@ -1163,6 +1166,7 @@ fn run_view_from_lineage() {
     let tree = std::sync::Arc::new(tollgate::evidence::lineage::build_lineage(&input));
     let request = detail_screen(&s)
         .lineage
+        .tree
         .as_ref()
         .and_then(|l| l.pending)
         .unwrap();
@@ -1175,7 +1179,7 @@ fn run_view_from_lineage() {
     );
     let row = {
         let d = detail_screen(&s);
-        tollgate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.folded)
+        tollgate::app::screens::tree_lines(d.lineage_tree().unwrap(), &d.lineage.folded)
             .iter()
             .position(|(_, l)| l.node.kind == NodeKind::ParentRun)
             .expect("a parent run node")
@@ -1509,7 +1513,7 @@ fn versions_list_shows_non_finite_and_huge_metrics() {
 fn metrics_curve_leaves_non_finite_points_out() {
     for (w, h) in SIZES {
         let mut s = detail_state(Kind::Data, 2, w, h);
-        let request = detail_screen(&s).histories["accuracy"]
+        let request = detail_screen(&s).metrics.histories["accuracy"]
             .pending
             .expect("history asked for");
         let history = (0..40)

@@ -5,7 +5,9 @@ use super::effect::Effect;
 use super::keymap::{InputMode, KeyContext, KeyMap};
 use super::prompt::Prompt;
 use super::remote::Remote;
-use super::screens::{DetailScreen, InboxScreen, ModelsScreen, Screen, VersionsScreen};
+use super::screens::{
+    Ctx, DetailScreen, InboxScreen, ModelsScreen, Opening, Screen, VersionsScreen,
+};
 use super::settings::UiSettings;
 
 /// Which server the cockpit talks to, as the header shows it.
@@ -139,52 +141,26 @@ impl State {
         id
     }
 
+    fn push(&mut self, opening: Opening) -> Effect {
+        self.screens.push(opening.screen);
+        opening.load
+    }
+
     pub(crate) fn push_versions(&mut self, model: &str, select: Option<&str>) -> Effect {
         let request = self.new_request();
-        let mut screen = VersionsScreen::new(model, Remote::loading(request));
-        screen.select_on_load = select.map(str::to_string);
-        self.screens.push(Screen::Versions(screen));
-        Effect::LoadVersions {
-            request,
-            model: model.to_string(),
-        }
+        self.push(VersionsScreen::opening(model, select, request))
     }
 
     pub(crate) fn push_detail(&mut self, model: &str, version: &str) -> Effect {
         let request = self.new_request();
-        self.screens.push(Screen::Detail(DetailScreen::new(
-            model,
-            version,
-            Remote::loading(request),
-        )));
-        Effect::LoadDetail {
-            request,
-            model: model.to_string(),
-            version: version.to_string(),
-        }
+        self.push(DetailScreen::opening(model, version, request))
     }
 
     /// `:inbox`: the pending requests, above the models list.
     pub(crate) fn push_inbox(&mut self) -> Effect {
         let request = self.new_request();
         self.screens.truncate(1);
-        self.screens
-            .push(Screen::Inbox(InboxScreen::new(Remote::loading(request))));
-        Effect::LoadInbox { request }
-    }
-
-    pub(crate) fn push_run(&mut self, run_id: &str, label: &str) -> Effect {
-        let request = self.new_request();
-        self.screens
-            .push(Screen::Run(super::screens::RunScreen::new(
-                run_id,
-                label,
-                Remote::loading(request),
-            )));
-        Effect::LoadRun {
-            request,
-            run_id: run_id.to_string(),
-        }
+        self.push(InboxScreen::opening(request))
     }
 
     pub fn top(&self) -> &Screen {
@@ -200,28 +176,19 @@ impl State {
     }
 
     pub fn models(&self) -> &ModelsScreen {
-        match &self.screens[0] {
-            Screen::Models(m) => m,
-            _ => unreachable!("screens[0] is the models list"),
-        }
+        self.screens[0]
+            .as_models()
+            .expect("screens[0] is the models list")
     }
 
     pub fn models_mut(&mut self) -> &mut ModelsScreen {
-        match &mut self.screens[0] {
-            Screen::Models(m) => m,
-            _ => unreachable!("screens[0] is the models list"),
-        }
+        self.screens[0]
+            .as_models_mut()
+            .expect("screens[0] is the models list")
     }
 
     pub fn context(&self) -> KeyContext {
-        match self.top() {
-            Screen::Models(_) => KeyContext::Models,
-            Screen::Versions(_) => KeyContext::Versions,
-            Screen::Detail(_) => KeyContext::Detail,
-            Screen::Inbox(_) => KeyContext::Inbox,
-            Screen::Run(_) => KeyContext::Run,
-            Screen::Velocity(_) => KeyContext::Velocity,
-        }
+        self.top().behaviour().key_context()
     }
 
     pub fn input_mode(&self) -> InputMode {
@@ -257,11 +224,26 @@ impl State {
 
     /// Rows a list shows at the current size.
     pub fn list_rows(&self) -> usize {
-        let chrome = match self.top() {
-            Screen::Detail(_) | Screen::Run(_) => DETAIL_CHROME_ROWS,
-            _ => LIST_CHROME_ROWS,
-        };
+        let chrome = self.top().behaviour().chrome_rows();
         self.viewport.height.saturating_sub(chrome).max(1) as usize
+    }
+
+    /// The screens, and what they may use of the rest of the state while they act (effects
+    /// go to `fx`).
+    pub(crate) fn split<'a>(
+        &'a mut self,
+        fx: &'a mut Vec<Effect>,
+    ) -> (&'a mut Vec<Screen>, Ctx<'a>) {
+        let rows = self.list_rows();
+        let ctx = Ctx::new(
+            rows,
+            &self.settings,
+            self.policy.as_ref(),
+            &mut self.next_request,
+            &mut self.status,
+            fx,
+        );
+        (&mut self.screens, ctx)
     }
 
     pub fn set_status(&mut self, level: StatusLevel, text: impl Into<String>) {

@@ -7,26 +7,11 @@ use ratatui::Frame;
 
 use super::format::clip;
 use super::theme::Theme;
-use crate::app::screens::Screen;
+use crate::app::screens::breadcrumb;
 use crate::app::State;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let mut crumbs: Vec<String> = Vec::new();
-    for (i, screen) in state.screens.iter().enumerate() {
-        // A version opened from the inbox has no model level above it: name the model here.
-        if let Screen::Detail(d) = screen {
-            if !matches!(
-                state.screens.get(i.wrapping_sub(1)),
-                Some(Screen::Versions(_))
-            ) {
-                crumbs.push(d.model.clone());
-            }
-        }
-        crumbs.push(screen.crumb());
-    }
-    if let Screen::Detail(d) = state.top() {
-        crumbs.push(d.tab.title().to_string());
-    }
+    let crumbs = breadcrumb(&state.screens);
     let last = crumbs.len() - 1;
     // Names can be long: each gets a fair share of the line.
     let share = (area.width as usize / crumbs.len()).max(8);

@@ -9,19 +9,12 @@ use ratatui::Frame;
 use super::format::{clip, fit};
 use super::theme::Theme;
 use crate::app::prompt::PromptKind;
-use crate::app::screens::Screen;
 use crate::app::State;
 use crate::text::{sanitize_line, width};
 
 /// (position, count) of the current list, when it is a list.
 fn position(state: &State) -> Option<(usize, usize)> {
-    let (selected, len) = match state.top() {
-        Screen::Models(m) => (m.cursor.selected, m.visible.len()),
-        Screen::Versions(v) => (v.cursor.selected, v.visible.len()),
-        Screen::Inbox(i) => (i.cursor.selected, i.rows().len()),
-        Screen::Velocity(v) => (v.cursor.selected, v.rows().len()),
-        Screen::Detail(_) | Screen::Run(_) => return None,
-    };
+    let (selected, len) = state.top().behaviour().position()?;
     (len > 0).then_some((selected + 1, len))
 }
 

@@ -1,23 +1,33 @@
-//! The levels of the breadcrumb: the models list, one model's versions, one version's detail.
-//! Each holds its own data, filter and cursor, so going back shows the list as it was left.
+//! The levels of the breadcrumb, one folder each: the models list, one model's versions (and
+//! their compare view), one version's detail (one file per tab), the inbox, a run reached through
+//! lineage, and the velocity figures. Each folder holds the screen's state (`state.rs`, or the
+//! tab's file) and its update logic (`update.rs`: the keys it handles, the answers it takes, what
+//! it loads and reloads), behind [`ScreenBehaviour`].
+//!
+//! This file is the router: the only place in `app` that matches on [`Screen`].
 
-mod detail;
-mod governance;
-mod inbox;
-mod models;
-mod run;
-mod velocity;
-mod versions;
+mod behaviour;
+mod ctx;
+pub mod detail;
+pub mod inbox;
+pub mod models;
+pub mod run;
+pub mod velocity;
+pub mod versions;
 
+pub use behaviour::{DecisionSubject, Move, Notice, ScreenBehaviour};
+pub use ctx::{Asked, Ctx};
 pub use detail::{
-    tree_lines, DetailScreen, DetailTab, MetricEntry, Monitored, Monitoring, TreeLine,
+    agreement, tree_lines, Agreement, AuditTrail, DetailScreen, DetailTab, MetricEntry, Monitored,
+    Monitoring, TreeLine,
 };
-pub use governance::{agreement, Agreement, AuditTrail};
 pub use inbox::InboxScreen;
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use run::{RunEntry, RunScreen};
 pub use velocity::VelocityScreen;
 pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
+
+use super::effect::Effect;
 
 // At most three screens exist at once (the breadcrumb), so their size does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -33,43 +43,88 @@ pub enum Screen {
     Velocity(VelocityScreen),
 }
 
+/// A screen about to be pushed, with the effect that loads its data.
+#[derive(Debug)]
+pub struct Opening {
+    pub screen: Screen,
+    pub load: Effect,
+}
+
 impl Screen {
+    /// The screen's behaviour: everything else goes through it.
+    pub fn behaviour(&self) -> &dyn ScreenBehaviour {
+        match self {
+            Screen::Models(s) => s,
+            Screen::Versions(s) => s,
+            Screen::Detail(s) => s,
+            Screen::Inbox(s) => s,
+            Screen::Run(s) => s,
+            Screen::Velocity(s) => s,
+        }
+    }
+
+    pub fn behaviour_mut(&mut self) -> &mut dyn ScreenBehaviour {
+        match self {
+            Screen::Models(s) => s,
+            Screen::Versions(s) => s,
+            Screen::Detail(s) => s,
+            Screen::Inbox(s) => s,
+            Screen::Run(s) => s,
+            Screen::Velocity(s) => s,
+        }
+    }
+
+    /// The models list, when this is it (the breadcrumb's first level always is).
+    pub fn as_models(&self) -> Option<&ModelsScreen> {
+        match self {
+            Screen::Models(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_models_mut(&mut self) -> Option<&mut ModelsScreen> {
+        match self {
+            Screen::Models(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Whether this level lists one model's versions (a detail under it needs not name the model).
+    fn lists_versions(&self) -> bool {
+        matches!(self, Screen::Versions(_))
+    }
+
     /// The breadcrumb segment naming this level (server text: sanitize before drawing).
     pub fn crumb(&self) -> String {
-        match self {
-            Screen::Models(_) => "Models".to_string(),
-            Screen::Versions(v) => v.model.clone(),
-            Screen::Detail(d) => format!("version {}", d.version),
-            Screen::Inbox(_) => "Inbox".to_string(),
-            Screen::Run(r) => r.crumb(),
-            Screen::Velocity(_) => "Velocity".to_string(),
-        }
+        self.behaviour().crumb()
     }
 
     pub fn is_loading(&self) -> bool {
-        match self {
-            Screen::Models(m) => m.is_loading(),
-            Screen::Versions(v) => {
-                v.data.is_loading()
-                    || v.compare.as_ref().is_some_and(|c| {
-                        c.histories.values().any(super::remote::Remote::is_loading)
-                    })
-            }
-            Screen::Detail(d) => d.is_loading(),
-            Screen::Inbox(i) => i.data.is_loading(),
-            Screen::Run(r) => r.is_loading(),
-            Screen::Velocity(v) => v.data.is_loading(),
-        }
+        self.behaviour().is_loading()
     }
 
     pub fn filter(&self) -> &str {
-        match self {
-            Screen::Models(m) => &m.filter,
-            Screen::Versions(v) => &v.filter,
-            Screen::Detail(d) => &d.filter,
-            Screen::Inbox(_) | Screen::Run(_) | Screen::Velocity(_) => "",
-        }
+        self.behaviour().filter()
     }
+}
+
+/// The breadcrumb of a stack of screens, top last: each level's crumb, the model of a version
+/// opened without its versions list below it (from the inbox), and the top screen's tab.
+pub fn breadcrumb(screens: &[Screen]) -> Vec<String> {
+    let mut crumbs = Vec::new();
+    for (i, screen) in screens.iter().enumerate() {
+        let below = i.checked_sub(1).and_then(|b| screens.get(b));
+        if let Some(parent) = screen.behaviour().parent_crumb() {
+            if !below.is_some_and(Screen::lists_versions) {
+                crumbs.push(parent);
+            }
+        }
+        crumbs.push(screen.crumb());
+    }
+    if let Some(inner) = screens.last().and_then(|s| s.behaviour().inner_crumb()) {
+        crumbs.push(inner);
+    }
+    crumbs
 }
 
 /// Who made a version: the registry's `user_id`, which open-source MLflow often leaves empty,

@@ -6,11 +6,10 @@ use super::super::action::{Action, Edit, RequestId};
 use super::super::dialog::{DecisionDialog, DialogKind, Field, Progress, Review};
 use super::super::effect::Effect;
 use super::super::prompt::LineInput;
-use super::super::screens::Screen;
+use super::super::screens::DecisionSubject;
 use super::super::state::{State, StatusLevel};
+use super::route;
 use crate::app::action::Answer;
-use crate::governance::decision::{Decision, DecisionRecord};
-use crate::mlflow::Tag;
 use crate::registry::decide::{Prepared, RollbackPlan};
 
 /// `p`, `a`, `x`, `b` on a version: refused under read-only, else the dialog opens.
@@ -29,7 +28,14 @@ pub(super) fn open(state: &mut State, action: &Action, fx: &mut Vec<Effect>) {
         Action::Reject => DialogKind::Reject,
         _ => DialogKind::Rollback,
     };
-    let Some((model, version, requested)) = version_on_screen(state) else {
+    // The version under the cursor (versions list, inbox) or on screen (detail), with the
+    // target of its pending promotion request, as far as it is known.
+    let Some(DecisionSubject {
+        model,
+        version,
+        requested,
+    }) = state.top().behaviour().decision_subject()
+    else {
         state.set_status(StatusLevel::Info, "select a version first");
         return;
     };
@@ -44,42 +50,6 @@ pub(super) fn open(state: &mut State, action: &Action, fx: &mut Vec<Effect>) {
     }
     state.dialog = Some(dialog);
     load_review(state, fx);
-}
-
-/// The version under the cursor (versions list, inbox) or on screen (detail), with the target
-/// of its pending promotion request, as far as it is known.
-fn version_on_screen(state: &State) -> Option<(String, String, Option<String>)> {
-    let requested = |tags: &[Tag]| {
-        DecisionRecord::from_tags(tags)
-            .into_iter()
-            .find(|r| r.decision == Decision::Requested)
-            .map(|r| r.target.to_string())
-    };
-    match state.top() {
-        Screen::Versions(v) => v.selected().map(|r| {
-            (
-                v.model.clone(),
-                r.version.version.clone(),
-                requested(&r.version.tags),
-            )
-        }),
-        Screen::Detail(d) => {
-            let target = d
-                .data
-                .data
-                .as_ref()
-                .and_then(|x| requested(&x.version.tags));
-            Some((d.model.clone(), d.version.clone(), target))
-        }
-        Screen::Inbox(i) => i.selected().map(|r| {
-            (
-                r.model.clone(),
-                r.version.clone(),
-                Some(r.target.to_string()),
-            )
-        }),
-        Screen::Models(_) | Screen::Run(_) | Screen::Velocity(_) => None,
-    }
 }
 
 /// Ask for the review of the dialog's current target (or say why there is none).
@@ -317,39 +287,5 @@ pub(super) fn committed(
 /// inbox), so the new stage or alias is visible and a decided request leaves the inbox.
 fn reload_model(state: &mut State, model: &str, fx: &mut Vec<Effect>) {
     fx.push(Effect::Invalidate);
-    let ids: Vec<RequestId> = (0..state.screens.len())
-        .map(|_| state.new_request())
-        .collect();
-    let (search_request, marks_request) = (state.new_request(), state.new_request());
-    for (screen, request) in state.screens.iter_mut().zip(ids) {
-        match screen {
-            // A server search on screen is read again too: it shows stages as well.
-            Screen::Models(m) => {
-                super::navigate::reload_models(m, request, search_request, marks_request, fx)
-            }
-            Screen::Inbox(i) => {
-                i.data.start(request);
-                fx.push(Effect::LoadInbox { request });
-            }
-            Screen::Versions(v) if v.model == model => {
-                v.data.start(request);
-                fx.push(Effect::LoadVersions {
-                    request,
-                    model: model.to_string(),
-                });
-            }
-            Screen::Detail(d) if d.model == model => {
-                // The Gate and Audit tabs are evaluated and read again when shown.
-                d.gates.clear();
-                d.audit = None;
-                d.data.start(request);
-                fx.push(Effect::LoadDetail {
-                    request,
-                    model: model.to_string(),
-                    version: d.version.clone(),
-                });
-            }
-            _ => {}
-        }
-    }
+    route::to_each(state, fx, |screen, ctx| screen.on_model_changed(model, ctx));
 }

@@ -1,17 +1,19 @@
 //! `update(state, action) -> effects`: the only place state changes. Pure: no network, no
 //! terminal, no clock; what must happen outside comes back as [`Effect`]s.
+//!
+//! This module keeps the global actions (quit, resize, ticks, the status line, profile, theme
+//! and policy switching, the help overlay, the prompts and the decision dialog) and routes
+//! everything else to the screens (`app/screens/`), each of which handles its own keys and
+//! answers and asks for its own data.
 
-mod data;
 mod dialog;
-mod governance;
 mod navigate;
 mod prompt;
-
-pub use governance::marks as pending_marks;
+mod route;
 
 use super::action::Action;
 use super::effect::Effect;
-use super::state::{State, StatusLevel};
+use super::state::{ServerContext, StartAt, State, StatusLevel};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -19,32 +21,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ForceQuit => state.quit = true,
         Action::Resize { width, height } => {
             state.viewport = super::state::Viewport { width, height };
-            navigate::refollow(state);
+            let rows = state.list_rows();
+            for screen in &mut state.screens {
+                screen.behaviour_mut().refollow(rows);
+            }
         }
         Action::Tick => state.spinner = state.spinner.wrapping_add(1),
         Action::Notify(text) => state.set_status(StatusLevel::Warning, text),
-
-        Action::ModelsLoaded { request, result } => data::models_loaded(state, request, result),
-        Action::ModelSearchLoaded { request, result } => {
-            data::search_loaded(state, request, result)
-        }
-        Action::VersionsLoaded { request, result } => data::versions_loaded(state, request, result),
-        Action::DetailLoaded { request, result } => data::detail_loaded(state, request, result),
-        Action::HistoryLoaded {
-            request,
-            run_id,
-            key,
-            result,
-        } => data::history_loaded(state, request, &run_id, &key, result),
-        Action::DriftMarksLoaded { request, result } => {
-            data::drift_marks_loaded(state, request, result)
-        }
-        Action::ModelDriftMarksLoaded { request, result } => {
-            data::model_drift_marks_loaded(state, request, result)
-        }
-        Action::VelocityLoaded { request, result } => data::velocity_loaded(state, request, result),
-        Action::RunLoaded { request, result } => data::run_loaded(state, request, result),
-        Action::LineageLoaded { request, result } => data::lineage_loaded(state, request, result),
         Action::ExportDone { result } => match result {
             Ok((dir, files)) => state.set_status(
                 StatusLevel::Info,
@@ -52,11 +35,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             ),
             Err(e) => state.set_status(StatusLevel::Error, format!("export failed: {e}")),
         },
-        Action::MonitoringLoaded { request, result } => {
-            data::monitoring_loaded(state, request, result)
-        }
-        Action::SearchDue { text } => data::search_due(state, &text, &mut fx),
-        Action::ProfileSwitched(server) => data::profile_switched(state, server, &mut fx),
+        Action::ProfileSwitched(server) => profile_switched(state, server, &mut fx),
         Action::PolicyChanged(Ok(policy)) => state.set_policy(policy.map(|p| *p)),
         Action::PolicyChanged(Err(error)) => {
             state.set_policy(None);
@@ -73,22 +52,34 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.set_status(StatusLevel::Info, format!("theme: {name}"));
             state.theme = name;
         }
+        Action::ThemeFailed { name, error } => state.set_status(
+            StatusLevel::Error,
+            format!("cannot use theme '{name}': {error}"),
+        ),
         Action::DecisionPrepared { request, result } => dialog::prepared(state, request, result),
         Action::RollbackPlanned { request, result } => dialog::planned(state, request, result),
         Action::DecisionCommitted { request, result } => {
             dialog::committed(state, request, result, &mut fx)
         }
-        Action::ThemeFailed { name, error } => state.set_status(
-            StatusLevel::Error,
-            format!("cannot use theme '{name}': {error}"),
-        ),
 
-        answer @ (Action::GateLoaded { .. }
+        // Answers from the background tasks, and the debounced search: for the screen that
+        // asked.
+        answer @ (Action::ModelsLoaded { .. }
+        | Action::ModelSearchLoaded { .. }
+        | Action::SearchDue { .. }
+        | Action::VersionsLoaded { .. }
+        | Action::DetailLoaded { .. }
+        | Action::HistoryLoaded { .. }
+        | Action::DriftMarksLoaded { .. }
+        | Action::ModelDriftMarksLoaded { .. }
+        | Action::VelocityLoaded { .. }
+        | Action::RunLoaded { .. }
+        | Action::LineageLoaded { .. }
+        | Action::MonitoringLoaded { .. }
+        | Action::GateLoaded { .. }
         | Action::AuditLoaded { .. }
         | Action::InboxLoaded { .. }
-        | Action::PendingMarksLoaded { .. }) => {
-            governance::answer(state, answer);
-        }
+        | Action::PendingMarksLoaded { .. }) => route::answer(state, &mut fx, answer),
 
         // Everything below is the user's doing: a new key press replaces the last message.
         user => {
@@ -101,46 +92,34 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 prompt::handle(state, user, &mut fx);
             } else if user.is_write() {
                 dialog::open(state, &user, &mut fx);
-            } else if user == Action::Export {
-                start_export(state, &mut fx);
             } else {
                 navigate::handle(state, user, &mut fx);
             }
         }
     }
-    data::ensure_tab_data(state, &mut fx);
-    governance::ensure_governance_data(state, &mut fx);
+    route::ensure_loaded(state, &mut fx);
     fx
 }
 
-/// Export the version on screen into `tollgate-evidence/<model>-v<version>` under the current
-/// directory: predictable, so the user knows where to look without a prompt.
-fn start_export(state: &mut State, fx: &mut Vec<Effect>) {
-    let super::screens::Screen::Detail(detail) = state.top() else {
-        return;
-    };
-    let (model, version) = (detail.model.clone(), detail.version.clone());
-    let dir = std::path::PathBuf::from("tollgate-evidence").join(format!(
-        "{}-v{}",
-        crate::export::naming::safe_stem(&model),
-        crate::export::naming::safe_stem(&version)
-    ));
-    state.set_status(
-        StatusLevel::Info,
-        format!("exporting the evidence pack to {} …", dir.display()),
+/// Connected to another server: start over at its models list.
+fn profile_switched(state: &mut State, server: ServerContext, fx: &mut Vec<Effect>) {
+    let label = format!(
+        "profile '{}': {}",
+        server.profile.as_deref().unwrap_or("-"),
+        server.url
     );
-    fx.push(Effect::Export {
-        model,
-        version,
-        dir,
-    });
+    state.server = server;
+    state.switching_profile = None;
+    state.prompt = None;
+    fx.extend(state.start(StartAt::Models));
+    state.set_status(StatusLevel::Info, label);
 }
 
 #[cfg(test)]
 mod dialog_tests;
 #[cfg(test)]
-mod governance_tests;
-#[cfg(test)]
 mod marks_tests;
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

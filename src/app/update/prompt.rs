@@ -4,10 +4,9 @@ use super::super::action::{Action, Edit};
 use super::super::command::{self, Command, CompletionSources};
 use super::super::effect::Effect;
 use super::super::prompt::{Completion, LineInput, PromptKind};
-use super::super::screens::{Screen, ServerSearch};
+use super::super::screens::VelocityScreen;
 use super::super::state::{State, StatusLevel};
-use super::navigate::{self, Move};
-use crate::app::remote::Remote;
+use super::route;
 
 pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(kind) = state.prompt.as_ref().map(|p| p.kind) else {
@@ -15,8 +14,10 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     };
     match action {
         Action::Edit(edit) => edit_text(state, kind, &edit, fx),
-        Action::MoveUp => navigate::move_cursor(state, Move::By(-1)),
-        Action::MoveDown => navigate::move_cursor(state, Move::By(1)),
+        // The list narrows as you type: moving in it needs no Enter first.
+        key @ (Action::MoveUp | Action::MoveDown) => {
+            route::to_top(state, fx, |screen, ctx| screen.handle_key(&key, ctx))
+        }
         Action::PromptSubmit => {
             let text = state
                 .prompt
@@ -30,7 +31,7 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::PromptCancel => {
             state.prompt = None;
             if kind == PromptKind::Filter {
-                set_filter(state, String::new());
+                set_filter(state, String::new(), fx);
             }
         }
         Action::PromptComplete => complete(state, true),
@@ -49,64 +50,14 @@ fn edit_text(state: &mut State, kind: PromptKind, edit: &Edit, fx: &mut Vec<Effe
     prompt.completion = None;
     if kind == PromptKind::Filter {
         let text = prompt.input.text.clone();
-        fx.extend(set_filter(state, text));
+        set_filter(state, text, fx);
     }
 }
 
 /// Narrow the current list to `text` now; on a long models list, also ask the server once
 /// typing pauses.
-pub(super) fn set_filter(state: &mut State, text: String) -> Option<Effect> {
-    let rows = state.list_rows();
-    let debounce = state.settings.search_debounce_ms;
-    let threshold = state.settings.server_search_threshold;
-    match state.top_mut() {
-        Screen::Models(m) => {
-            m.filter = text.clone();
-            if text.is_empty() {
-                m.search = None;
-            }
-            m.recompute(rows);
-            let long = m.all.data.as_ref().is_none_or(|all| all.len() >= threshold);
-            (long && !text.trim().is_empty()).then(|| Effect::After {
-                delay_ms: debounce,
-                action: Box::new(Action::SearchDue { text }),
-            })
-        }
-        Screen::Versions(v) => {
-            v.filter = text;
-            v.recompute(rows);
-            None
-        }
-        Screen::Run(_) | Screen::Velocity(_) => None,
-        Screen::Detail(d) => {
-            d.filter = text;
-            let len = d.scroll_len();
-            d.cursor.follow(len, rows);
-            d.settle_on_entry(1, rows);
-            None
-        }
-        Screen::Inbox(_) => None,
-    }
-}
-
-/// The debounce delay passed: search the server if the filter is still this text.
-pub(super) fn search_due(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
-    let request = state.new_request();
-    let m = state.models_mut();
-    if m.filter != text || text.trim().is_empty() {
-        return;
-    }
-    if m.search.as_ref().is_some_and(|s| s.text == text) {
-        return;
-    }
-    m.search = Some(ServerSearch {
-        text: text.to_string(),
-        results: Remote::loading(request),
-    });
-    fx.push(Effect::SearchModels {
-        request,
-        text: text.to_string(),
-    });
+fn set_filter(state: &mut State, text: String, fx: &mut Vec<Effect>) {
+    route::to_top(state, fx, |screen, ctx| screen.set_filter(text, ctx));
 }
 
 fn complete(state: &mut State, forward: bool) {
@@ -195,16 +146,9 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             // One level below the models list, like a model's versions.
             state.screens.truncate(1);
             let request = state.new_request();
-            state
-                .screens
-                .push(Screen::Velocity(super::super::screens::VelocityScreen {
-                    data: super::super::remote::Remote::loading(request),
-                    ..Default::default()
-                }));
-            fx.push(Effect::LoadVelocity {
-                request,
-                thresholds: state.settings.drift.clone(),
-            });
+            let opening = VelocityScreen::opening(request, state.settings.drift.clone());
+            state.screens.push(opening.screen);
+            fx.push(opening.load);
         }
         Command::Theme(name) => fx.push(Effect::SetTheme { name }),
         Command::Quit => state.quit = true,

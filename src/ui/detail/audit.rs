@@ -24,7 +24,7 @@ pub fn draw(
     if panel::remote_data(
         frame,
         area,
-        d.audit.as_ref(),
+        d.audit.trail.as_ref(),
         ("the audit trail", "the audit trail"),
         state.spinner,
         theme,

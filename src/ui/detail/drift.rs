@@ -39,7 +39,7 @@ pub fn draw(
     let Some(monitoring) = panel::remote_data(
         frame,
         area,
-        d.monitoring.as_ref(),
+        d.drift.monitoring.as_ref(),
         ("monitoring runs", "the monitoring runs"),
         state.spinner,
         theme,

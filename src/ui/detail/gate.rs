@@ -41,7 +41,7 @@ pub fn draw(
     let Some(report) = panel::remote_data(
         frame,
         area,
-        d.gates.get(&target),
+        d.gate.reports.get(&target),
         ("the gate evidence", "the gate evidence"),
         state.spinner,
         theme,
@@ -58,7 +58,7 @@ pub fn draw(
     .areas(area);
     frame.render_widget(Paragraph::new(summary(report, state, theme)), summary_area);
     draw_checks(frame, checks_area, block_area, d, report, theme);
-    match d.selected_check().filter(|_| d.evidence_open) {
+    match d.selected_check().filter(|_| d.gate.evidence_open) {
         Some(check) => draw_evidence(frame, below, check, theme),
         None => draw_recorded(frame, below, d, report, theme),
     }
@@ -279,7 +279,7 @@ fn draw_recorded(
         )));
     }
     let recorded = d.recorded_reports();
-    let heading = match d.audit.as_ref() {
+    let heading = match d.audit.trail.as_ref() {
         Some(a) if a.data.is_none() && a.is_loading() => "Recorded reports: loading…".to_string(),
         Some(a) if a.data.is_none() => format!(
             "Recorded reports: could not be read ({})",

@@ -22,14 +22,14 @@ pub fn draw(
     let Some(tree) = panel::remote_data(
         frame,
         area,
-        d.lineage.as_ref(),
+        d.lineage.tree.as_ref(),
         ("the lineage", "the lineage"),
         state.spinner,
         theme,
     ) else {
         return;
     };
-    let lines = tree_lines(tree, &d.folded);
+    let lines = tree_lines(tree, &d.lineage.folded);
     let missing = tree.missing_links().len();
     let title = if missing > 0 {
         format!("LINEAGE  ({missing} missing link(s) marked ✗; Space folds, Enter opens)")

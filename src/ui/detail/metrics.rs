@@ -54,8 +54,16 @@ pub fn draw(
 /// The selected metric's curve, or why there is none.
 fn draw_curve(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, theme: &Theme) {
     let selected = d.selected_metric();
-    let history = selected.and_then(|m| d.histories.get(&m.key));
-    curve(frame, area, state, selected, history, d.by_time, theme);
+    let history = selected.and_then(|m| d.metrics.histories.get(&m.key));
+    curve(
+        frame,
+        area,
+        state,
+        selected,
+        history,
+        d.metrics.by_time,
+        theme,
+    );
 }
 
 /// A metric's curve from its history (by step or by time), or why there is none; the run view

@@ -1,9 +1,9 @@
-//! The governance views' update logic: `:inbox`, the Gate tab's targets and evaluations, the
-//! Audit tab, the models list's pending marker.
+//! The Gate and Audit tabs through `update`: the target followed and cycled, each evaluation
+//! asked for once, the evidence, recorded reports; and `:inbox`, whose Enter opens a request's
+//! version on its Gate tab.
 
 use std::sync::Arc;
 
-use super::update;
 use crate::app::action::{Action, Edit};
 use crate::app::effect::Effect;
 use crate::app::fixtures;
@@ -11,6 +11,7 @@ use crate::app::keymap::KeyMap;
 use crate::app::screens::{DetailTab, Screen};
 use crate::app::settings::UiSettings;
 use crate::app::state::{ServerContext, StartAt, State};
+use crate::app::update;
 use crate::governance::{Stage, Target};
 use crate::mlflow::Tag;
 
@@ -248,7 +249,7 @@ fn t_cycles_targets_and_each_is_evaluated_once() {
             .collect::<Vec<_>>(),
         [PROD]
     );
-    assert_eq!(detail(&s).gates.len(), 1);
+    assert_eq!(detail(&s).gate.reports.len(), 1);
     assert!(detail(&s).gate_report().is_some(), "shown until the answer");
 }
 
@@ -271,16 +272,16 @@ fn enter_opens_a_checks_evidence_and_esc_closes_it_first() {
     update(&mut s, Action::MoveDown);
     assert_eq!(detail(&s).selected_check().unwrap().id, "four-fifths");
     update(&mut s, Action::Open);
-    assert!(detail(&s).evidence_open);
+    assert!(detail(&s).gate.evidence_open);
     update(&mut s, Action::Back);
-    assert!(!detail(&s).evidence_open);
+    assert!(!detail(&s).gate.evidence_open);
     assert!(
         matches!(s.top(), Screen::Detail(_)),
         "Esc closed the evidence only"
     );
     update(&mut s, Action::Open);
     update(&mut s, Action::SelectTab(7));
-    assert!(!detail(&s).evidence_open, "leaving the tab closes it");
+    assert!(!detail(&s).gate.evidence_open, "leaving the tab closes it");
 }
 
 #[test]
@@ -305,50 +306,6 @@ fn without_a_policy_nothing_is_evaluated_but_the_audit_trail_loads() {
     assert_eq!(detail(&s).scroll_len(), 4);
     update(&mut s, Action::Last);
     assert_eq!(detail(&s).cursor.selected, 3);
-}
-
-#[test]
-fn the_models_list_asks_for_its_pending_marker_once_and_again_on_refresh() {
-    let mut s = State::new(
-        ServerContext::default(),
-        UiSettings::default(),
-        KeyMap::defaults(),
-    );
-    let fx = s.start(StartAt::Models);
-    let Effect::LoadModels { request } = fx[0] else {
-        panic!()
-    };
-    let fx = update(
-        &mut s,
-        Action::ModelsLoaded {
-            request,
-            result: Ok(fixtures::models(6)),
-        },
-    );
-    let Some(Effect::LoadPendingMarks { request }) = fx
-        .iter()
-        .find(|e| matches!(e, Effect::LoadPendingMarks { .. }))
-    else {
-        panic!("{fx:?}")
-    };
-    assert!(update(&mut s, Action::MoveDown).is_empty(), "asked once");
-    assert!(
-        s.models().selected().is_some(),
-        "usable before the marker arrives"
-    );
-    update(
-        &mut s,
-        Action::PendingMarksLoaded {
-            request: *request,
-            result: Ok([("fraud-detector".to_string(), 2)].into()),
-        },
-    );
-    assert_eq!(s.models().pending_count("fraud-detector"), 2);
-    assert_eq!(s.models().pending_count("churn-predictor"), 0);
-    let fx = update(&mut s, Action::Refresh);
-    assert!(fx
-        .iter()
-        .any(|e| matches!(e, Effect::LoadPendingMarks { .. })));
 }
 
 #[test]

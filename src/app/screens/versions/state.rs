@@ -1,8 +1,8 @@
 //! One model's versions: filter, cursor, which metrics get columns, and the champion.
 
-use super::matches;
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
+use crate::app::screens::matches;
 use crate::registry::{ModelVersions, VersionRow};
 
 /// Most metric columns ever shown; the screen width decides how many of them fit.
@@ -29,19 +29,7 @@ pub struct VersionsScreen {
     /// Versions marked with Space for comparing.
     pub marked: std::collections::BTreeSet<String>,
     /// The compare view (`c`), when open.
-    pub compare: Option<Compare>,
-}
-
-/// Marked versions side by side: every metric of their runs, differences to the champion,
-/// and the selected metric's curves overlaid.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Compare {
-    /// The versions compared, the champion (baseline) first when it has a run.
-    pub versions: Vec<String>,
-    /// The selected metric row.
-    pub cursor: ListCursor,
-    /// Histories by (run id, metric key), fetched when a metric is selected.
-    pub histories: std::collections::BTreeMap<(String, String), Remote<Vec<crate::mlflow::Metric>>>,
+    pub compare: Option<super::Compare>,
 }
 
 impl VersionsScreen {
@@ -69,54 +57,6 @@ impl VersionsScreen {
             .versions
             .iter()
             .find(|r| r.version.version == version)
-    }
-
-    /// The compare view's rows: every metric any compared version's run logged, by name.
-    pub fn compare_metrics(&self) -> Vec<String> {
-        let Some(c) = &self.compare else {
-            return Vec::new();
-        };
-        let mut keys: Vec<String> = c
-            .versions
-            .iter()
-            .filter_map(|v| self.version_row(v)?.run.run())
-            .flat_map(|r| r.data.metrics.iter().map(|m| m.key.clone()))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys
-    }
-
-    /// (version, run id) of each compared version that has a readable run.
-    pub fn compare_runs(&self) -> Vec<(String, String)> {
-        let Some(c) = &self.compare else {
-            return Vec::new();
-        };
-        c.versions
-            .iter()
-            .filter_map(|v| {
-                let run = self.version_row(v)?.run.run()?;
-                Some((v.clone(), run.info.run_id.clone()))
-            })
-            .collect()
-    }
-
-    /// Open the compare view on the marked versions (else the selected one) and the champion.
-    pub fn open_compare(&mut self) {
-        let mut versions: Vec<String> = self.marked.iter().cloned().collect();
-        if versions.is_empty() {
-            versions.extend(self.selected().map(|r| r.version.version.clone()));
-        }
-        // Newest first, as the list shows them.
-        versions.sort_by_key(|v| std::cmp::Reverse(v.parse::<u64>().unwrap_or(0)));
-        if let Some(champion) = &self.champion {
-            versions.retain(|v| v != champion);
-            versions.insert(0, champion.clone());
-        }
-        self.compare = Some(Compare {
-            versions,
-            ..Compare::default()
-        });
     }
 
     pub fn row(&self, index: usize) -> Option<&VersionRow> {
@@ -186,7 +126,7 @@ fn row_matches(row: &VersionRow, needle: &str) -> bool {
         Some(v.version.as_str()),
         v.stage(),
         v.status.as_deref(),
-        super::creator(v, row.run.run()),
+        crate::app::screens::creator(v, row.run.run()),
         run_name,
     ]
     .into_iter()

@@ -2,9 +2,9 @@
 
 use std::cmp::Ordering;
 
-use super::matches;
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
+use crate::app::screens::matches;
 use crate::registry::ModelSummary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +140,7 @@ impl ModelsScreen {
         self.active_search().is_some()
     }
 
+    /// The list or its server search is on its way.
     pub fn is_loading(&self) -> bool {
         self.all.is_loading() || self.search.as_ref().is_some_and(|s| s.results.is_loading())
     }

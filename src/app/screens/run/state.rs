@@ -52,21 +52,6 @@ impl RunScreen {
         }
     }
 
-    /// The breadcrumb segment: the run's name once known, else its id's start.
-    pub fn crumb(&self) -> String {
-        let name = self
-            .data
-            .data
-            .as_ref()
-            .and_then(|r| r.info.run_name.clone());
-        let short: String = self.run_id.chars().take(8).collect();
-        format!("run {}", name.unwrap_or(short))
-    }
-
-    pub fn is_loading(&self) -> bool {
-        self.data.is_loading() || self.histories.values().any(Remote::is_loading)
-    }
-
     /// Metrics, params and key tags, each sorted by name, under their headings.
     pub fn entries(&self) -> Vec<RunEntry<'_>> {
         let Some(run) = self.data.data.as_ref() else {
@@ -126,6 +111,7 @@ impl RunScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::screens::ScreenBehaviour;
 
     fn run() -> Run {
         let mut r = Run::default();

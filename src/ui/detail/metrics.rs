@@ -73,17 +73,15 @@ pub(crate) fn curve(
         panel::empty(frame, area, "Select a metric to see its curve.", "", theme);
         return;
     };
-    let Some(history) = history else {
-        panel::loading(frame, area, "the metric's history", state.spinner, theme);
-        return;
-    };
-    let Some(points) = &history.data else {
-        match &history.error {
-            Some(e) if !history.is_loading() => {
-                panel::error(frame, area, &format!("the history of {}", m.key), e, theme)
-            }
-            _ => panel::loading(frame, area, "the metric's history", state.spinner, theme),
-        }
+    let failed = format!("the history of {}", m.key);
+    let Some(points) = panel::remote_data(
+        frame,
+        area,
+        history,
+        ("the metric's history", &failed),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     if points.len() < 2 {

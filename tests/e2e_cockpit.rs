@@ -1,5 +1,6 @@
 //! End-to-end: the real binary in a pseudo-terminal against the real, seeded MLflow test
 //! server (scripts/test.sh). Keys go in, the screen is read back with vt100.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[path = "support/pty.rs"]
 mod pty;

@@ -1,5 +1,6 @@
 //! How the client and the CLI behave when the server misbehaves. A scripted loopback server
 //! stands in for faults only; normal behaviour is tested against a real MLflow server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

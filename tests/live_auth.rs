@@ -4,6 +4,7 @@
 //! user. Needs the auth server:
 //! `scripts/start-auth-server.sh start /tmp/tg-auth 5631` then
 //! `TOLLGATE_TEST_AUTH_URI=http://127.0.0.1:5631 cargo test --test live_auth -- --ignored`.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

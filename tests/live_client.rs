@@ -1,5 +1,6 @@
 //! The client's typed calls against the real, seeded MLflow server: runs, metric histories,
 //! experiments, artifacts, MLflow 3 logged models.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

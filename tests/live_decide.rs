@@ -1,6 +1,7 @@
 //! The shared decision API (`registry::decide`) against the real MLflow server, as the
 //! cockpit's dialogs call it: prepare, validate, commit, and each typed refusal. Each test owns
 //! a fresh model.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! `tollgate drift` and `tollgate lineage` against the real, seeded MLflow server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

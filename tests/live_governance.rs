@@ -1,5 +1,6 @@
 //! Governance end to end against the real, seeded MLflow server: gate outcomes, decisions,
 //! four-eyes, stale reports, roll back, inbox and audit. Each test owns a fresh model.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

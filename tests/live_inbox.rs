@@ -1,6 +1,7 @@
 //! The shared inbox (registry::pending_requests) against the real, seeded MLflow server: the
 //! cockpit's `:inbox` and `tollgate inbox` read the same requests, oldest first, each verified
 //! against its audit run and report.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

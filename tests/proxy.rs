@@ -1,6 +1,7 @@
 //! Proxies (issue 9): `NO_PROXY=*` bypasses the proxy for every host, and an unreachable proxy
 //! is reported as the proxy, never as an unreachable MLflow server. Scripted loopback servers
 //! stand in for the proxy and the target; only what reaches which one is asserted.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! The confirmation question on a real terminal: approving to @champion asks for the model's
 //! name; a wrong answer writes nothing, the right one promotes.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[allow(dead_code)]
 #[path = "support/pty.rs"]

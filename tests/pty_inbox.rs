@@ -1,5 +1,6 @@
 //! The inbox on a real terminal: a request made with the CLI shows in `:inbox`, and Enter opens
 //! that version's Gate tab with the policy's checklist for the requested target.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[allow(dead_code)]
 #[path = "support/pty.rs"]

@@ -1,5 +1,6 @@
 //! TLS verification stays on unless the user turns it off; a CA bundle makes a private
 //! certificate trusted. Runs against a loopback HTTPS server with a test-only certificate.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

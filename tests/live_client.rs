@@ -5,15 +5,8 @@
 mod support;
 
 use support::live::live;
-use tollgate::mlflow::{ConnectionSettings, MlflowClient, RunSearch};
-
-fn client(uri: &str) -> MlflowClient {
-    MlflowClient::new(ConnectionSettings::new(uri)).unwrap()
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
-}
+use support::{client, rt};
+use tollgate::mlflow::RunSearch;
 
 #[test]
 fn monitoring_history_has_one_step_per_window_stamped_at_window_end() {

@@ -7,9 +7,10 @@ mod support;
 
 use serde_json::Value;
 use support::forge::Forgery;
-use support::governance::{client, fresh_model, rt, GOOD, UNFAIR};
+use support::governance::{fresh_model, GOOD, UNFAIR};
 use support::live::{live, stderr, stdout};
 use support::rest::Rest;
+use support::{client, rt};
 use tollgate::governance::{Stage, Target};
 use tollgate::registry::Registry;
 

@@ -7,12 +7,8 @@ mod support;
 
 use serde_json::{json, Value};
 use support::governance::{fresh_model, Candidate, TestModel, GOOD};
-use support::live::{live, stderr, stdout, Live};
+use support::live::{code, live, stderr, stdout, Live};
 use support::rest::Rest;
-
-fn code(out: &std::process::Output) -> i32 {
-    out.status.code().unwrap()
-}
 
 /// Log NaN, +Inf and -Inf metrics to version 1's run with plain REST (as a training job would
 /// through MLflow's client), plus a curve with one NaN and one +Inf point.

@@ -4,16 +4,13 @@
 mod support;
 
 use support::live::live;
+use support::rt;
 use tollgate::mlflow::{ConnectionSettings, MlflowClient};
 use tollgate::registry::Registry;
 
 fn registry(uri: &str) -> (Registry, MlflowClient) {
     let client = MlflowClient::new(ConnectionSettings::new(uri)).unwrap();
     (Registry::new(client.clone(), 1000), client)
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
 }
 
 #[test]

@@ -71,6 +71,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
 }
 
+/// The block's right border beside `rows` (a list inside it, below other content): where
+/// that list's scrollbar goes.
+fn scrollbar_beside(block: Rect, rows: Rect) -> Rect {
+    Rect::new(block.x, rows.y, block.width, rows.height)
+}
+
 /// The block's right border, between its corners: where a list's scrollbar goes.
 fn scrollbar_area(block: Rect) -> Rect {
     Rect::new(

@@ -10,8 +10,8 @@ use ratatui::Frame;
 use super::detail::metrics::curve;
 use super::format::{clip, date, metric, span};
 use super::frame::ScreenFrame;
-use super::table;
 use super::theme::Theme;
+use super::{scrollbar_beside, table};
 use crate::app::screens::{RunEntry, RunScreen};
 use crate::app::State;
 use crate::mlflow::Run;
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &RunScreen, theme: 
             Layout::vertical([Constraint::Percentage(50), Constraint::Fill(1)]).areas(content);
         (t, c)
     };
-    let bar = Rect::new(area.x, table_area.y, area.width, table_area.height);
+    let bar = scrollbar_beside(area, table_area);
     draw_table(frame, table_area, bar, r, theme);
     if chart_area.height >= 5 {
         let selected = r.selected_metric();

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::format::{clip, span};
 use super::frame::ScreenFrame;
 use super::theme::Theme;
-use super::{panel, scrollbar_area, table};
+use super::{panel, scrollbar_area, scrollbar_beside, table};
 use crate::app::screens::VelocityScreen;
 use crate::app::State;
 use crate::governance::velocity::{human_duration, ModelVelocity};
@@ -72,7 +72,7 @@ fn draw_table(
         table::Column::new("CFR", Constraint::Length(9)).right(),
         table::Column::new("RESTORE", Constraint::Length(8)).right(),
     ];
-    let scrollbar = Rect::new(scrollbar.x, area.y, scrollbar.width, area.height);
+    let scrollbar = scrollbar_beside(scrollbar, area);
     table::draw(
         frame,
         area,

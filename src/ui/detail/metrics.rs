@@ -13,7 +13,7 @@ use crate::registry::VersionDetail;
 use crate::ui::chart::{self, LineChart, Series, XAxis};
 use crate::ui::format::{clip, date, metric, span};
 use crate::ui::theme::Theme;
-use crate::ui::{panel, table};
+use crate::ui::{panel, scrollbar_beside, table};
 
 pub fn draw(
     frame: &mut Frame,
@@ -184,7 +184,7 @@ fn draw_table(
         columns.push(table::Column::new("LOGGED", Constraint::Length(16)));
     }
     // The scrollbar runs beside the table only, on the block's right border.
-    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    let scrollbar = scrollbar_beside(block_area, area);
     table::draw(
         frame,
         area,

@@ -19,7 +19,9 @@ fn bench(c: &mut Criterion) {
     for gates in [10_000, 40_000] {
         let text = policy(gates);
         group.bench_function(format!("{gates} gates"), |b| {
-            b.iter(|| Policy::parse(black_box(&text), "bench.toml").unwrap())
+            b.iter(|| {
+                Policy::parse(black_box(&text), "bench.toml").expect("the bench policy parses")
+            })
         });
     }
     group.finish();

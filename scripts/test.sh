@@ -25,9 +25,13 @@ trap 'exit 130' INT TERM
 echo "==> formatting check"
 cargo fmt --all -- --check
 
-# Compile the tests while the server is installed, started and seeded (CI has two cores).
-echo "==> building tests (in the background)"
-cargo test --locked --all-targets --no-run >"$ROOT/target-build.log" 2>&1 &
+# Compile the tests, then lint, while the server is installed, started and seeded (CI has two
+# cores: one after the other, so they do not compete for them).
+echo "==> building tests, then clippy (in the background)"
+{
+    cargo test --locked --all-targets --no-run &&
+        cargo clippy --locked --all-targets -- -D warnings
+} >"$ROOT/target-build.log" 2>&1 &
 BUILD_PID=$!
 
 cleanup
@@ -38,7 +42,7 @@ echo "==> starting and seeding MLflow on 127.0.0.1:$PORT"
 
 if ! wait "$BUILD_PID"; then
     cat "$ROOT/target-build.log"
-    echo "test build failed" >&2
+    echo "test build or clippy failed" >&2
     exit 1
 fi
 rm -f "$ROOT/target-build.log"

@@ -3,18 +3,18 @@
 //! PostgreSQL. `scripts/test.sh` starts them (`scripts/compat-servers.sh`) and lists them in
 //! `TOLLGATE_COMPAT_SERVERS` as `release=url` pairs separated by spaces. Each test runs on every
 //! listed server and names the release when it fails.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-#[allow(dead_code)]
-#[path = "support/pty.rs"]
-mod pty;
 mod support;
 
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use support::governance::{fresh_model, rt, TestModel, GOOD, POLICY, UNFAIR};
+use support::governance::{fresh_model, TestModel, GOOD, POLICY, UNFAIR};
 use support::live::{stderr, stdout, Live};
+use support::pty;
 use support::rest::Rest;
+use support::rt;
 use tollgate::governance::decision::{Actor, ActorSource, Decision};
 use tollgate::governance::{Policy, Target};
 use tollgate::registry::decide::{self, DecideError, DecisionInputs};

@@ -1,12 +1,12 @@
 //! End-to-end: the real binary in a pseudo-terminal against the real, seeded MLflow test
 //! server (scripts/test.sh). Keys go in, the screen is read back with vt100.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-#[path = "support/pty.rs"]
-mod pty;
 mod support;
 
-use pty::{alias_version, manifest, restored, signal, tracking_uri, Cockpit, Launch};
-use support::rest;
+use support::live::{alias_version, manifest, tracking_uri};
+use support::pty::{self, restored, signal, Cockpit, Launch};
+use support::{rest, unique};
 
 fn start(args: &[&str]) -> Cockpit {
     Cockpit::start(Launch {
@@ -206,8 +206,8 @@ fn enter_on_a_parent_run_in_lineage_opens_its_metrics() {
 #[test]
 fn drift_tab_shows_an_evidently_only_monitoring_run() {
     let api = rest::Rest::new(&tracking_uri());
-    let experiment = api.experiment(&rest::unique("evidently-cockpit"));
-    let model = rest::unique("evidently-cockpit-model");
+    let experiment = api.experiment(&unique("evidently-cockpit"));
+    let model = unique("evidently-cockpit-model");
     api.model_with_version(&model, &experiment);
     let run_id = api.monitoring_run(&experiment, &model, "1");
     let report = std::fs::read(

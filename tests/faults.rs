@@ -1,12 +1,14 @@
 //! How the client and the CLI behave when the server misbehaves. A scripted loopback server
 //! stands in for faults only; normal behaviour is tested against a real MLflow server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
-use std::process::Command;
 use std::time::Duration;
 
+use support::cli::tollgate_at;
 use support::fault_server::{FaultServer, Reply};
+use support::rt;
 use tollgate::mlflow::{
     Auth, ConnectionSettings, CredentialSource, MlflowClient, MlflowError, Secret,
 };
@@ -15,10 +17,6 @@ fn client(url: &str) -> MlflowClient {
     let mut settings = ConnectionSettings::new(url);
     settings.timeout = Duration::from_secs(2);
     MlflowClient::new(settings).unwrap()
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
 }
 
 const MODEL: &str =
@@ -240,25 +238,12 @@ fn logged_models_absent_on_old_servers_degrade_to_none() {
 // ---- the CLI on top: one-line errors, exit codes, no panics, stdout clean ----
 
 fn tollgate(url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tollgate"))
-        .args(["--tracking-uri", url])
-        .args(args)
-        .env("TOLLGATE_CONFIG", "/nonexistent/tollgate-test-config.toml")
-        .env("HOME", std::env::temp_dir())
-        .env_remove("MLFLOW_TRACKING_USERNAME")
-        .env_remove("MLFLOW_TRACKING_TOKEN")
-        .output()
-        .unwrap()
+    tollgate_at(url).args(args).output().unwrap()
 }
 
 #[test]
 fn cli_reports_a_down_server_in_one_line() {
-    // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     let out = tollgate(&format!("http://127.0.0.1:{port}"), &["models", "--json"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(out.stdout.is_empty(), "JSON goes to stdout only on success");
@@ -334,14 +319,9 @@ fn a_server_repeating_its_page_token_is_stopped() {
 const MB: u64 = 1024 * 1024;
 
 fn tollgate_with_cap(url: &str, cap_mb: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tollgate"))
-        .args(["--tracking-uri", url])
+    tollgate_at(url)
         .args(args)
-        .env("TOLLGATE_CONFIG", "/nonexistent/tollgate-test-config.toml")
-        .env("HOME", std::env::temp_dir())
         .env("TOLLGATE_MAX_RESPONSE_MB", cap_mb)
-        .env_remove("MLFLOW_TRACKING_USERNAME")
-        .env_remove("MLFLOW_TRACKING_TOKEN")
         .output()
         .unwrap()
 }

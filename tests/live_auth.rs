@@ -4,6 +4,7 @@
 //! user. Needs the auth server:
 //! `scripts/start-auth-server.sh start /tmp/tg-auth 5631` then
 //! `TOLLGATE_TEST_AUTH_URI=http://127.0.0.1:5631 cargo test --test live_auth -- --ignored`.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
@@ -27,7 +28,7 @@ fn auth_uri() -> String {
 fn ensure_reader(uri: &str) {
     let body = serde_json::json!({"username": READER.0, "password": READER.1});
     let url = format!("{uri}/api/2.0/mlflow/users/create");
-    let rt = support::governance::rt();
+    let rt = support::rt();
     let _ = rt.block_on(
         reqwest::Client::new()
             .post(url)
@@ -138,7 +139,7 @@ fn the_shared_decide_api_reports_a_refused_first_write_as_nothing_recorded() {
     let registry = tollgate::registry::Registry::new(client_as(&uri, READER.0, READER.1), 100);
     let policy =
         Arc::new(tollgate::governance::Policy::parse(support::governance::POLICY, "test").unwrap());
-    let rt = support::governance::rt();
+    let rt = support::rt();
     for decision in [Decision::Approved, Decision::Rejected] {
         let prepared = rt
             .block_on(decide::prepare(
@@ -183,7 +184,7 @@ fn ensure_user(uri: &str, who: (&str, &str)) {
 }
 
 fn admin_post(uri: &str, route: &str, body: serde_json::Value) {
-    let rt = support::governance::rt();
+    let rt = support::rt();
     let _ = rt.block_on(
         reqwest::Client::new()
             .post(format!("{uri}/{route}"))
@@ -197,7 +198,7 @@ fn admin_post(uri: &str, route: &str, body: serde_json::Value) {
 /// requester, approver or model builder has in practice.
 fn grant_edit(uri: &str, m: &TestModel, who: (&str, &str)) {
     ensure_user(uri, who);
-    let rt = support::governance::rt();
+    let rt = support::rt();
     let admin = tollgate::registry::Registry::new(client_as(uri, ADMIN.0, ADMIN.1), 100);
     let audit = rt.block_on(admin.audit_experiment()).unwrap();
     let runs = m.runs[0].info.experiment_id.clone().unwrap();
@@ -262,7 +263,7 @@ fn a_requester_who_renames_the_request_tag_still_cannot_approve() {
     );
     // The forgery: the requester's own EDIT rights rename the request's author.
     let rita = client_as(&uri, REQUESTER.0, REQUESTER.1);
-    support::governance::rt()
+    support::rt()
         .block_on(rita.set_model_version_tag(
             &m.name,
             "1",
@@ -317,7 +318,7 @@ fn a_creator_who_renames_mlflow_user_still_cannot_approve() {
         tags: vec![("mlflow.user".into(), "someone-else".into())],
         ..Default::default()
     };
-    support::governance::rt()
+    support::rt()
         .block_on(builder.log_batch(&m.runs[0].info.run_id, &rename, 0))
         .unwrap();
     let own = decide_as(&uri, BUILDER, "approve", &m, &p);
@@ -379,7 +380,7 @@ fn a_third_person_approves_a_request_recorded_as_authenticated_once_the_server_c
     // The credentials' user before the server answers is not yet authenticated; a name that
     // is not the credentials' user never is.
     let registry = tollgate::registry::Registry::new(client_as(&uri, APPROVER.0, APPROVER.1), 100);
-    let rt = support::governance::rt();
+    let rt = support::rt();
     let confirm = |name: &str| {
         rt.block_on(decide::confirm_actor(
             registry.client(),

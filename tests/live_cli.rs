@@ -1,4 +1,5 @@
 //! The headless commands against the real, seeded MLflow server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
@@ -369,11 +370,7 @@ fn doctor_reports_a_healthy_server() {
 #[test]
 fn doctor_explains_a_down_server() {
     let live = live();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     let url = format!("http://127.0.0.1:{port}");
     let out = live.tollgate(&["doctor", "--json", "--tracking-uri", &url]);
     assert_eq!(out.status.code(), Some(1));

@@ -1,18 +1,12 @@
 //! The client's typed calls against the real, seeded MLflow server: runs, metric histories,
 //! experiments, artifacts, MLflow 3 logged models.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
 use support::live::live;
-use tollgate::mlflow::{ConnectionSettings, MlflowClient, RunSearch};
-
-fn client(uri: &str) -> MlflowClient {
-    MlflowClient::new(ConnectionSettings::new(uri)).unwrap()
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
-}
+use support::{client, rt};
+use tollgate::mlflow::RunSearch;
 
 #[test]
 fn monitoring_history_has_one_step_per_window_stamped_at_window_end() {

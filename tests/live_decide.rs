@@ -1,15 +1,17 @@
 //! The shared decision API (`registry::decide`) against the real MLflow server, as the
 //! cockpit's dialogs call it: prepare, validate, commit, and each typed refusal. Each test owns
 //! a fresh model.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
 use std::sync::Arc;
 
 use support::governance::{
-    client_as, fresh_model, fresh_model_by, rt, TestModel, CREATOR, GOOD, POLICY, UNFAIR,
+    client_as, fresh_model, fresh_model_by, TestModel, CREATOR, GOOD, POLICY, UNFAIR,
 };
 use support::live::live;
+use support::rt;
 use tollgate::governance::decision::{Actor, ActorSource, Change, Decision, Refusal, Role};
 use tollgate::governance::{Policy, Target};
 use tollgate::registry::decide::{
@@ -401,12 +403,7 @@ fn four_eyes_refuses_an_edited_request_tag_and_names_both_records() {
 #[test]
 fn an_unknown_creator_is_refused_unless_the_policy_allows_it() {
     let live = live();
-    let m = fresh_model_by(
-        support::governance::client(&live.uri),
-        "decide-nobody",
-        &[GOOD],
-        None,
-    );
+    let m = fresh_model_by(support::client(&live.uri), "decide-nobody", &[GOOD], None);
     let p = prepare(&m, "Staging", Decision::Approved, "reviewer");
     assert_eq!(
         p.blocker(),

@@ -1,4 +1,5 @@
 //! `tollgate drift` and `tollgate lineage` against the real, seeded MLflow server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
@@ -155,7 +156,8 @@ fn a_gone_run_is_a_marked_leaf_not_an_error() {
 /// of a monitoring run, read into the same drift view as drift metrics.
 #[test]
 fn evidently_reports_logged_as_artifacts_are_read() {
-    use support::rest::{unique, Rest};
+    use support::rest::Rest;
+    use support::unique;
     let live = live();
     let rest = Rest::new(&live.uri);
     let experiment = rest.experiment(&unique("evidently-monitoring"));

@@ -1,5 +1,6 @@
 //! `tollgate export` against the real, seeded MLflow server: the pack's files, decoded PNGs, the
 //! report's links, and byte-for-byte reproducibility.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

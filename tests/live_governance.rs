@@ -1,17 +1,14 @@
 //! Governance end to end against the real, seeded MLflow server: gate outcomes, decisions,
 //! four-eyes, stale reports, roll back, inbox and audit. Each test owns a fresh model.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
 use serde_json::Value;
 use support::forge::Forgery;
 use support::governance::{fresh_model, TestModel, GOOD, UNFAIR};
-use support::live::{live, stderr, stdout};
+use support::live::{code, live, stderr, stdout};
 use support::rest::Rest;
-
-fn code(out: &std::process::Output) -> i32 {
-    out.status.code().unwrap()
-}
 
 const DEMO_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policy.toml");
 
@@ -226,7 +223,7 @@ fn gate_check_record_tags_the_version_and_writes_an_audit_run() {
     assert_eq!(d["actor"], "ci-bot");
     // The artifact is the report, with a digest that verifies.
     let run_id = d["run_id"].as_str().unwrap();
-    let bytes = support::governance::rt()
+    let bytes = support::rt()
         .block_on(m.client.get_artifact(run_id, "gate_report.json"))
         .unwrap();
     let report = tollgate::governance::GateReport::from_json(&bytes).unwrap();
@@ -714,7 +711,7 @@ fn rollback_after_the_first_tollgate_approval_returns_to_the_version_it_replaced
     let m = fresh_model(&live.uri, "first-rollback", &[GOOD, GOOD]);
     let p = m.policy_path();
     // v1 reached Production outside tollgate: no audit run knows it.
-    support::governance::rt()
+    support::rt()
         .block_on(m.client.transition_stage(&m.name, "1", "Production", false))
         .unwrap();
     let out = live.tollgate_with(

@@ -1,14 +1,16 @@
 //! The shared inbox (registry::pending_requests) against the real, seeded MLflow server: the
 //! cockpit's `:inbox` and `tollgate inbox` read the same requests, oldest first, each verified
 //! against its audit run and report.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
 use serde_json::Value;
 use support::forge::Forgery;
-use support::governance::{client, fresh_model, rt, GOOD, UNFAIR};
+use support::governance::{fresh_model, GOOD, UNFAIR};
 use support::live::{live, stderr, stdout};
 use support::rest::Rest;
+use support::{client, rt};
 use tollgate::governance::{Stage, Target};
 use tollgate::registry::Registry;
 

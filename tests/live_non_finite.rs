@@ -1,17 +1,14 @@
 //! Issue 9 against the real, seeded MLflow server: NaN, +Inf and -Inf metrics (logged through
 //! MLflow's REST API, sent back as "NaN" and ±1.7976931348623157e308) keep a model readable and
 //! never pass a gate; a policy that guards nothing makes a target `ungated`, never passed.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
 use serde_json::{json, Value};
 use support::governance::{fresh_model, Candidate, TestModel, GOOD};
-use support::live::{live, stderr, stdout, Live};
+use support::live::{code, live, stderr, stdout, Live};
 use support::rest::Rest;
-
-fn code(out: &std::process::Output) -> i32 {
-    out.status.code().unwrap()
-}
 
 /// Log NaN, +Inf and -Inf metrics to version 1's run with plain REST (as a training job would
 /// through MLflow's client), plus a curve with one NaN and one +Inf point.

@@ -1,18 +1,16 @@
 //! The registry layer's gatherers against the real, seeded MLflow server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
 use support::live::live;
+use support::rt;
 use tollgate::mlflow::{ConnectionSettings, MlflowClient};
 use tollgate::registry::Registry;
 
 fn registry(uri: &str) -> (Registry, MlflowClient) {
     let client = MlflowClient::new(ConnectionSettings::new(uri)).unwrap();
     (Registry::new(client.clone(), 1000), client)
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
 }
 
 #[test]

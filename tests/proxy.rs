@@ -1,12 +1,15 @@
 //! Proxies (issue 9): `NO_PROXY=*` bypasses the proxy for every host, and an unreachable proxy
 //! is reported as the proxy, never as an unreachable MLflow server. Scripted loopback servers
 //! stand in for the proxy and the target; only what reaches which one is asserted.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
+use support::cli::tollgate_at;
 use support::fault_server::{FaultServer, Reply};
+use support::free_port;
 
 const MODEL: &str = r#"{"registered_model": {"name": "m"}, "model_versions": []}"#;
 
@@ -22,12 +25,8 @@ const PROXY_VARIABLES: [&str; 8] = [
 ];
 
 fn tollgate(url: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tollgate"));
-    cmd.args(["--tracking-uri", url, "versions", "m", "--json"])
-        .env("TOLLGATE_CONFIG", "/nonexistent/tollgate-proxy.toml")
-        .env("HOME", std::env::temp_dir())
-        .env_remove("MLFLOW_TRACKING_USERNAME")
-        .env_remove("MLFLOW_TRACKING_TOKEN");
+    let mut cmd = tollgate_at(url);
+    cmd.args(["versions", "m", "--json"]);
     for var in PROXY_VARIABLES {
         cmd.env_remove(var);
     }
@@ -35,14 +34,6 @@ fn tollgate(url: &str, env: &[(&str, &str)]) -> Output {
         cmd.env(k, v);
     }
     cmd.output().unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]

@@ -1,14 +1,12 @@
 //! The confirmation question on a real terminal: approving to @champion asks for the model's
 //! name; a wrong answer writes nothing, the right one promotes.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-#[allow(dead_code)]
-#[path = "support/pty.rs"]
-mod pty;
 mod support;
 
-use pty::{Cockpit, Launch};
 use support::governance::{fresh_model, GOOD};
 use support::live::live;
+use support::pty::{Cockpit, Launch};
 
 fn approve(uri: &str, model: &str, policy: &str, answer: &str) -> bool {
     let args = [

@@ -1,14 +1,12 @@
 //! The inbox on a real terminal: a request made with the CLI shows in `:inbox`, and Enter opens
 //! that version's Gate tab with the policy's checklist for the requested target.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-#[allow(dead_code)]
-#[path = "support/pty.rs"]
-mod pty;
 mod support;
 
-use pty::{Cockpit, Launch};
 use support::governance::{fresh_model, GOOD};
 use support::live::{live, stderr, stdout};
+use support::pty::{Cockpit, Launch};
 
 #[test]
 fn a_request_shows_in_the_inbox_and_opens_its_gate_tab() {

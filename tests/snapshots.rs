@@ -1,6 +1,7 @@
 //! Snapshot tests of every view, drawn into ratatui's TestBackend from fixture data: at 80x24
 //! and 160x48, with data, while loading, after an error and empty. Plus the cases that must
 //! never regress: escape sequences in server text, selection without colour, too small.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

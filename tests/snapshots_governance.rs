@@ -1,6 +1,7 @@
 //! Snapshots of the governance views at 80x24, from fixture data: the Gate tab (passing,
 //! failing with a recorded report that disagrees, a check's evidence open, no policy), the Audit
 //! tab, the inbox (rows and empty) and the models list's pending marker.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! TLS verification stays on unless the user turns it off; a CA bundle makes a private
 //! certificate trusted. Runs against a loopback HTTPS server with a test-only certificate.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 
@@ -10,6 +11,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use support::cli::tollgate_at;
 use support::fault_server::{FaultServer, Reply};
 use tollgate::mlflow::{ConnectionSettings, MlflowClient};
 
@@ -55,9 +57,8 @@ fn https_server_with(options: &[&str]) -> HttpsServer {
 }
 
 fn tollgate(url: &str, env: &[(&str, PathBuf)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tollgate"));
-    cmd.args(["--tracking-uri", url, "versions", "tls-model", "--json"])
-        .env("TOLLGATE_CONFIG", "/nonexistent/tollgate-tls.toml")
+    let mut cmd = tollgate_at(url);
+    cmd.args(["versions", "tls-model", "--json"])
         .env_remove("MLFLOW_TRACKING_INSECURE_TLS")
         .env_remove("MLFLOW_TRACKING_SERVER_CERT_PATH")
         .env_remove("MLFLOW_TRACKING_CLIENT_CERT_PATH");

@@ -242,7 +242,10 @@ pub fn gate_report(model: &str, version: u64, passing: bool) -> crate::governanc
 /// Pending requests, oldest first.
 pub fn pending_requests() -> Vec<crate::registry::PendingRequest> {
     use crate::governance::{Stage, Target};
-    let at = |days: i64| chrono::DateTime::from_timestamp_millis(T0 - days * DAY).unwrap();
+    let at = |days: i64| {
+        chrono::DateTime::from_timestamp_millis(T0 - days * DAY)
+            .expect("fixture times are in range")
+    };
     let request = |model: &str, version: &str, target: Target, by: &str, days: i64| {
         crate::registry::PendingRequest {
             model: model.into(),
@@ -298,7 +301,8 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
         crate::registry::AuditRun {
             run_id: format!("audit{i:04}"),
             at: crate::governance::decision::iso8601(
-                chrono::DateTime::from_timestamp_millis(start_time).unwrap(),
+                chrono::DateTime::from_timestamp_millis(start_time)
+                    .expect("fixture times are in range"),
             ),
             model: model.into(),
             version: v.to_string(),

@@ -11,6 +11,7 @@ pub mod cursor;
 pub mod dialog;
 pub mod effect;
 pub mod effects;
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod keymap;
 pub mod prompt;

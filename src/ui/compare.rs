@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::chart::{self, LineChart, Series, XAxis};
 use super::format::{clip, metric, span};
 use super::theme::Theme;
-use super::{panel, table};
+use super::{panel, scrollbar_beside, table};
 use crate::app::screens::VersionsScreen;
 use crate::app::State;
 
@@ -65,12 +65,7 @@ pub fn draw(
             .right(),
         );
     }
-    let scrollbar = Rect::new(
-        block_area.x,
-        table_area.y,
-        block_area.width,
-        table_area.height,
-    );
+    let scrollbar = scrollbar_beside(block_area, table_area);
     table::draw(
         frame,
         table_area,

@@ -3,12 +3,12 @@
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use super::format::span;
+use super::frame::ScreenFrame;
 use super::theme::Theme;
-use super::{block_title, panel, scrollbar_area, table};
+use super::{panel, scrollbar_area, table};
 use crate::app::screens::InboxScreen;
 use crate::app::State;
 use crate::governance::decision::Verification;
@@ -21,26 +21,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
             theme.muted(),
         ));
     }
-    let has_data = i.data.data.is_some();
-    let block = Block::bordered()
-        .border_style(theme.border(true))
-        .title(block_title(
-            title,
-            has_data && i.data.is_loading(),
-            i.data.stale,
-            state,
-            theme,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
-    let Some(rows) = panel::remote_data(
+    let Some((inner, rows)) = ScreenFrame::new(title).around(
         frame,
-        inner,
-        Some(&i.data),
-        ("pending requests", "the pending requests"),
-        state.spinner,
+        area,
+        state,
         theme,
+        &i.data,
+        ("pending requests", "the pending requests"),
     ) else {
         return;
     };

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state and the theme. Nothing here changes state, talks to
 //! the server or decides anything; server text is sanitized on its way into every span.
 
+mod badge;
 mod breadcrumb;
 pub mod chart;
 mod compare;
@@ -9,6 +10,7 @@ pub(crate) mod detail;
 mod dialog;
 mod footer;
 pub mod format;
+mod frame;
 mod header;
 mod help;
 mod inbox;
@@ -23,7 +25,6 @@ mod velocity;
 mod versions;
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 use ratatui::Frame;
 
@@ -32,7 +33,6 @@ pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
 
 use crate::app::screens::Screen;
 use crate::app::State;
-use format::spinner;
 
 /// Draw one frame.
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
@@ -71,26 +71,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
 }
 
-/// A view's title: its spans, then "refreshing" while a reload runs over shown data, then a
-/// STALE badge when the last reload failed.
-fn block_title(
-    mut spans: Vec<Span<'static>>,
-    refreshing: bool,
-    stale: bool,
-    state: &State,
-    theme: &Theme,
-) -> Line<'static> {
-    if refreshing {
-        spans.push(Span::styled(
-            format!("{} refreshing ", spinner(state.spinner)),
-            theme.muted(),
-        ));
-    }
-    if stale {
-        spans.push(Span::styled(" STALE ", theme.badge(theme.palette.warn)));
-        spans.push(Span::raw(" "));
-    }
-    Line::from(spans)
+/// The block's right border beside `rows` (a list inside it, below other content): where
+/// that list's scrollbar goes.
+fn scrollbar_beside(block: Rect, rows: Rect) -> Rect {
+    Rect::new(block.x, rows.y, block.width, rows.height)
 }
 
 /// The block's right border, between its corners: where a list's scrollbar goes.

@@ -3,24 +3,21 @@
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
 use ratatui::Frame;
 
+use super::badge::{drift_legend, drift_marker, drift_stale, STALE};
 use super::format::{clip, date, fit, short_stage, span};
+use super::frame::ScreenFrame;
 use super::theme::Theme;
-use super::{block_title, panel, scrollbar_area, table};
+use super::{panel, scrollbar_area, table};
 use crate::app::screens::{ModelSortColumn, ModelsScreen};
 use crate::app::State;
 use crate::registry::ModelSummary;
 
 /// Inner width from which the list shows descriptions and full stage names.
 const WIDE: u16 = 120;
-/// A model with a monitored version whose latest window drifted (as on the versions list).
-const DRIFTED: &str = "●";
 /// A model with pending promotion requests (a different shape: it must read without colour).
 const PENDING: &str = "◆";
-/// Markers from before a refresh that failed.
-pub(super) const STALE: &str = "(stale)";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Models ", theme.title())];
@@ -57,33 +54,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             ));
         }
     }
-    let mut block = Block::bordered()
-        .border_style(theme.border(true))
-        .title(block_title(
-            title,
-            m.has_data() && m.is_loading(),
-            m.is_stale(),
-            state,
-            theme,
-        ))
-        .title(sort_title(m, theme).right_aligned());
-    let any_drifted = m
-        .drift
-        .as_ref()
-        .and_then(|d| d.data.as_ref())
-        .is_some_and(|marks| marks.values().any(|d| *d));
-    let drift_stale = m.drift.as_ref().is_some_and(|d| d.stale);
-    if let Some(legend) = drift_legend(any_drifted, drift_stale, theme) {
-        block = block.title(legend.right_aligned());
+    let mut screen = ScreenFrame::new(title)
+        .badges(m.has_data() && m.is_loading(), m.is_stale())
+        .right(sort_title(m, theme));
+    let drift_stale = drift_stale(&m.drift);
+    if let Some(legend) = drift_legend(&m.drift, theme) {
+        screen = screen.right(legend);
     }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = screen.draw(frame, area, state, theme);
 
     if !m.has_data() {
-        match m.error() {
-            Some(e) if !m.is_loading() => panel::error(frame, inner, "the models", e, theme),
-            _ => panel::loading(frame, inner, "models", state.spinner, theme),
-        }
+        panel::unavailable(
+            frame,
+            inner,
+            (m.error(), m.is_loading()),
+            ("models", "the models"),
+            state.spinner,
+            theme,
+        );
         return;
     }
     if m.visible.is_empty() {
@@ -147,11 +135,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             };
             let mut cells = vec![
                 Line::from(span(&model.name, w[0] as usize, theme.base())),
-                match m.drifted(&model.name) {
-                    Some(true) if drift_stale => Line::from(Span::styled(DRIFTED, theme.muted())),
-                    Some(true) => Line::from(Span::styled(DRIFTED, theme.error())),
-                    _ => Line::from(""),
-                },
+                Line::from(drift_marker(m.drifted(&model.name), drift_stale, theme)),
                 Line::from(Span::styled(
                     model.version_count.map_or("?".into(), |n| n.to_string()),
                     theme.base(),
@@ -182,23 +166,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
             cells
         },
     );
-}
-
-/// The drift markers' legend: `● drifted`, and `(stale)` when they are from before a refresh
-/// that failed (then also when no model is marked: "none drifted" is as old).
-pub(super) fn drift_legend(any: bool, stale: bool, theme: &Theme) -> Option<Line<'static>> {
-    let mut spans = match (any, stale) {
-        (true, _) => vec![
-            Span::styled(format!(" {DRIFTED} "), theme.error()),
-            Span::styled("drifted ", theme.muted()),
-        ],
-        (false, true) => vec![Span::styled(" drift markers ", theme.muted())],
-        (false, false) => return None,
-    };
-    if stale {
-        spans.push(Span::styled(format!("{STALE} "), theme.warn()));
-    }
-    Some(Line::from(spans))
 }
 
 fn sort_title(m: &ModelsScreen, theme: &Theme) -> Line<'static> {

@@ -15,24 +15,36 @@ use crate::text::sanitize_line;
 pub fn remote_data<'a, T>(
     frame: &mut Frame,
     area: Rect,
-    remote: Option<&'a crate::app::Remote<T>>,
-    (loading_what, failed_what): (&str, &str),
+    remote: Option<&'a Remote<T>>,
+    what: (&str, &str),
     frame_no: usize,
     theme: &Theme,
 ) -> Option<&'a T> {
-    match remote {
-        Some(Remote {
-            data: Some(data), ..
-        }) => Some(data),
-        Some(r) if !r.is_loading() && r.error.is_some() => {
-            let e = r.error.as_deref().unwrap_or_default();
-            error(frame, area, failed_what, e, theme);
-            None
-        }
-        _ => {
-            loading(frame, area, loading_what, frame_no, theme);
-            None
-        }
+    if let Some(Remote {
+        data: Some(data), ..
+    }) = remote
+    {
+        return Some(data);
+    }
+    let error = remote.and_then(|r| r.error.as_deref());
+    let loading = remote.is_some_and(Remote::is_loading);
+    unavailable(frame, area, (error, loading), what, frame_no, theme);
+    None
+}
+
+/// In place of data that is not there: the failure when the last request failed and no other
+/// is on its way, else that it is loading.
+pub fn unavailable(
+    frame: &mut Frame,
+    area: Rect,
+    (error, loading): (Option<&str>, bool),
+    (loading_what, failed_what): (&str, &str),
+    frame_no: usize,
+    theme: &Theme,
+) {
+    match error {
+        Some(e) if !loading => self::error(frame, area, failed_what, e, theme),
+        _ => self::loading(frame, area, loading_what, frame_no, theme),
     }
 }
 

@@ -4,13 +4,14 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::detail::metrics::curve;
 use super::format::{clip, date, metric, span};
+use super::frame::ScreenFrame;
 use super::theme::Theme;
-use super::{block_title, panel, table};
+use super::{scrollbar_beside, table};
 use crate::app::screens::{RunEntry, RunScreen};
 use crate::app::State;
 use crate::mlflow::Run;
@@ -29,26 +30,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &RunScreen, theme: 
         ),
         Span::styled(format!(" {} ", clip(&r.run_id, 32)), theme.muted()),
     ];
-    let block = Block::bordered()
-        .border_style(theme.border(true))
-        .title(block_title(
-            title,
-            r.data.data.is_some() && r.data.is_loading(),
-            r.data.stale,
-            state,
-            theme,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let failed = format!("run {}", r.run_id);
-    let Some(run) = panel::remote_data(
-        frame,
-        inner,
-        Some(&r.data),
-        ("the run", &failed),
-        state.spinner,
-        theme,
-    ) else {
+    let Some((inner, run)) =
+        ScreenFrame::new(title).around(frame, area, state, theme, &r.data, ("the run", &failed))
+    else {
         return;
     };
     let [summary, _, content] = Layout::vertical([
@@ -67,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &RunScreen, theme: 
             Layout::vertical([Constraint::Percentage(50), Constraint::Fill(1)]).areas(content);
         (t, c)
     };
-    let bar = Rect::new(area.x, table_area.y, area.width, table_area.height);
+    let bar = scrollbar_beside(area, table_area);
     draw_table(frame, table_area, bar, r, theme);
     if chart_area.height >= 5 {
         let selected = r.selected_metric();

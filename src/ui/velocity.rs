@@ -9,8 +9,9 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block};
 use ratatui::Frame;
 
 use super::format::{clip, span};
+use super::frame::ScreenFrame;
 use super::theme::Theme;
-use super::{block_title, panel, scrollbar_area, table};
+use super::{panel, scrollbar_area, scrollbar_beside, table};
 use crate::app::screens::VelocityScreen;
 use crate::app::State;
 use crate::governance::velocity::{human_duration, ModelVelocity};
@@ -20,27 +21,17 @@ const SPARK_MONTHS: usize = 12;
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VelocityScreen, theme: &Theme) {
-    let block = Block::bordered()
-        .border_style(theme.border(true))
-        .title(block_title(
-            vec![
-                Span::styled(" Velocity ", theme.title()),
-                Span::styled("registry timestamps + audit trail ", theme.muted()),
-            ],
-            v.data.data.is_some() && v.data.is_loading(),
-            v.data.stale,
-            state,
-            theme,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let Some(rows) = panel::remote_data(
+    let title = vec![
+        Span::styled(" Velocity ", theme.title()),
+        Span::styled("registry timestamps + audit trail ", theme.muted()),
+    ];
+    let Some((inner, rows)) = ScreenFrame::new(title).around(
         frame,
-        inner,
-        Some(&v.data),
-        ("velocity figures", "the velocity figures"),
-        state.spinner,
+        area,
+        state,
         theme,
+        &v.data,
+        ("velocity figures", "the velocity figures"),
     ) else {
         return;
     };
@@ -81,7 +72,7 @@ fn draw_table(
         table::Column::new("CFR", Constraint::Length(9)).right(),
         table::Column::new("RESTORE", Constraint::Length(8)).right(),
     ];
-    let scrollbar = Rect::new(scrollbar.x, area.y, scrollbar.width, area.height);
+    let scrollbar = scrollbar_beside(scrollbar, area);
     table::draw(
         frame,
         area,

@@ -3,12 +3,13 @@
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
 use ratatui::Frame;
 
+use super::badge::{drift_legend, drift_marker, drift_stale};
 use super::format::{clip, date, metric, span};
+use super::frame::ScreenFrame;
 use super::theme::Theme;
-use super::{block_title, panel, scrollbar_area, table};
+use super::{panel, scrollbar_area, table};
 use crate::app::screens::{creator, VersionsScreen};
 use crate::app::State;
 use crate::registry::RunState;
@@ -16,11 +17,8 @@ use crate::text::width;
 
 const WIDE: u16 = 120;
 const CHAMPION: &str = "★";
-/// A version whose latest monitoring window drifted.
-const DRIFTED: &str = "●";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, theme: &Theme) {
-    let has_data = v.data.data.is_some();
     let mut title = vec![Span::styled(
         format!(" {} ", clip(&v.model, 50)),
         theme.title(),
@@ -51,47 +49,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
             theme.accent(),
         ));
     }
-    let mut block = Block::bordered()
-        .border_style(theme.border(true))
-        .title(block_title(
-            title,
-            has_data && v.data.is_loading(),
-            v.data.stale,
-            state,
-            theme,
-        ));
-    let any_drifted = v
-        .drift
-        .as_ref()
-        .and_then(|d| d.data.as_ref())
-        .is_some_and(|m| m.values().any(|d| *d));
-    let drift_stale = v.drift.as_ref().is_some_and(|d| d.stale);
-    if let Some(legend) = super::models::drift_legend(any_drifted, drift_stale, theme) {
-        block = block.title(legend.right_aligned());
+    let mut screen = ScreenFrame::new(title);
+    let drift_stale = drift_stale(&v.drift);
+    if let Some(legend) = drift_legend(&v.drift, theme) {
+        screen = screen.right(legend);
     }
     if let Some(champion) = &v.champion {
-        block = block.title(
-            Line::from(vec![
-                Span::styled(format!(" {CHAMPION} "), theme.accent()),
-                Span::styled(format!("serving v{} ", clip(champion, 10)), theme.muted()),
-            ])
-            .right_aligned(),
-        );
+        screen = screen.right(Line::from(vec![
+            Span::styled(format!(" {CHAMPION} "), theme.accent()),
+            Span::styled(format!("serving v{} ", clip(champion, 10)), theme.muted()),
+        ]));
     }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
-    let Some(data) = &v.data.data else {
-        match &v.data.error {
-            Some(e) if !v.data.is_loading() => panel::error(
-                frame,
-                inner,
-                &format!("the versions of '{}'", v.model),
-                e,
-                theme,
-            ),
-            _ => panel::loading(frame, inner, "versions", state.spinner, theme),
-        }
+    let what = format!("the versions of '{}'", v.model);
+    let Some((inner, data)) =
+        screen.around(frame, area, state, theme, &v.data, ("versions", &what))
+    else {
         return;
     };
     if v.visible.is_empty() {
@@ -185,11 +157,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
             let mut cells = vec![
                 Line::from(vec![
                     Span::styled(if champion { CHAMPION } else { " " }, theme.accent()),
-                    match v.drifted(&ver.version) {
-                        Some(true) if drift_stale => Span::styled(DRIFTED, theme.muted()),
-                        Some(true) => Span::styled(DRIFTED, theme.error()),
-                        _ => Span::raw(""),
-                    },
+                    drift_marker(v.drifted(&ver.version), drift_stale, theme),
                 ]),
                 if v.marked.contains(&ver.version) {
                     Line::from(vec![

@@ -1,17 +1,9 @@
 //! Fresh registered models for governance tests: each test gets its own model, whose versions
 //! come from runs the test creates (so changing a metric disturbs nobody else).
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use tollgate::mlflow::{ConnectionSettings, MlflowClient, Run, RunBatch};
 
-pub fn client(uri: &str) -> MlflowClient {
-    MlflowClient::new(ConnectionSettings::new(uri)).unwrap()
-}
-
-pub fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
-}
+use super::{client, rt, unique_counted};
 
 /// What one version's source run holds.
 pub struct Candidate {
@@ -65,20 +57,6 @@ pub struct TestModel {
     pub policy: tempfile::NamedTempFile,
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-fn unique(label: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "gov-{label}-{}-{nanos}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
 /// A new registered model with one version per candidate.
 pub fn fresh_model(uri: &str, label: &str, candidates: &[Candidate]) -> TestModel {
     fresh_model_as(client(uri), label, candidates)
@@ -108,7 +86,7 @@ pub fn fresh_model_by(
     candidates: &[Candidate],
     creator: Option<&str>,
 ) -> TestModel {
-    let name = unique(label);
+    let name = unique_counted(&format!("gov-{label}"));
     let runs = rt().block_on(async {
         let exp = match client.get_experiment_by_name("tollgate-gov-tests").await {
             Ok(e) => e.experiment_id,

@@ -11,20 +11,43 @@ pub struct Live {
 }
 
 pub fn live() -> Live {
-    let uri = std::env::var("TOLLGATE_TEST_TRACKING_URI").unwrap_or_else(|_| {
-        panic!(
+    Live {
+        uri: tracking_uri(),
+        manifest: manifest(),
+    }
+}
+
+/// The test server's URL, or a failure that says how to get one.
+pub fn tracking_uri() -> String {
+    match std::env::var("TOLLGATE_TEST_TRACKING_URI") {
+        Ok(uri) if !uri.is_empty() => uri,
+        _ => panic!(
             "TOLLGATE_TEST_TRACKING_URI is not set: these tests need the real MLflow server that \
-             `scripts/test.sh` starts and seeds; run the tests through scripts/test.sh"
-        )
-    });
+             `scripts/test.sh` starts and seeds (it sets TOLLGATE_TEST_TRACKING_URI and \
+             TOLLGATE_TEST_MANIFEST); run the tests through scripts/test.sh"
+        ),
+    }
+}
+
+/// The seeder's manifest (what models and versions exist).
+pub fn manifest() -> Value {
     let path = std::env::var("TOLLGATE_TEST_MANIFEST")
         .expect("TOLLGATE_TEST_MANIFEST is not set; run the tests through scripts/test.sh");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the seed manifest {path}: {e}"));
-    Live {
-        uri,
-        manifest: serde_json::from_str(&text).expect("the seed manifest is JSON"),
-    }
+    serde_json::from_str(&text).expect("the seed manifest is JSON")
+}
+
+/// A model's alias -> version from the manifest.
+pub fn alias_version(manifest: &Value, model: &str, alias: &str) -> String {
+    manifest["models"]
+        .as_array()
+        .expect("models[]")
+        .iter()
+        .find(|m| m["name"] == model)
+        .and_then(|m| m["aliases"][alias].as_str())
+        .unwrap_or_else(|| panic!("the manifest has no @{alias} for {model}"))
+        .to_string()
 }
 
 impl Live {
@@ -86,6 +109,11 @@ impl Live {
         );
         serde_json::from_slice(&out.stdout).expect("stdout is JSON")
     }
+}
+
+/// The exit code (a test fails when the process died of a signal).
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap()
 }
 
 pub fn stdout(out: &Output) -> String {

@@ -17,40 +17,6 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 pub const ROWS: u16 = 30;
 pub const COLS: u16 = 100;
 
-/// The test server's URL, or a failure that says how to get one.
-pub fn tracking_uri() -> String {
-    match std::env::var("TOLLGATE_TEST_TRACKING_URI") {
-        Ok(uri) if !uri.is_empty() => uri,
-        _ => panic!(
-            "TOLLGATE_TEST_TRACKING_URI is not set: the end-to-end tests need the seeded MLflow \
-             test server. Run them with scripts/test.sh (it starts and seeds the server and sets \
-             TOLLGATE_TEST_TRACKING_URI and TOLLGATE_TEST_MANIFEST)."
-        ),
-    }
-}
-
-/// The seeder's manifest (what models and versions exist).
-pub fn manifest() -> serde_json::Value {
-    let path = std::env::var("TOLLGATE_TEST_MANIFEST").unwrap_or_else(|_| {
-        panic!("TOLLGATE_TEST_MANIFEST is not set: run the end-to-end tests with scripts/test.sh")
-    });
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the test manifest {path}: {e}"));
-    serde_json::from_str(&text).expect("the manifest is JSON")
-}
-
-/// A model's alias -> version from the manifest.
-pub fn alias_version(manifest: &serde_json::Value, model: &str, alias: &str) -> String {
-    manifest["models"]
-        .as_array()
-        .expect("models[]")
-        .iter()
-        .find(|m| m["name"] == model)
-        .and_then(|m| m["aliases"][alias].as_str())
-        .unwrap_or_else(|| panic!("the manifest has no @{alias} for {model}"))
-        .to_string()
-}
-
 pub struct Cockpit {
     child: Box<dyn Child + Send + Sync>,
     /// The pty's master side, in three parts; `None` once [`Cockpit::hang_up`] closed it.

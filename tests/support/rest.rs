@@ -132,12 +132,3 @@ impl Rest {
         run["run"]["info"]["run_id"].as_str().unwrap().to_string()
     }
 }
-
-/// A name no other test run uses.
-pub fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}

@@ -11,7 +11,7 @@ use crate::app::State;
 use crate::ui::format::{clip, span};
 use crate::ui::inbox::record_marker;
 use crate::ui::theme::Theme;
-use crate::ui::{panel, table};
+use crate::ui::{panel, scrollbar_beside, table};
 
 pub fn draw(
     frame: &mut Frame,
@@ -74,7 +74,7 @@ pub fn draw(
         table::Column::new("RECORD", Constraint::Length(12)),
         table::Column::new("COMMENT", Constraint::Fill(1)),
     ];
-    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    let scrollbar = scrollbar_beside(block_area, area);
     table::draw(
         frame,
         area,

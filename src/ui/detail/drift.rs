@@ -17,7 +17,7 @@ use crate::evidence::evidently::SmallDistribution;
 use crate::ui::chart::{self, HLine, LineChart, Series, XAxis};
 use crate::ui::format::{clip, metric, span};
 use crate::ui::theme::Theme;
-use crate::ui::{panel, table};
+use crate::ui::{panel, scrollbar_beside, table};
 
 /// Columns of the feature table, in order; shown only when some feature logged them.
 const STATS: [Statistic; 5] = [
@@ -172,7 +172,7 @@ fn draw_table(
         columns.push(table::Column::new(title, Constraint::Length(8)).right());
     }
     columns.push(table::Column::new("DRIFT", Constraint::Length(7)));
-    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    let scrollbar = scrollbar_beside(block_area, area);
     table::draw(
         frame,
         area,

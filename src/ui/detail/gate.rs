@@ -14,7 +14,7 @@ use crate::app::State;
 use crate::governance::{CheckResult, GateReport, Outcome};
 use crate::ui::format::{clip, metric, span};
 use crate::ui::theme::Theme;
-use crate::ui::{panel, table};
+use crate::ui::{panel, scrollbar_beside, table};
 
 pub fn draw(
     frame: &mut Frame,
@@ -160,7 +160,7 @@ fn draw_checks(
         table::Column::new("OBSERVED", Constraint::Fill(1)),
         table::Column::new("BOUND", Constraint::Fill(1)),
     ];
-    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    let scrollbar = scrollbar_beside(block_area, area);
     table::draw(
         frame,
         area,

@@ -9,7 +9,7 @@ use crate::app::screens::{tree_lines, DetailScreen};
 use crate::app::State;
 use crate::ui::format::span;
 use crate::ui::theme::Theme;
-use crate::ui::{panel, table};
+use crate::ui::{panel, scrollbar_beside, table};
 
 pub fn draw(
     frame: &mut Frame,
@@ -37,7 +37,7 @@ pub fn draw(
         "LINEAGE  (Space folds, Enter opens)".to_string()
     };
     let columns = [table::Column::new(&title, Constraint::Fill(1))];
-    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    let scrollbar = scrollbar_beside(block_area, area);
     table::draw(
         frame,
         area,

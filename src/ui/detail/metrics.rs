@@ -13,7 +13,7 @@ use crate::registry::VersionDetail;
 use crate::ui::chart::{self, LineChart, Series, XAxis};
 use crate::ui::format::{clip, date, metric, span};
 use crate::ui::theme::Theme;
-use crate::ui::{panel, table};
+use crate::ui::{panel, scrollbar_beside, table};
 
 pub fn draw(
     frame: &mut Frame,
@@ -81,17 +81,15 @@ pub(crate) fn curve(
         panel::empty(frame, area, "Select a metric to see its curve.", "", theme);
         return;
     };
-    let Some(history) = history else {
-        panel::loading(frame, area, "the metric's history", state.spinner, theme);
-        return;
-    };
-    let Some(points) = &history.data else {
-        match &history.error {
-            Some(e) if !history.is_loading() => {
-                panel::error(frame, area, &format!("the history of {}", m.key), e, theme)
-            }
-            _ => panel::loading(frame, area, "the metric's history", state.spinner, theme),
-        }
+    let failed = format!("the history of {}", m.key);
+    let Some(points) = panel::remote_data(
+        frame,
+        area,
+        history,
+        ("the metric's history", &failed),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     if points.len() < 2 {
@@ -194,7 +192,7 @@ fn draw_table(
         columns.push(table::Column::new("LOGGED", Constraint::Length(16)));
     }
     // The scrollbar runs beside the table only, on the block's right border.
-    let scrollbar = Rect::new(block_area.x, area.y, block_area.width, area.height);
+    let scrollbar = scrollbar_beside(block_area, area);
     table::draw(
         frame,
         area,

@@ -10,32 +10,24 @@ mod overview;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Tabs};
+use ratatui::widgets::Tabs;
 use ratatui::Frame;
 
 use super::format::clip;
+use super::frame::ScreenFrame;
+use super::panel;
 use super::theme::Theme;
-use super::{block_title, panel};
 use crate::app::screens::{DetailScreen, DetailTab};
 use crate::app::State;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, theme: &Theme) {
-    let has_data = d.data.data.is_some();
     let title = vec![
         Span::styled(format!(" {} ", clip(&d.model, 50)), theme.title()),
         Span::styled(format!("version {} ", clip(&d.version, 12)), theme.accent()),
     ];
-    let block = Block::bordered()
-        .border_style(theme.border(true))
-        .title(block_title(
-            title,
-            has_data && d.data.is_loading(),
-            d.data.stale,
-            state,
-            theme,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = ScreenFrame::new(title)
+        .badges_of(&d.data)
+        .draw(frame, area, state, theme);
 
     let [tabs_area, _, content] = Layout::vertical([
         Constraint::Length(1),
@@ -45,14 +37,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
     .areas(inner);
     draw_tabs(frame, tabs_area, d.tab, theme);
 
-    let Some(detail) = &d.data.data else {
-        match &d.data.error {
-            Some(e) if !d.data.is_loading() => {
-                let what = format!("version {} of '{}'", d.version, d.model);
-                panel::error(frame, content, &what, e, theme)
-            }
-            _ => panel::loading(frame, content, "the version", state.spinner, theme),
-        }
+    let what = format!("version {} of '{}'", d.version, d.model);
+    let Some(detail) = panel::remote_data(
+        frame,
+        content,
+        Some(&d.data),
+        ("the version", &what),
+        state.spinner,
+        theme,
+    ) else {
         return;
     };
     match d.tab {

@@ -72,7 +72,13 @@ fn models_state(kind: Kind, w: u16, h: u16) -> State {
         Kind::Error => Err(CONNECT_ERROR.to_string()),
         Kind::Empty => Ok(Vec::new()),
     };
-    update(&mut s, Action::ModelsLoaded { request, result });
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: result.map_err(Into::into),
+        },
+    );
     s
 }
 
@@ -97,7 +103,7 @@ fn versions_state(kind: Kind, w: u16, h: u16) -> State {
         &mut s,
         Action::VersionsLoaded {
             request: versions.unwrap(),
-            result,
+            result: result.map_err(Into::into),
         },
     );
     s
@@ -125,7 +131,7 @@ fn detail_state(kind: Kind, tab: u8, w: u16, h: u16) -> State {
             &mut s,
             Action::DetailLoaded {
                 request: detail.unwrap(),
-                result,
+                result: result.map_err(Into::into),
             },
         );
     }
@@ -322,7 +328,7 @@ fn escape_sequences_in_names_inside_errors_and_breadcrumbs_are_harmless() {
         &mut s,
         Action::VersionsLoaded {
             request: versions.unwrap(),
-            result: Err(format!("registered model {evil} not found")),
+            result: Err(format!("registered model {evil} not found").into()),
         },
     );
     let buffer = draw_with(&s, &theme());
@@ -480,7 +486,7 @@ fn answer_history(s: &mut State, key: &str, result: Result<usize, &str>) {
             request,
             run_id: "run00029".into(),
             key: key.into(),
-            result,
+            result: result.map_err(Into::into),
         },
     );
 }
@@ -683,7 +689,13 @@ fn answer_monitoring(s: &mut State, result: Result<tollgate::app::screens::Monit
         .as_ref()
         .and_then(|m| m.pending)
         .expect("monitoring asked for");
-    update(s, Action::MonitoringLoaded { request, result });
+    update(
+        s,
+        Action::MonitoringLoaded {
+            request,
+            result: result.map_err(Into::into),
+        },
+    );
 }
 
 #[test]
@@ -873,7 +885,13 @@ fn lineage_tab() {
                 })),
             };
             if !matches!(kind, Kind::Loading) {
-                update(&mut s, Action::LineageLoaded { request, result });
+                update(
+                    &mut s,
+                    Action::LineageLoaded {
+                        request,
+                        result: result.map_err(Into::into),
+                    },
+                );
             }
             let screen = snapshot(&format!("detail_lineage_{}_{w}x{h}", kind_name(kind)), &s);
             match kind {
@@ -1133,6 +1151,73 @@ fn decision_dialogs_at_80x24() {
     assert!(screen.contains("four-eyes"), "{screen}");
 }
 
+/// A decision whose write failed: the dialog words each kind its own way (typed errors), a stale
+/// report with what changed, a refused permission with whom to ask.
+#[test]
+fn decision_dialog_failures_say_what_happened_and_what_to_do() {
+    use tollgate::app::dialog::Progress;
+    use tollgate::governance::decision::Change;
+    use tollgate::mlflow::MlflowError;
+    use tollgate::registry::decide::DecideError;
+    let failed = |error: DecideError| {
+        let mut s = dialog_state(
+            Action::Approve,
+            "reviewer",
+            "Staging",
+            0.93,
+            fixtures::dialog_policy(true, false),
+        );
+        update(&mut s, Action::DialogNext);
+        for c in "ok".chars() {
+            update(&mut s, Action::Edit(Edit::Insert(c)));
+        }
+        let fx = update(&mut s, Action::DialogSubmit);
+        let request = fx
+            .iter()
+            .find_map(|e| match e {
+                tollgate::app::Effect::CommitDecision { request, .. } => Some(*request),
+                _ => None,
+            })
+            .expect("submitted");
+        update(
+            &mut s,
+            Action::DecisionCommitted {
+                request,
+                result: Err(error.into()),
+            },
+        );
+        assert!(matches!(
+            s.dialog.as_ref().unwrap().progress,
+            Progress::Failed(_)
+        ));
+        s
+    };
+    let stale = failed(DecideError::Stale {
+        seen: "3b010d1bf688".into(),
+        fresh: "99a673bc7900".into(),
+        changes: vec![Change::Metric {
+            key: "accuracy".into(),
+            from: Some(0.91),
+            to: Some(0.62),
+        }],
+    });
+    let screen = snapshot("dialog_failed_stale_80x24", &stale);
+    assert!(screen.contains("metric accuracy 0.91 -> 0.62"), "{screen}");
+    assert!(screen.contains("Enter reviews it again"), "{screen}");
+
+    let refused = failed(DecideError::Refused {
+        what: "the decision",
+        error: MlflowError::PermissionDenied {
+            action: "set a model version tag".into(),
+            permission: "EDIT",
+            resource: "model credit-risk-scorer".into(),
+            message: "Permission denied".into(),
+        },
+    });
+    let screen = snapshot("dialog_failed_permission_80x24", &refused);
+    assert!(screen.contains("EDIT permission"), "{screen}");
+}
+
 /// Enter on the parent run in the Lineage tab: the run view with its metrics, the selected
 /// metric's curve, params and key tags.
 #[test]
@@ -1384,14 +1469,14 @@ fn failed_marker_refresh_keeps_the_markers_marked_stale() {
                 &mut s,
                 Action::ModelDriftMarksLoaded {
                     request,
-                    result: Err(failed),
+                    result: Err(failed.into()),
                 },
             ),
             Effect::LoadPendingMarks { request } => update(
                 &mut s,
                 Action::PendingMarksLoaded {
                     request,
-                    result: Err(failed),
+                    result: Err(failed.into()),
                 },
             ),
             _ => Vec::new(),
@@ -1434,7 +1519,7 @@ fn failed_marker_refresh_keeps_the_versions_drift_markers_marked_stale() {
                 &mut s,
                 Action::DriftMarksLoaded {
                     request,
-                    result: Err("HTTP 503 Service Unavailable".to_string()),
+                    result: Err(("HTTP 503 Service Unavailable".to_string()).into()),
                 },
             ),
             _ => Vec::new(),

@@ -12,9 +12,7 @@ use crate::registry::{ModelSummary, ModelVersions, VersionDetail};
 /// Identifies one background request, so a late answer to a superseded request is dropped.
 pub type RequestId = u64;
 
-/// Why something asked of the registry did not arrive. A string for now; the typed errors of the
-/// registry and decision layers replace it, and the views choose the words.
-pub type LoadError = String;
+pub use super::error::LoadError;
 
 /// A background task's answer to `update`.
 pub type Answer<T> = Result<T, LoadError>;
@@ -178,7 +176,7 @@ pub enum Action {
     #[serde(skip)]
     ProfileFailed {
         name: String,
-        error: String,
+        error: LoadError,
     },
     #[serde(skip)]
     ThemeApplied(String),
@@ -226,11 +224,12 @@ pub enum Action {
         request: RequestId,
         result: Answer<crate::registry::decide::RollbackPlan>,
     },
-    /// A decision or roll back was written (a summary), or not (the message and details).
+    /// A decision or roll back was written (a summary), or why not (typed: stale, lost race,
+    /// refused, written in part).
     #[serde(skip)]
     DecisionCommitted {
         request: RequestId,
-        result: Result<String, (String, Vec<String>)>,
+        result: Answer<String>,
     },
 }
 

@@ -73,11 +73,9 @@ pub enum Progress {
         request: RequestId,
     },
     Done(String),
-    /// The write did not happen (or only in part): the message, and what changed when stale.
-    Failed {
-        message: String,
-        details: Vec<String>,
-    },
+    /// The write did not happen (or only in part): why, typed (a stale report, a lost race, a
+    /// refusal, a partial write), for the view to word.
+    Failed(crate::app::action::LoadError),
 }
 
 #[derive(Debug, Clone, PartialEq)]

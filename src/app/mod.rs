@@ -11,6 +11,7 @@ pub mod cursor;
 pub mod dialog;
 pub mod effect;
 pub mod effects;
+pub mod error;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod keymap;
@@ -30,8 +31,3 @@ pub use screens::inbox::marks as pending_marks;
 pub use settings::UiSettings;
 pub use state::{ServerContext, StartAt, State, Status, StatusLevel, Viewport};
 pub use update::update;
-
-/// The drift-mark helpers' former home, still named by `tests/live_registry.rs`.
-pub mod tasks {
-    pub use super::effects::{drift_marks, model_drift_marks};
-}

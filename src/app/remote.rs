@@ -2,14 +2,14 @@
 //! went wrong last. Shown data is kept while a refresh runs and marked stale if it fails.
 
 use super::action::RequestId;
-use crate::app::action::Answer;
+use crate::app::action::{Answer, LoadError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remote<T> {
     pub data: Option<T>,
     /// The request whose answer is awaited; answers to any other request are dropped.
     pub pending: Option<RequestId>,
-    pub error: Option<String>,
+    pub error: Option<LoadError>,
     /// The data shown is from before a refresh that failed.
     pub stale: bool,
 }
@@ -83,7 +83,10 @@ mod tests {
         assert!(r.resolve(7, Err("boom".into())));
         assert_eq!(r.data, Some(vec![1, 2]));
         assert!(r.stale);
-        assert_eq!(r.error.as_deref(), Some("boom"));
+        assert_eq!(
+            r.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("boom")
+        );
         r.start(8);
         assert!(r.resolve(8, Ok(vec![3])));
         assert!(!r.stale && r.error.is_none());

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, dialog: &DecisionDialo
     );
     let hint = match dialog.progress {
         Progress::Done(_) => " Enter close ",
-        Progress::Failed { .. } => " Enter check again · Esc close ",
+        Progress::Failed(_) => " Enter check again · Esc close ",
         _ => " Enter submit · Tab field · Esc cancel ",
     };
     let block = Block::bordered()
@@ -261,16 +261,22 @@ fn footer_lines(state: &State, dialog: &DecisionDialog, theme: &Theme) -> Vec<Li
         Progress::Done(summary) => {
             return vec![Line::styled(format!("✓ {}", text(summary)), theme.ok())]
         }
-        Progress::Failed { message, details } => {
-            let mut out = vec![Line::styled(format!("✗ {}", text(message)), theme.error())];
-            if !details.is_empty() {
+        Progress::Failed(error) => {
+            let failure = super::error_text::decision_failure(error);
+            let mut out = vec![Line::styled(
+                format!("✗ {}", text(&failure.message)),
+                theme.error(),
+            )];
+            if !failure.changes.is_empty() {
                 out.push(Line::styled("what changed:", theme.warn()));
                 out.extend(
-                    details
+                    failure
+                        .changes
                         .iter()
                         .map(|d| Line::styled(format!("  - {}", text(d)), theme.base())),
                 );
             }
+            out.push(Line::styled(failure.hint, theme.muted()));
             return out;
         }
         Progress::Editing => {}

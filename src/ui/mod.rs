@@ -8,6 +8,7 @@ mod compare;
 mod completion;
 pub(crate) mod detail;
 mod dialog;
+mod error_text;
 mod footer;
 pub mod format;
 mod frame;

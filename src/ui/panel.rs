@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use super::format::spinner;
 use super::theme::Theme;
+use crate::app::action::LoadError;
 use crate::app::Remote;
 use crate::text::sanitize_line;
 
@@ -26,7 +27,7 @@ pub fn remote_data<'a, T>(
     {
         return Some(data);
     }
-    let error = remote.and_then(|r| r.error.as_deref());
+    let error = remote.and_then(|r| r.error.as_ref());
     let loading = remote.is_some_and(Remote::is_loading);
     unavailable(frame, area, (error, loading), what, frame_no, theme);
     None
@@ -37,7 +38,7 @@ pub fn remote_data<'a, T>(
 pub fn unavailable(
     frame: &mut Frame,
     area: Rect,
-    (error, loading): (Option<&str>, bool),
+    (error, loading): (Option<&LoadError>, bool),
     (loading_what, failed_what): (&str, &str),
     frame_no: usize,
     theme: &Theme,
@@ -71,8 +72,11 @@ pub fn loading(frame: &mut Frame, area: Rect, what: &str, frame_no: usize, theme
     centered(frame, area, vec![line]);
 }
 
-/// A failure with nothing to show: what failed, why (server text, sanitized), how to retry.
-pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &str, theme: &Theme) {
+/// A failure with nothing to show: what failed, why (server text, sanitized), and what to do
+/// about this kind of failure.
+pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &LoadError, theme: &Theme) {
+    let hint = super::error_text::load_hint(error);
+    let error = error.to_string();
     let lines = vec![
         Line::from(Span::styled(
             format!("✗ Could not load {}", sanitize_line(what)),
@@ -80,11 +84,11 @@ pub fn error(frame: &mut Frame, area: Rect, what: &str, error: &str, theme: &The
         )),
         Line::from(""),
         Line::from(Span::styled(
-            sanitize_line(error).into_owned(),
+            sanitize_line(&error).into_owned(),
             theme.base(),
         )),
         Line::from(""),
-        Line::from(Span::styled("Press r to retry.", theme.muted())),
+        Line::from(Span::styled(hint, theme.muted())),
     ];
     centered(frame, area, lines);
 }

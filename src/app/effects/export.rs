@@ -18,6 +18,15 @@ enum ExportFailed {
     Task(#[from] tokio::task::JoinError),
 }
 
+impl From<ExportFailed> for crate::app::action::LoadError {
+    fn from(e: ExportFailed) -> Self {
+        match e {
+            ExportFailed::Gather(e) => e.into(),
+            other => Self::other(other),
+        }
+    }
+}
+
 impl EffectRunner {
     /// Write a version's evidence pack into `dir`; the answer says where and how many files.
     pub(super) fn export(&self, model: String, version: String, dir: PathBuf) {

@@ -20,6 +20,15 @@ enum PlanFailed {
     Registry(#[from] MlflowError),
 }
 
+impl From<PlanFailed> for crate::app::action::LoadError {
+    fn from(e: PlanFailed) -> Self {
+        match e {
+            PlanFailed::Registry(e) => e.into(),
+            refused @ PlanFailed::Refused(_) => Self::other(refused),
+        }
+    }
+}
+
 impl EffectRunner {
     pub(super) fn govern(&self, effect: Effect) {
         let registry = self.registry();
@@ -107,7 +116,7 @@ impl EffectRunner {
                     log_written(&what, &result.as_ref().map(written_in_full));
                     let result = result
                         .map(|done| committed_summary(&prepared, &done))
-                        .map_err(|e| (load_error(&e), e.change_lines()));
+                        .map_err(load_error);
                     let _ = tx.send(Action::DecisionCommitted { request, result });
                 });
             }
@@ -143,7 +152,7 @@ impl EffectRunner {
                                 done.audit_run_id
                             )
                         })
-                        .map_err(|e| (load_error(&e), e.change_lines()));
+                        .map_err(load_error);
                     let _ = tx.send(Action::DecisionCommitted { request, result });
                 });
             }

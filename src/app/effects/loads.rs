@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{load_error, EffectRunner};
+use super::EffectRunner;
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::screens::Monitored;
@@ -129,7 +129,7 @@ fn monitored(data: MonitoringData, thresholds: &DriftThresholds) -> Monitored {
         histograms: data
             .histograms
             .as_deref()
-            .map(|bytes| drift::Histograms::parse(bytes).map_err(load_error)),
+            .map(|bytes| drift::Histograms::parse(bytes).map_err(|e| e.to_string())),
     }
 }
 

@@ -112,7 +112,7 @@ impl EffectRunner {
         wrap: impl FnOnce(Answer<T>) -> Action + Send + 'static,
     ) where
         F: Future<Output = Result<T, E>> + Send + 'static,
-        E: std::fmt::Display,
+        E: Into<LoadError>,
     {
         let tx = self.tx.clone();
         tokio::spawn(async move {
@@ -137,8 +137,8 @@ impl EffectRunner {
     }
 }
 
-/// The one place an error of the layers below becomes what the app carries: words, for now.
-/// Typing the app's errors changes this function, not the effects.
-pub(crate) fn load_error(error: impl std::fmt::Display) -> LoadError {
-    error.to_string()
+/// The one place an error of the layers below becomes what the app carries: typed for the
+/// registry's and the decision layer's errors, words for the rest (see `LoadError`'s `From`s).
+pub(crate) fn load_error(error: impl Into<LoadError>) -> LoadError {
+    error.into()
 }

@@ -105,7 +105,7 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(dialog) = state.dialog.as_mut() else {
         return;
     };
-    let finished = matches!(dialog.progress, Progress::Done(_) | Progress::Failed { .. });
+    let finished = matches!(dialog.progress, Progress::Done(_) | Progress::Failed(_));
     let writing = matches!(dialog.progress, Progress::Submitting { .. });
     match action {
         // A write in flight cannot be called back: the dialog stays to show how it ended.
@@ -115,7 +115,7 @@ pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::DialogCancel => state.dialog = None,
         Action::DialogSubmit if finished => match dialog.progress {
             // A failed write (stale, lost race) is looked at again with fresh data.
-            Progress::Failed { .. } => load_review(state, fx),
+            Progress::Failed(_) => load_review(state, fx),
             _ => state.dialog = None,
         },
         Action::DialogSubmit => submit(state, fx),
@@ -236,7 +236,7 @@ pub(super) fn planned(state: &mut State, request: RequestId, result: Answer<Roll
     if let Some(dialog) = awaiting_review(state, request) {
         dialog.review = match result {
             Ok(plan) => Review::Rollback(plan),
-            Err(e) => Review::Unavailable(e),
+            Err(e) => Review::Unavailable(e.to_string()),
         };
         keep_focus_visible(dialog);
     }
@@ -260,7 +260,7 @@ fn keep_focus_visible(dialog: &mut DecisionDialog) {
 pub(super) fn committed(
     state: &mut State,
     request: RequestId,
-    result: Result<String, (String, Vec<String>)>,
+    result: Answer<String>,
     fx: &mut Vec<Effect>,
 ) {
     let Some(dialog) = state.dialog.as_mut() else {
@@ -277,9 +277,7 @@ pub(super) fn committed(
             state.set_status(StatusLevel::Info, text);
             reload_model(state, &model, fx);
         }
-        Err((message, details)) => {
-            dialog.progress = Progress::Failed { message, details };
-        }
+        Err(error) => dialog.progress = Progress::Failed(error),
     }
 }
 

@@ -383,16 +383,24 @@ fn a_stale_report_shows_what_changed_and_enter_checks_again() {
         &mut s,
         Action::DecisionCommitted {
             request: *request,
-            result: Err((
-                "stale report".into(),
-                vec!["metric accuracy 0.91 -> 0.5".into()],
-            )),
+            result: Err(crate::registry::decide::DecideError::Stale {
+                seen: "aaaa".into(),
+                fresh: "bbbb".into(),
+                changes: vec![crate::governance::decision::Change::Metric {
+                    key: "accuracy".into(),
+                    from: Some(0.91),
+                    to: Some(0.5),
+                }],
+            }
+            .into()),
         },
     );
-    let Progress::Failed { details, .. } = &s.dialog.as_ref().unwrap().progress else {
+    let Progress::Failed(error) = &s.dialog.as_ref().unwrap().progress else {
         panic!()
     };
-    assert_eq!(details, &["metric accuracy 0.91 -> 0.5"]);
+    // Typed: the dialog knows it is a stale report, and what changed.
+    let stale = error.decision().expect("a decision error");
+    assert_eq!(stale.change_lines(), ["metric accuracy 0.91 -> 0.5"]);
     let fx = update(&mut s, Action::DialogSubmit);
     assert!(matches!(fx.as_slice(), [Effect::PrepareDecision { .. }]));
     assert_eq!(

@@ -381,7 +381,7 @@ fn failed_load_shows_error_then_refresh_retries_keeping_data() {
     );
     assert!(!s.is_loading());
     assert_eq!(
-        s.models().error(),
+        s.models().error().map(ToString::to_string).as_deref(),
         Some("cannot connect to http://127.0.0.1:5000")
     );
     let (level, text) = status(&s);

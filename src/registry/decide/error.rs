@@ -59,6 +59,16 @@ impl DecideError {
         matches!(self, DecideError::Partial { .. })
     }
 
+    /// The registry's error behind this one, when the registry failed or refused.
+    pub fn registry_error(&self) -> Option<&MlflowError> {
+        match self {
+            DecideError::Read(e)
+            | DecideError::Refused { error: e, .. }
+            | DecideError::Partial { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+
     /// The changes a stale report missed, as lines (empty for other errors).
     pub fn change_lines(&self) -> Vec<String> {
         match self {

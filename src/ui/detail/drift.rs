@@ -347,7 +347,8 @@ fn draw_histogram(frame: &mut Frame, area: Rect, m: &Monitored, feature: &str, t
             return;
         }
         Some(Err(e)) => {
-            panel::error(frame, area, "the histogram artifact", e, theme);
+            let error = crate::app::action::LoadError::Other(e.clone());
+            panel::error(frame, area, "the histogram artifact", &error, theme);
             return;
         }
         Some(Ok(h)) => h.features.get(feature),

@@ -283,7 +283,9 @@ fn draw_recorded(
         Some(a) if a.data.is_none() && a.is_loading() => "Recorded reports: loading…".to_string(),
         Some(a) if a.data.is_none() => format!(
             "Recorded reports: could not be read ({})",
-            a.error.as_deref().unwrap_or("unknown error")
+            a.error
+                .as_ref()
+                .map_or_else(|| "unknown error".to_string(), ToString::to_string)
         ),
         _ if recorded.is_empty() => {
             "Recorded reports: none for this version (gate check --record writes one)".into()

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use crate::app::action::LoadError;
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
 use crate::app::screens::matches;
@@ -146,10 +147,10 @@ impl ModelsScreen {
     }
 
     /// What went wrong with the list on screen, if anything.
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&LoadError> {
         self.covering_search()
-            .and_then(|s| s.results.error.as_deref())
-            .or(self.all.error.as_deref())
+            .and_then(|s| s.results.error.as_ref())
+            .or(self.all.error.as_ref())
     }
 
     pub fn is_stale(&self) -> bool {

@@ -66,20 +66,17 @@ pub fn draw(
         );
     }
     let scrollbar = scrollbar_beside(block_area, table_area);
-    table::draw(
+    table::draw_list(
         frame,
         table_area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: metrics.len(),
+            items: &metrics,
             cursor: &c.cursor,
         },
         theme,
-        &|i, w| {
-            let Some(key) = metrics.get(i) else {
-                return Vec::new();
-            };
+        &|key, w| {
             let base = champion.and_then(|ch| value(ch, key));
             let mut cells = vec![Line::from(span(key, w[0] as usize, theme.base()))];
             for version in &c.versions {

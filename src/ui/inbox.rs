@@ -56,20 +56,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
     ];
-    table::draw(
+    table::draw_list(
         frame,
         inner,
         scrollbar_area(area),
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: rows.len(),
+            items: rows,
             cursor: &i.cursor,
         },
         theme,
-        &|n, w| {
-            let Some(r) = rows.get(n) else {
-                return Vec::new();
-            };
+        &|r, w| {
             let (gate_text, gate_style) = gate_status(r.gate.as_deref(), theme);
             let (record_text, record_style) = match record_marker(&r.verification, theme) {
                 (_, style) if all_verified => ("✓", style),

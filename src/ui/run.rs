@@ -91,35 +91,34 @@ fn draw_table(frame: &mut Frame, area: Rect, scrollbar: Rect, r: &RunScreen, the
         table::Column::new("VALUE", Constraint::Fill(1)),
         table::Column::new("STEP", Constraint::Length(6)).right(),
     ];
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: entries.len(),
+            items: &entries,
             cursor: &r.cursor,
         },
         theme,
-        &|i, w| match entries.get(i) {
-            Some(RunEntry::Section { title, count }) => vec![Line::from(Span::styled(
+        &|entry, w| match entry {
+            RunEntry::Section { title, count } => vec![Line::from(Span::styled(
                 format!("{title} ({count})"),
                 theme.title(),
             ))],
-            Some(RunEntry::Metric(m)) => vec![
+            RunEntry::Metric(m) => vec![
                 Line::from(span(&m.key, w[0] as usize, theme.base())),
                 Line::from(span(&metric(m.value), w[1] as usize, theme.base())),
                 Line::from(Span::styled(m.step.to_string(), theme.muted())),
             ],
-            Some(RunEntry::Param(p)) => vec![
+            RunEntry::Param(p) => vec![
                 Line::from(span(&p.key, w[0] as usize, theme.base())),
                 Line::from(span(&p.value, w[1] as usize, theme.base())),
             ],
-            Some(RunEntry::Tag(t)) => vec![
+            RunEntry::Tag(t) => vec![
                 Line::from(span(&t.key, w[0] as usize, theme.muted())),
                 Line::from(span(&t.value, w[1] as usize, theme.base())),
             ],
-            None => Vec::new(),
         },
     );
 }

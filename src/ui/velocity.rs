@@ -73,20 +73,17 @@ fn draw_table(
         table::Column::new("RESTORE", Constraint::Length(8)).right(),
     ];
     let scrollbar = scrollbar_beside(scrollbar, area);
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: rows.len(),
+            items: rows,
             cursor: &v.cursor,
         },
         theme,
-        &|i, w| {
-            let Some(m) = rows.get(i) else {
-                return Vec::new();
-            };
+        &|m, w| {
             let dash = || "-".to_string();
             let cfr = match m.change_failure_rate() {
                 Some(r) => format!("{:.0}% {}/{}", r * 100.0, m.failures, m.decisions),

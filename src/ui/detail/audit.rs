@@ -75,20 +75,17 @@ pub fn draw(
         table::Column::new("COMMENT", Constraint::Fill(1)),
     ];
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: rows.len(),
+            items: &rows,
             cursor: &d.cursor,
         },
         theme,
-        &|i, w| {
-            let Some(r) = rows.get(i) else {
-                return Vec::new();
-            };
+        &|r, w| {
             let this = r.version == d.version;
             let style = if this { theme.accent() } else { theme.base() };
             // `2025-11-19 10:00` when there is room, else the day.

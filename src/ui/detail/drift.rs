@@ -173,20 +173,17 @@ fn draw_table(
     }
     columns.push(table::Column::new("DRIFT", Constraint::Length(7)));
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: t.features.len(),
+            items: &t.features,
             cursor: &d.cursor,
         },
         theme,
-        &|i, w| {
-            let Some(f) = t.features.get(i) else {
-                return Vec::new();
-            };
+        &|f, w| {
             let mut cells = vec![Line::from(span(&f.feature, w[0] as usize, theme.base()))];
             for s in &stats {
                 cells.push(Line::from(Span::styled(

@@ -161,20 +161,17 @@ fn draw_checks(
         table::Column::new("BOUND", Constraint::Fill(1)),
     ];
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: report.checks.len(),
+            items: &report.checks,
             cursor: &d.cursor,
         },
         theme,
-        &|i, w| {
-            let Some(c) = report.checks.get(i) else {
-                return Vec::new();
-            };
+        &|c, w| {
             let (marker, style) = outcome_marker(c.outcome, theme);
             vec![
                 Line::from(span(&c.id, w[0] as usize, theme.base())),

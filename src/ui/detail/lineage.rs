@@ -38,20 +38,17 @@ pub fn draw(
     };
     let columns = [table::Column::new(&title, Constraint::Fill(1))];
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: lines.len(),
+            items: &lines,
             cursor: &d.cursor,
         },
         theme,
-        &|i, w| {
-            let Some((_, l)) = lines.get(i) else {
-                return Vec::new();
-            };
+        &|(_, l), w| {
             let n = l.node;
             let fold = if n.children.is_empty() {
                 "  "

@@ -193,22 +193,22 @@ fn draw_table(
     }
     // The scrollbar runs beside the table only, on the block's right border.
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw(
+    table::draw_list(
         frame,
         area,
         scrollbar,
-        table::Rows {
+        table::List {
             columns: &columns,
-            len: entries.len(),
+            items: &entries,
             cursor: &d.cursor,
         },
         theme,
-        &|i, w| match entries.get(i) {
-            Some(MetricEntry::Section { title, count }) => vec![Line::from(Span::styled(
+        &|entry, w| match entry {
+            MetricEntry::Section { title, count } => vec![Line::from(Span::styled(
                 format!("{title} ({count})"),
                 theme.title(),
             ))],
-            Some(MetricEntry::Metric(m)) => {
+            MetricEntry::Metric(m) => {
                 let mut cells = vec![
                     Line::from(span(&m.key, w[0] as usize, theme.base())),
                     Line::from(span(&metric(m.value), w[1] as usize, theme.base())),
@@ -222,11 +222,10 @@ fn draw_table(
                 }
                 cells
             }
-            Some(MetricEntry::Param(p)) => vec![
+            MetricEntry::Param(p) => vec![
                 Line::from(span(&p.key, w[0] as usize, theme.base())),
                 Line::from(span(&p.value, w[1] as usize, theme.base())),
             ],
-            None => Vec::new(),
         },
     );
 }

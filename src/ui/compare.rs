@@ -66,15 +66,9 @@ pub fn draw(
         );
     }
     let scrollbar = scrollbar_beside(block_area, table_area);
-    table::draw_list(
+    table::List::new(&columns, &metrics, &c.cursor).draw(
         frame,
-        table_area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &metrics,
-            cursor: &c.cursor,
-        },
+        (table_area, scrollbar),
         theme,
         &|key, w| {
             let base = champion.and_then(|ch| value(ch, key));

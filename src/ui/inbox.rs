@@ -56,15 +56,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
     ];
-    table::draw_list(
+    table::List::new(&columns, rows, &i.cursor).draw(
         frame,
-        inner,
-        scrollbar_area(area),
-        table::List {
-            columns: &columns,
-            items: rows,
-            cursor: &i.cursor,
-        },
+        (inner, scrollbar_area(area)),
         theme,
         &|r, w| {
             let (gate_text, gate_style) = gate_status(r.gate.as_deref(), theme);

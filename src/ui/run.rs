@@ -91,15 +91,9 @@ fn draw_table(frame: &mut Frame, area: Rect, scrollbar: Rect, r: &RunScreen, the
         table::Column::new("VALUE", Constraint::Fill(1)),
         table::Column::new("STEP", Constraint::Length(6)).right(),
     ];
-    table::draw_list(
+    table::List::new(&columns, &entries, &r.cursor).draw(
         frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &entries,
-            cursor: &r.cursor,
-        },
+        (area, scrollbar),
         theme,
         &|entry, w| match entry {
             RunEntry::Section { title, count } => vec![Line::from(Span::styled(

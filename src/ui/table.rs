@@ -59,30 +59,39 @@ pub struct Rows<'a> {
 
 /// A list of items drawn as table rows, one row per item.
 pub struct List<'a, T> {
-    pub columns: &'a [Column],
-    pub items: &'a [T],
-    pub cursor: &'a ListCursor,
+    columns: &'a [Column],
+    items: &'a [T],
+    cursor: &'a ListCursor,
 }
 
-/// [`draw`] for a slice of items: `cell(item, widths)` builds an item's cells.
-pub fn draw_list<T>(
-    frame: &mut Frame,
-    area: Rect,
-    scrollbar: Rect,
-    list: List<T>,
-    theme: &Theme,
-    cell: &dyn Fn(&T, &[u16]) -> Vec<Line<'static>>,
-) {
-    let rows = Rows {
-        columns: list.columns,
-        len: list.items.len(),
-        cursor: list.cursor,
-    };
-    draw(frame, area, scrollbar, rows, theme, &|i, widths| {
-        list.items
-            .get(i)
-            .map_or_else(Vec::new, |item| cell(item, widths))
-    });
+impl<'a, T> List<'a, T> {
+    pub fn new(columns: &'a [Column], items: &'a [T], cursor: &'a ListCursor) -> Self {
+        List {
+            columns,
+            items,
+            cursor,
+        }
+    }
+
+    /// [`draw`] for the items: `cell(item, widths)` builds an item's cells.
+    pub fn draw(
+        self,
+        frame: &mut Frame,
+        (area, scrollbar): (Rect, Rect),
+        theme: &Theme,
+        cell: &dyn Fn(&T, &[u16]) -> Vec<Line<'static>>,
+    ) {
+        let rows = Rows {
+            columns: self.columns,
+            len: self.items.len(),
+            cursor: self.cursor,
+        };
+        draw(frame, area, scrollbar, rows, theme, &|i, widths| {
+            self.items
+                .get(i)
+                .map_or_else(Vec::new, |item| cell(item, widths))
+        });
+    }
 }
 
 /// Draw rows `window_start..` of the list into `area` (header included). `cell(i, widths)`

@@ -73,52 +73,41 @@ fn draw_table(
         table::Column::new("RESTORE", Constraint::Length(8)).right(),
     ];
     let scrollbar = scrollbar_beside(scrollbar, area);
-    table::draw_list(
-        frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: rows,
-            cursor: &v.cursor,
-        },
-        theme,
-        &|m, w| {
-            let dash = || "-".to_string();
-            let cfr = match m.change_failure_rate() {
-                Some(r) => format!("{:.0}% {}/{}", r * 100.0, m.failures, m.decisions),
-                None => dash(),
-            };
-            let restore = match (m.median_restore_ms(), m.open_incidents) {
-                (Some(ms), 0) => human_duration(ms),
-                (Some(ms), _) => format!("{}+", human_duration(ms)),
-                (None, n) if n > 0 => "open".to_string(),
-                _ => dash(),
-            };
-            let cfr_style = match m.change_failure_rate() {
-                Some(r) if r >= 0.3 => theme.error(),
-                _ => theme.base(),
-            };
-            vec![
-                Line::from(span(&m.model, w[0] as usize, theme.base())),
-                Line::from(Span::styled(m.promotions.to_string(), theme.base())),
-                Line::from(Span::styled(sparkline(m), theme.accent())),
-                Line::from(Span::styled(
-                    m.median_lead_time_ms().map_or_else(dash, human_duration),
-                    theme.base(),
-                )),
-                Line::from(Span::styled(cfr, cfr_style)),
-                Line::from(Span::styled(
-                    restore,
-                    if m.open_incidents > 0 {
-                        theme.error()
-                    } else {
-                        theme.base()
-                    },
-                )),
-            ]
-        },
-    );
+    table::List::new(&columns, rows, &v.cursor).draw(frame, (area, scrollbar), theme, &|m, w| {
+        let dash = || "-".to_string();
+        let cfr = match m.change_failure_rate() {
+            Some(r) => format!("{:.0}% {}/{}", r * 100.0, m.failures, m.decisions),
+            None => dash(),
+        };
+        let restore = match (m.median_restore_ms(), m.open_incidents) {
+            (Some(ms), 0) => human_duration(ms),
+            (Some(ms), _) => format!("{}+", human_duration(ms)),
+            (None, n) if n > 0 => "open".to_string(),
+            _ => dash(),
+        };
+        let cfr_style = match m.change_failure_rate() {
+            Some(r) if r >= 0.3 => theme.error(),
+            _ => theme.base(),
+        };
+        vec![
+            Line::from(span(&m.model, w[0] as usize, theme.base())),
+            Line::from(Span::styled(m.promotions.to_string(), theme.base())),
+            Line::from(Span::styled(sparkline(m), theme.accent())),
+            Line::from(Span::styled(
+                m.median_lead_time_ms().map_or_else(dash, human_duration),
+                theme.base(),
+            )),
+            Line::from(Span::styled(cfr, cfr_style)),
+            Line::from(Span::styled(
+                restore,
+                if m.open_incidents > 0 {
+                    theme.error()
+                } else {
+                    theme.base()
+                },
+            )),
+        ]
+    });
 }
 
 /// The last months' promotions as one character each.

@@ -6,30 +6,26 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
+use super::TabView;
 use crate::app::screens::DetailScreen;
-use crate::app::State;
 use crate::ui::format::{clip, span};
 use crate::ui::inbox::record_marker;
-use crate::ui::theme::Theme;
 use crate::ui::{panel, scrollbar_beside, table};
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    block_area: Rect,
-    state: &State,
-    d: &DetailScreen,
-    theme: &Theme,
-) {
-    if panel::remote_data(
-        frame,
+pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
+    let TabView {
         area,
-        d.audit.trail.as_ref(),
-        ("the audit trail", "the audit trail"),
-        state.spinner,
+        block_area,
         theme,
-    )
-    .is_none()
+        ..
+    } = *view;
+    if view
+        .data(
+            frame,
+            d.audit.trail.as_ref(),
+            ("the audit trail", "the audit trail"),
+        )
+        .is_none()
     {
         return;
     }
@@ -75,76 +71,65 @@ pub fn draw(
         table::Column::new("COMMENT", Constraint::Fill(1)),
     ];
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw_list(
-        frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &rows,
-            cursor: &d.cursor,
-        },
-        theme,
-        &|r, w| {
-            let this = r.version == d.version;
-            let style = if this { theme.accent() } else { theme.base() };
-            // `2025-11-19 10:00` when there is room, else the day.
-            let at: String = r.at.replace('T', " ").chars().take(w[0] as usize).collect();
-            let version = if this {
-                format!("● {}", clip(&r.version, 3))
-            } else {
-                clip(&r.version, 5)
-            };
-            let decision = match &r.override_justification {
-                Some(_) => format!("{} (ovr)", r.decision),
-                None => r.decision.clone(),
-            };
-            let decision_style = if r.override_justification.is_some() {
-                theme.warn()
-            } else {
-                style
-            };
-            let (record, record_style) = record_marker(&r.verification, theme);
-            let comment = if r.verification.is_verified() {
-                r.override_justification
-                    .as_deref()
-                    .map(|o| format!("override: {o}"))
-                    .or_else(|| r.comment.clone())
-                    .unwrap_or_default()
-            } else {
-                let why: Vec<String> = r
-                    .verification
-                    .reasons()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                why.join("; ")
-            };
-            let comment_style = if r.verification.is_verified() {
-                theme.muted()
-            } else {
-                theme.warn()
-            };
-            vec![
-                Line::from(span(&at, w[0] as usize, theme.muted())),
-                Line::from(Span::styled(version, style)),
-                Line::from(span(&r.target, w[2] as usize, style)),
-                Line::from(span(&decision, w[3] as usize, decision_style)),
-                Line::from(span(&r.actor, w[4] as usize, style)),
-                Line::from(span(
-                    &short_digest(r.report_digest.as_deref()),
-                    w[5] as usize,
-                    theme.muted(),
-                )),
-                Line::from(Span::styled(record, record_style)),
-                Line::from(span(
-                    comment.lines().next().unwrap_or(""),
-                    w[7] as usize,
-                    comment_style,
-                )),
-            ]
-        },
-    );
+    table::List::new(&columns, &rows, &d.cursor).draw(frame, (area, scrollbar), theme, &|r, w| {
+        let this = r.version == d.version;
+        let style = if this { theme.accent() } else { theme.base() };
+        // `2025-11-19 10:00` when there is room, else the day.
+        let at: String = r.at.replace('T', " ").chars().take(w[0] as usize).collect();
+        let version = if this {
+            format!("● {}", clip(&r.version, 3))
+        } else {
+            clip(&r.version, 5)
+        };
+        let decision = match &r.override_justification {
+            Some(_) => format!("{} (ovr)", r.decision),
+            None => r.decision.clone(),
+        };
+        let decision_style = if r.override_justification.is_some() {
+            theme.warn()
+        } else {
+            style
+        };
+        let (record, record_style) = record_marker(&r.verification, theme);
+        let comment = if r.verification.is_verified() {
+            r.override_justification
+                .as_deref()
+                .map(|o| format!("override: {o}"))
+                .or_else(|| r.comment.clone())
+                .unwrap_or_default()
+        } else {
+            let why: Vec<String> = r
+                .verification
+                .reasons()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            why.join("; ")
+        };
+        let comment_style = if r.verification.is_verified() {
+            theme.muted()
+        } else {
+            theme.warn()
+        };
+        vec![
+            Line::from(span(&at, w[0] as usize, theme.muted())),
+            Line::from(Span::styled(version, style)),
+            Line::from(span(&r.target, w[2] as usize, style)),
+            Line::from(span(&decision, w[3] as usize, decision_style)),
+            Line::from(span(&r.actor, w[4] as usize, style)),
+            Line::from(span(
+                &short_digest(r.report_digest.as_deref()),
+                w[5] as usize,
+                theme.muted(),
+            )),
+            Line::from(Span::styled(record, record_style)),
+            Line::from(span(
+                comment.lines().next().unwrap_or(""),
+                w[7] as usize,
+                comment_style,
+            )),
+        ]
+    });
 }
 
 /// The first 8 hex digits of a report digest, or `-`.

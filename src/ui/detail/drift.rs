@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use ratatui::Frame;
 
+use super::TabView;
 use crate::app::screens::{DetailScreen, Monitored};
 use crate::app::State;
 use crate::evidence::drift::{
@@ -28,21 +29,17 @@ const STATS: [Statistic; 5] = [
     Statistic::Wasserstein,
 ];
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    block_area: Rect,
-    state: &State,
-    d: &DetailScreen,
-    theme: &Theme,
-) {
-    let Some(monitoring) = panel::remote_data(
-        frame,
+pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
+    let TabView {
         area,
+        block_area,
+        state,
+        theme,
+    } = *view;
+    let Some(monitoring) = view.data(
+        frame,
         d.drift.monitoring.as_ref(),
         ("monitoring runs", "the monitoring runs"),
-        state.spinner,
-        theme,
     ) else {
         return;
     };
@@ -173,15 +170,9 @@ fn draw_table(
     }
     columns.push(table::Column::new("DRIFT", Constraint::Length(7)));
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw_list(
+    table::List::new(&columns, &t.features, &d.cursor).draw(
         frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &t.features,
-            cursor: &d.cursor,
-        },
+        (area, scrollbar),
         theme,
         &|f, w| {
             let mut cells = vec![Line::from(span(&f.feature, w[0] as usize, theme.base()))];

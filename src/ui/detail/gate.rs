@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::audit::short_digest;
+use super::TabView;
 use crate::app::screens::{agreement, Agreement, DetailScreen};
 use crate::app::State;
 use crate::governance::{CheckResult, GateReport, Outcome};
@@ -16,14 +17,13 @@ use crate::ui::format::{clip, metric, span};
 use crate::ui::theme::Theme;
 use crate::ui::{panel, scrollbar_beside, table};
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    block_area: Rect,
-    state: &State,
-    d: &DetailScreen,
-    theme: &Theme,
-) {
+pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
+    let TabView {
+        area,
+        block_area,
+        state,
+        theme,
+    } = *view;
     if state.policy.is_none() {
         panel::empty(
             frame,
@@ -38,13 +38,10 @@ pub fn draw(
         panel::loading(frame, area, "the version", state.spinner, theme);
         return;
     };
-    let Some(report) = panel::remote_data(
+    let Some(report) = view.data(
         frame,
-        area,
         d.gate.reports.get(&target),
         ("the gate evidence", "the gate evidence"),
-        state.spinner,
-        theme,
     ) else {
         return;
     };
@@ -161,15 +158,9 @@ fn draw_checks(
         table::Column::new("BOUND", Constraint::Fill(1)),
     ];
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw_list(
+    table::List::new(&columns, &report.checks, &d.cursor).draw(
         frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &report.checks,
-            cursor: &d.cursor,
-        },
+        (area, scrollbar),
         theme,
         &|c, w| {
             let (marker, style) = outcome_marker(c.outcome, theme);

@@ -1,31 +1,26 @@
 //! Tab 5: the version's lineage as a foldable tree (Space folds, Enter opens a version or the
 //! run's metrics); links that could not be followed are marked leaves (✗), never errors.
 
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Constraint;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
+use super::TabView;
 use crate::app::screens::{tree_lines, DetailScreen};
-use crate::app::State;
 use crate::ui::format::span;
-use crate::ui::theme::Theme;
-use crate::ui::{panel, scrollbar_beside, table};
+use crate::ui::{scrollbar_beside, table};
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    block_area: Rect,
-    state: &State,
-    d: &DetailScreen,
-    theme: &Theme,
-) {
-    let Some(tree) = panel::remote_data(
-        frame,
+pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
+    let TabView {
         area,
+        block_area,
+        theme,
+        ..
+    } = *view;
+    let Some(tree) = view.data(
+        frame,
         d.lineage.tree.as_ref(),
         ("the lineage", "the lineage"),
-        state.spinner,
-        theme,
     ) else {
         return;
     };
@@ -38,15 +33,9 @@ pub fn draw(
     };
     let columns = [table::Column::new(&title, Constraint::Fill(1))];
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw_list(
+    table::List::new(&columns, &lines, &d.cursor).draw(
         frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &lines,
-            cursor: &d.cursor,
-        },
+        (area, scrollbar),
         theme,
         &|(_, l), w| {
             let n = l.node;

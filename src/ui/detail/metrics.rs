@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
+use super::TabView;
 use crate::app::remote::Remote;
 use crate::app::screens::{DetailScreen, MetricEntry};
 use crate::app::State;
@@ -15,15 +16,13 @@ use crate::ui::format::{clip, date, metric, span};
 use crate::ui::theme::Theme;
 use crate::ui::{panel, scrollbar_beside, table};
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    block_area: Rect,
-    state: &State,
-    d: &DetailScreen,
-    detail: &VersionDetail,
-    theme: &Theme,
-) {
+pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen, detail: &VersionDetail) {
+    let TabView {
+        area,
+        block_area,
+        state,
+        theme,
+    } = *view;
     if detail.run.run().is_none() || area.height < 10 {
         return draw_table(frame, area, block_area, d, detail, theme);
     }
@@ -193,15 +192,9 @@ fn draw_table(
     }
     // The scrollbar runs beside the table only, on the block's right border.
     let scrollbar = scrollbar_beside(block_area, area);
-    table::draw_list(
+    table::List::new(&columns, &entries, &d.cursor).draw(
         frame,
-        area,
-        scrollbar,
-        table::List {
-            columns: &columns,
-            items: &entries,
-            cursor: &d.cursor,
-        },
+        (area, scrollbar),
         theme,
         &|entry, w| match entry {
             MetricEntry::Section { title, count } => vec![Line::from(Span::styled(

@@ -18,7 +18,38 @@ use super::frame::ScreenFrame;
 use super::panel;
 use super::theme::Theme;
 use crate::app::screens::{DetailScreen, DetailTab};
-use crate::app::State;
+use crate::app::{Remote, State};
+
+/// Where a tab draws and what it draws with.
+#[derive(Clone, Copy)]
+pub(crate) struct TabView<'a> {
+    /// The tab's content area.
+    pub area: Rect,
+    /// The screen's block: its right border takes a list's scrollbar.
+    pub block_area: Rect,
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+impl TabView<'_> {
+    /// The tab's data, or `None` after drawing in its place that it is loading or failed
+    /// (`loading` / `failed` name what).
+    fn data<'r, T>(
+        &self,
+        frame: &mut Frame,
+        remote: Option<&'r Remote<T>>,
+        what: (&str, &str),
+    ) -> Option<&'r T> {
+        panel::remote_data(
+            frame,
+            self.area,
+            remote,
+            what,
+            self.state.spinner,
+            self.theme,
+        )
+    }
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, theme: &Theme) {
     let title = vec![
@@ -48,14 +79,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DetailScreen, them
     ) else {
         return;
     };
+    let view = TabView {
+        area: content,
+        block_area: area,
+        state,
+        theme,
+    };
     match d.tab {
         DetailTab::Overview => overview::draw(frame, content, d, detail, theme),
-        DetailTab::Metrics => metrics::draw(frame, content, area, state, d, detail, theme),
+        DetailTab::Metrics => metrics::draw(frame, &view, d, detail),
         DetailTab::Fairness => fairness::draw(frame, content, state, d, detail, theme),
-        DetailTab::Drift => drift::draw(frame, content, area, state, d, theme),
-        DetailTab::Lineage => lineage::draw(frame, content, area, state, d, theme),
-        DetailTab::Gate => gate::draw(frame, content, area, state, d, theme),
-        DetailTab::Audit => audit::draw(frame, content, area, state, d, theme),
+        DetailTab::Drift => drift::draw(frame, &view, d),
+        DetailTab::Lineage => lineage::draw(frame, &view, d),
+        DetailTab::Gate => gate::draw(frame, &view, d),
+        DetailTab::Audit => audit::draw(frame, &view, d),
     }
 }
 

@@ -9,6 +9,20 @@ use tollgate::text::sanitize_line;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(answered) = cli
+        .command
+        .as_ref()
+        .and_then(|c| cli::offline(c, &mut std::io::stdout().lock()))
+    {
+        return match answered {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                print_error(&e.to_string());
+                ExitCode::from(1)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -3,6 +3,7 @@
 
 mod audit;
 mod decide;
+mod docs;
 mod doctor;
 mod drift;
 mod error;
@@ -23,6 +24,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::governance::decision::Decision;
 
+pub use docs::offline;
 pub use error::{exit_code, CliError};
 
 use crate::cockpit::CockpitOptions;
@@ -177,6 +179,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: `tollgate completions bash > /etc/bash_completion.d/tollgate`
+    /// (zsh: into a directory on $fpath as `_tollgate`; fish: ~/.config/fish/completions/tollgate.fish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `tollgate man > /usr/local/share/man/man1/tollgate.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -421,5 +431,10 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
         Command::Open { .. } => Err(CliError::Usage(
             "`open` runs the interactive cockpit; it is started from main".into(),
         )),
+        // Answered offline, before any settings are read (main).
+        Command::Completions { .. } | Command::Man => match offline(command, out) {
+            Some(written) => Ok(written?),
+            None => Ok(()),
+        },
     }
 }

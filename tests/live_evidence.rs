@@ -253,3 +253,50 @@ fn a_version_without_fairness_evidence_says_what_to_log() {
         "no_evidence"
     );
 }
+
+/// A mean-shift monitor that logs only `z_score` and `iqr_overlap_ratio`: both are judged (a
+/// drop past -3 sigma drifts, an overlap under half drifts), and the table shows their columns.
+#[test]
+fn the_mean_shift_monitors_statistics_are_judged() {
+    use serde_json::json;
+    use support::rest::Rest;
+    use support::unique;
+    let live = live();
+    let rest = Rest::new(&live.uri);
+    let experiment = rest.experiment(&unique("mean-shift-monitoring"));
+    let model = unique("mean-shift-model");
+    rest.model_with_version(&model, &experiment);
+    let run_id = rest.monitoring_run(&experiment, &model, "1");
+    let now = chrono::Utc::now().timestamp_millis();
+    let metric =
+        |key: &str, value: f64| json!({"key": key, "value": value, "timestamp": now, "step": 0});
+    rest.post(
+        "runs/log-batch",
+        json!({"run_id": run_id, "metrics": [
+            metric("drift.income.z_score", -4.2),
+            metric("drift.income.iqr_overlap_ratio", 0.8),
+            metric("drift.age.z_score", 0.4),
+            metric("drift.age.iqr_overlap_ratio", 0.9),
+            metric("drift.tenure.iqr_overlap_ratio", 0.3),
+        ]}),
+    );
+    let report = live.json(&["drift", &model, "1", "--json"]);
+    let d = &report["monitored_versions"][0];
+    let drifted: Vec<&str> = d["drifted_features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(drifted.len(), 2, "{d}");
+    assert!(
+        drifted.contains(&"income") && drifted.contains(&"tenure"),
+        "{drifted:?}"
+    );
+    let text = stdout(&live.tollgate(&["drift", &model, "1"]));
+    assert!(
+        text.contains("Z-SCORE") && text.contains("IQR OVERLAP"),
+        "{text}"
+    );
+    assert!(text.contains("yes (z-score |x| > 3)"), "{text}");
+}

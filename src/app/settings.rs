@@ -59,7 +59,7 @@ impl UiSettings {
                     match toml::Value::Table(t.clone()).try_into() {
                         Ok(thresholds) => settings.drift = thresholds,
                         Err(e) => warnings.push(format!(
-                            "[ui.drift]: {e} (known: p_value, wasserstein, js_distance, psi, ks_stat, dataset_share, decide_by); using the defaults"
+                            "[ui.drift]: {e} (known: p_value, wasserstein, js_distance, psi, ks_stat, z_score, iqr_overlap_ratio, dataset_share, decide_by); using the defaults"
                         )),
                     }
                 }

@@ -190,14 +190,23 @@ fn write_version(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn write_table(table: &WindowTable, out: &mut dyn Write) -> std::io::Result<()> {
+    // The mean-shift monitor's columns only when some feature logged them.
+    let columns: Vec<&Statistic> = COLUMNS
+        .iter()
+        .chain(
+            Statistic::MEAN_SHIFT
+                .iter()
+                .filter(|s| table.features.iter().any(|f| f.stat(s).is_some())),
+        )
+        .collect();
     let mut headers = vec!["FEATURE".to_string()];
-    headers.extend(COLUMNS.iter().map(|s| s.label().to_uppercase()));
+    headers.extend(columns.iter().map(|s| s.label().to_uppercase()));
     headers.push("DRIFTED".into());
     let mut t = Table::new(headers);
     for f in &table.features {
         let mut cells = vec![f.feature.clone()];
         cells.extend(
-            COLUMNS
+            columns
                 .iter()
                 .map(|s| f.stat(s).map(output::metric).unwrap_or_else(|| "-".into())),
         );

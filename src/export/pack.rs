@@ -179,6 +179,7 @@ pub fn chart_statistic(history: &DriftHistory, feature: &str) -> Option<Statisti
     from_verdict.or_else(|| {
         Statistic::KNOWN
             .into_iter()
+            .chain(Statistic::MEAN_SHIFT)
             .find(|s| series.windows.iter().any(|(_, row)| row.stat(s).is_some()))
     })
 }

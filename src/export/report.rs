@@ -294,7 +294,14 @@ fn drift_section(out: &mut String, data: &PackData, charts: &[PackChart]) {
             "### Latest window (ending {})\n",
             time(t.window_end_ms)
         );
-        let cols = Statistic::KNOWN;
+        let cols: Vec<Statistic> = Statistic::KNOWN
+            .into_iter()
+            .chain(
+                Statistic::MEAN_SHIFT
+                    .into_iter()
+                    .filter(|s| t.features.iter().any(|f| f.stat(s).is_some())),
+            )
+            .collect();
         let header: Vec<&str> = cols.iter().map(|s| s.label()).collect();
         let _ = writeln!(
             out,

@@ -24,6 +24,12 @@ pub enum Statistic {
     JsDistance,
     /// Wasserstein distance normed by the reference's standard deviation (`wasserstein`).
     Wasserstein,
+    /// The mean-shift monitor's z-score of the current mean against the reference (`z_score`):
+    /// drifted when |z| > 3.
+    ZScore,
+    /// The share of the current interquartile range that overlaps the reference's
+    /// (`iqr_overlap_ratio`): drifted when below 0.5.
+    IqrOverlap,
     /// Any other statistic a monitoring job logged; shown, never judged.
     Other(String),
 }
@@ -40,6 +46,8 @@ pub enum Comparison {
     AtLeast,
     /// Drifted when value > threshold (PSI).
     Above,
+    /// Drifted when |value| > threshold (z-scores: a shift either way).
+    AbsAbove,
 }
 
 impl Comparison {
@@ -50,12 +58,14 @@ impl Comparison {
             Comparison::Below => value < threshold,
             Comparison::AtLeast => value >= threshold,
             Comparison::Above => value > threshold,
+            Comparison::AbsAbove => value.abs() > threshold,
         }
     }
 
-    /// The drift condition as text: `<= 0.05`, `>= 0.1`, `> 0.2`.
+    /// The drift condition as text: `<= 0.05`, `>= 0.1`, `> 0.2`, `|x| > 3`.
     pub fn describe(self, threshold: f64) -> String {
         let op = match self {
+            Comparison::AbsAbove => return format!("|x| > {threshold}"),
             Comparison::AtMost => "<=",
             Comparison::Below => "<",
             Comparison::AtLeast => ">=",
@@ -75,6 +85,9 @@ impl Statistic {
         Statistic::Wasserstein,
     ];
 
+    /// The mean-shift monitor's statistics, judged like the others; shown only when logged.
+    pub const MEAN_SHIFT: [Statistic; 2] = [Statistic::ZScore, Statistic::IqrOverlap];
+
     /// Parse a metric key suffix (`psi`, `ks_stat`, ...); unknown names become `Other`.
     pub fn from_key(key: &str) -> Statistic {
         match key {
@@ -83,6 +96,8 @@ impl Statistic {
             "p_value" | "pvalue" | "ks_p_value" => Statistic::PValue,
             "js_distance" | "jensenshannon" => Statistic::JsDistance,
             "wasserstein" | "wasserstein_distance" => Statistic::Wasserstein,
+            "z_score" | "zscore" => Statistic::ZScore,
+            "iqr_overlap_ratio" | "iqr_overlap" => Statistic::IqrOverlap,
             other => Statistic::Other(other.to_string()),
         }
     }
@@ -95,6 +110,8 @@ impl Statistic {
             Statistic::PValue => "p_value",
             Statistic::JsDistance => "js_distance",
             Statistic::Wasserstein => "wasserstein",
+            Statistic::ZScore => "z_score",
+            Statistic::IqrOverlap => "iqr_overlap_ratio",
             Statistic::Other(s) => s,
         }
     }
@@ -107,6 +124,8 @@ impl Statistic {
             Statistic::PValue => "p-value",
             Statistic::JsDistance => "JS distance",
             Statistic::Wasserstein => "Wasserstein",
+            Statistic::ZScore => "z-score",
+            Statistic::IqrOverlap => "IQR overlap",
             Statistic::Other(s) => s,
         }
     }
@@ -119,6 +138,8 @@ impl Statistic {
             Statistic::KsStat | Statistic::JsDistance | Statistic::Wasserstein => {
                 Some(Comparison::AtLeast)
             }
+            Statistic::ZScore => Some(Comparison::AbsAbove),
+            Statistic::IqrOverlap => Some(Comparison::Below),
             Statistic::Other(_) => None,
         }
     }
@@ -156,10 +177,15 @@ pub struct DriftThresholds {
     pub psi: f64,
     /// Drifted when the KS statistic >= this; unset by default (its scale depends on sample size).
     pub ks_stat: Option<f64>,
+    /// Drifted when |z-score| > this (the mean-shift monitor's usual 3 sigma).
+    pub z_score: f64,
+    /// Drifted when the IQR overlap ratio < this.
+    pub iqr_overlap_ratio: f64,
     /// The dataset drifted when the share of drifted features >= this.
     pub dataset_share: f64,
     /// Which logged statistic decides a feature's verdict: the first one present. Evidently's
-    /// order for large reference sets (Wasserstein, JS), then PSI, then the p-value.
+    /// order for large reference sets (Wasserstein, JS), then PSI, then the p-value, then the
+    /// mean-shift monitor's z-score and IQR overlap (for runs that log only those).
     pub decide_by: Vec<Statistic>,
 }
 
@@ -171,12 +197,16 @@ impl Default for DriftThresholds {
             js_distance: 0.1,
             psi: 0.2,
             ks_stat: None,
+            z_score: 3.0,
+            iqr_overlap_ratio: 0.5,
             dataset_share: 0.5,
             decide_by: vec![
                 Statistic::Wasserstein,
                 Statistic::JsDistance,
                 Statistic::Psi,
                 Statistic::PValue,
+                Statistic::ZScore,
+                Statistic::IqrOverlap,
             ],
         }
     }
@@ -191,6 +221,8 @@ impl DriftThresholds {
             Statistic::JsDistance => Some(self.js_distance),
             Statistic::Psi => Some(self.psi),
             Statistic::KsStat => self.ks_stat,
+            Statistic::ZScore => Some(self.z_score),
+            Statistic::IqrOverlap => Some(self.iqr_overlap_ratio),
             Statistic::Other(_) => None,
         }
     }
@@ -244,9 +276,46 @@ impl Verdict {
 mod tests {
     use super::*;
 
+    /// The mean-shift monitor: a shift either way past 3 sigma, an IQR overlap under half.
+    #[test]
+    fn z_score_and_iqr_overlap_are_judged() {
+        let t = DriftThresholds::default();
+        assert_eq!(t.crosses(&Statistic::ZScore, 3.2), Some(true));
+        assert_eq!(
+            t.crosses(&Statistic::ZScore, -3.2),
+            Some(true),
+            "a drop drifts too"
+        );
+        assert_eq!(t.crosses(&Statistic::ZScore, 3.0), Some(false));
+        assert_eq!(t.crosses(&Statistic::ZScore, -2.9), Some(false));
+        assert_eq!(t.crosses(&Statistic::ZScore, f64::NAN), Some(false));
+        assert_eq!(t.crosses(&Statistic::IqrOverlap, 0.49), Some(true));
+        assert_eq!(t.crosses(&Statistic::IqrOverlap, 0.5), Some(false));
+        assert_eq!(Comparison::AbsAbove.describe(3.0), "|x| > 3");
+        // A run that logged only the mean-shift statistics gets a verdict.
+        let v = Verdict::judge(
+            |s| match s {
+                Statistic::ZScore => Some(-4.1),
+                Statistic::IqrOverlap => Some(0.8),
+                _ => None,
+            },
+            &t,
+        )
+        .expect("a verdict");
+        assert_eq!(v.statistic, Statistic::ZScore);
+        assert!(v.drifted);
+        let only_iqr = Verdict::judge(|s| (*s == Statistic::IqrOverlap).then_some(0.3), &t)
+            .expect("a verdict");
+        assert!(only_iqr.drifted && only_iqr.comparison == Comparison::Below);
+        // Overridable like the others.
+        let t: DriftThresholds = toml::from_str("z_score = 2.0\niqr_overlap_ratio = 0.7").unwrap();
+        assert_eq!(t.crosses(&Statistic::ZScore, -2.5), Some(true));
+        assert_eq!(t.crosses(&Statistic::IqrOverlap, 0.6), Some(true));
+    }
+
     #[test]
     fn keys_round_trip() {
-        for s in Statistic::KNOWN {
+        for s in Statistic::KNOWN.into_iter().chain(Statistic::MEAN_SHIFT) {
             assert_eq!(Statistic::from_key(s.key()), s);
         }
         assert_eq!(

@@ -21,12 +21,14 @@ use crate::ui::theme::Theme;
 use crate::ui::{panel, scrollbar_beside, table};
 
 /// Columns of the feature table, in order; shown only when some feature logged them.
-const STATS: [Statistic; 5] = [
+const STATS: [Statistic; 7] = [
     Statistic::Psi,
     Statistic::KsStat,
     Statistic::PValue,
     Statistic::JsDistance,
     Statistic::Wasserstein,
+    Statistic::ZScore,
+    Statistic::IqrOverlap,
 ];
 
 pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
@@ -164,6 +166,8 @@ fn draw_table(
         let title = match s {
             Statistic::JsDistance => "JS",
             Statistic::Wasserstein => "WASSER.",
+            Statistic::ZScore => "Z",
+            Statistic::IqrOverlap => "IQR",
             other => other.label(),
         };
         columns.push(table::Column::new(title, Constraint::Length(8)).right());

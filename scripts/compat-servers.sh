@@ -27,7 +27,13 @@ stop_all() {
     for s in "${servers[@]}"; do
         "$here/mlflow-server.sh" stop "$dir/${s/:/-}" >/dev/null 2>&1 || true
     done
-    "$here/postgres.sh" stop "$dir/postgres" >/dev/null 2>&1 || true
+    if [[ -f "$dir/postgres.dir" ]]; then
+        local pg
+        pg="$(cat "$dir/postgres.dir")"
+        "$here/postgres.sh" stop "$pg" >/dev/null 2>&1 || true
+        [[ "$pg" == /tmp/tollgate-pg.* ]] && rm -rf "$pg"
+        rm -f "$dir/postgres.dir"
+    fi
 }
 
 case "$cmd" in
@@ -47,7 +53,11 @@ start)
         rm -rf "$data"
         store_uri=""
         if [[ "$store" == postgresql ]]; then
-            store_uri="$("$here/postgres.sh" start "$dir/postgres" "$(free_port)")"
+            # The cluster lives outside the checkout: its owner, the postgres user, may not be
+            # able to enter a clone under /root.
+            pg="$(mktemp -d /tmp/tollgate-pg.XXXXXX)"
+            echo "$pg" > "$dir/postgres.dir"
+            store_uri="$("$here/postgres.sh" start "$pg" "$(free_port)")"
         fi
         port="$(free_port)"
         TOLLGATE_VENV="$venv" TOLLGATE_BACKEND_STORE_URI="$store_uri" \

@@ -168,3 +168,40 @@ fn a_request_made_in_the_cockpit_reaches_the_inbox_and_a_rejection_clears_it() {
     );
     assert_eq!(m.version("1").current_stage.as_deref(), Some("None"));
 }
+
+/// With no policy configured, `x` still turns a promotion down: recorded without a gate report,
+/// as `tollgate reject` does.
+#[test]
+fn rejecting_in_the_cockpit_without_a_policy_is_recorded_without_a_report() {
+    let live = live();
+    let m = fresh_model(&live.uri, "pty-rej", &[GOOD]);
+    let mut c = Cockpit::start(Launch {
+        args: &["open", &m.name],
+        tracking_uri: Some(live.uri.clone()),
+        env: &[("TOLLGATE_USER", "reviewer")],
+        ..Launch::default()
+    });
+    c.wait_for(&["1 version", "READY"]);
+    c.send("x");
+    c.wait_for(&["Reject:", "no policy configured", "without a gate report"]);
+    c.send("\t");
+    c.type_text("not this one");
+    c.send("\r");
+    c.wait_for(&["rejected v1 for Staging", "no gate report"]);
+    c.send("\r");
+    c.send("q");
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Staging").as_deref(),
+        Some("rejected")
+    );
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Staging.comment").as_deref(),
+        Some("not this one")
+    );
+    // No report was evaluated, so none is named.
+    assert_eq!(
+        m.tag("1", "tollgate.decision.Staging.report_digest")
+            .unwrap_or_default(),
+        ""
+    );
+}

@@ -60,6 +60,9 @@ pub enum Review {
     },
     Decision(Box<Prepared>),
     Rollback(RollbackPlan),
+    /// A rejection with no policy configured: turning a promotion down needs no gate, so it is
+    /// recorded without a gate report (as `tollgate reject` does).
+    RejectWithoutPolicy(Target),
     /// Nothing to decide on: no policy, an unknown actor, a bad target, a read error, no
     /// version to roll back to. Submit is disabled.
     Unavailable(String),
@@ -138,6 +141,7 @@ impl DecisionDialog {
             Review::Loading { target, .. } => Some(target),
             Review::Decision(p) => Some(&p.target),
             Review::Rollback(plan) => Some(&plan.target),
+            Review::RejectWithoutPolicy(target) => Some(target),
             Review::Unavailable(_) => None,
         }
     }

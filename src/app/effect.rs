@@ -126,6 +126,15 @@ pub enum Effect {
         model: String,
         target: crate::governance::Target,
     },
+    /// Record a rejection with no policy configured (no gate report).
+    RejectWithoutPolicy {
+        request: RequestId,
+        actor: crate::governance::decision::Actor,
+        model: String,
+        version: String,
+        target: crate::governance::Target,
+        comment: String,
+    },
     /// Write a planned roll back.
     CommitRollback {
         request: RequestId,

@@ -151,6 +151,12 @@ fn review_lines(
             theme,
         )],
         Review::Unavailable(_) => vec![],
+        Review::RejectWithoutPolicy(_) => vec![label_line(
+            "gates",
+            "none: no policy configured; recorded without a gate report".to_string(),
+            theme.muted(),
+            theme,
+        )],
         Review::Rollback(plan) => {
             let mut lines = vec![label_line(
                 "roll back",

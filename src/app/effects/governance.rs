@@ -156,6 +156,36 @@ impl EffectRunner {
                     let _ = tx.send(Action::DecisionCommitted { request, result });
                 });
             }
+            Effect::RejectWithoutPolicy {
+                request,
+                actor,
+                model,
+                version,
+                target,
+                comment,
+            } => {
+                let what = format!("rejection of {model} v{version} for {target} (no policy)");
+                let steps = "the decision tags, the audit run";
+                let tx = self.tx.clone();
+                self.writes.spawn(what.clone(), steps, async move {
+                    let result = decide::reject_without_policy(
+                        &registry, &actor, &model, &version, &target, &comment,
+                    )
+                    .await;
+                    log_written(
+                        &what,
+                        &result
+                            .as_ref()
+                            .map(|run| format!("the decision tags and audit run {run}")),
+                    );
+                    let result = result
+                        .map(|run| {
+                            format!("rejected v{version} for {target}; audit run {run} (no gate report: no policy)")
+                        })
+                        .map_err(load_error);
+                    let _ = tx.send(Action::DecisionCommitted { request, result });
+                });
+            }
             other => self.misrouted("governance", other),
         }
     }

@@ -70,7 +70,8 @@ impl EffectRunner {
             | Effect::PrepareDecision { .. }
             | Effect::PlanRollback { .. }
             | Effect::CommitDecision { .. }
-            | Effect::CommitRollback { .. }) => self.govern(governance),
+            | Effect::CommitRollback { .. }
+            | Effect::RejectWithoutPolicy { .. }) => self.govern(governance),
             Effect::Export {
                 model,
                 version,

@@ -84,7 +84,11 @@ fn load_review(state: &mut State, fx: &mut Vec<Effect>) {
         });
     } else {
         let Some(policy) = policy else {
-            dialog.review = Review::Unavailable(config_hint.into());
+            dialog.review = if dialog.kind == DialogKind::Reject {
+                Review::RejectWithoutPolicy(target)
+            } else {
+                Review::Unavailable(config_hint.into())
+            };
             return;
         };
         fx.push(Effect::PrepareDecision {
@@ -212,6 +216,21 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
                     actor,
                     comment: inputs.comment,
                     archive: inputs.archive,
+                });
+                dialog.progress = Progress::Submitting { request };
+            }
+        }
+        Review::RejectWithoutPolicy(target) => {
+            if inputs.comment.trim().is_empty() {
+                dialog.error = Some("a comment is required".into());
+            } else if let Some(actor) = actor {
+                fx.push(Effect::RejectWithoutPolicy {
+                    request,
+                    actor,
+                    model: dialog.model.clone(),
+                    version: dialog.version.clone(),
+                    target: target.clone(),
+                    comment: inputs.comment,
                 });
                 dialog.progress = Progress::Submitting { request };
             }

@@ -361,6 +361,41 @@ fn without_a_policy_the_dialog_says_how_to_configure_one() {
     assert!(refusal.contains("policy.toml"), "{refusal}");
 }
 
+/// Turning a promotion down needs no gate: without a policy the cockpit records the rejection
+/// without a report (as `tollgate reject` does), after a comment, once.
+#[test]
+fn without_a_policy_a_rejection_is_recorded_without_a_report() {
+    let mut s = state_on_versions("reviewer", None);
+    let fx = update(&mut s, Action::Reject);
+    assert!(fx.is_empty(), "nothing to evaluate: {fx:?}");
+    let dialog = s.dialog.as_ref().unwrap();
+    assert!(matches!(dialog.review, Review::RejectWithoutPolicy(_)));
+    assert_eq!(dialog.refusal(), None, "submit stays enabled");
+
+    // A comment is still required.
+    assert!(update(&mut s, Action::DialogSubmit).is_empty());
+    assert!(s.dialog.as_ref().unwrap().error.is_some());
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "not ready");
+    let fx = update(&mut s, Action::DialogSubmit);
+    let [Effect::RejectWithoutPolicy {
+        actor,
+        target,
+        comment,
+        ..
+    }] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(actor.name, "reviewer");
+    assert_eq!(target.to_string(), "Staging");
+    assert_eq!(comment, "not ready");
+    assert!(
+        update(&mut s, Action::DialogSubmit).is_empty(),
+        "never sent twice"
+    );
+}
+
 #[test]
 fn a_stale_report_shows_what_changed_and_enter_checks_again() {
     let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));

@@ -20,6 +20,10 @@ pub async fn reject_without_policy(
     comment: &str,
 ) -> Result<String, DecideError> {
     require_comment(comment)?;
+    // Who is recorded: a basic-auth name only as `authenticated` once the server confirms it.
+    let actor = &super::confirm_actor(registry.client(), actor.clone())
+        .await
+        .actor;
     let current = registry.client().get_model_version(model, version).await?;
     let requested_by = DecisionRecord::from_tags(&current.tags)
         .into_iter()

@@ -12,16 +12,23 @@ DATA="${TOLLGATE_DEMO_DATA:-$ROOT/.demo}"
 PORT="${TOLLGATE_DEMO_PORT:-5050}"
 URI="http://127.0.0.1:$PORT"
 
-echo "==> building tollgate (release)" >&2
-cargo build --release --locked >&2
+# The build and the Python side (venv install, server start, seeding) run side by side: on a
+# first run each takes minutes, and they wait on different things (the compiler; downloads,
+# then model training).
+mkdir -p "$DATA"
+echo "==> building tollgate (release) in the background; its log: $DATA/build.log" >&2
+cargo build --release --locked >"$DATA/build.log" 2>&1 &
+BUILD_PID=$!
 
 if curl -fsS "$URI/health" >/dev/null 2>&1 && [ -f "$DATA/server.pid" ]; then
     echo "==> demo server already running at $URI" >&2
     STARTED=0
 else
-    mkdir -p "$DATA"
     echo "==> starting the demo registry at $URI (first run installs MLflow and trains models: a few minutes)" >&2
-    "$ROOT/scripts/start-seeded-server.sh" "$DATA" "$PORT" demo >&2
+    if ! "$ROOT/scripts/start-seeded-server.sh" "$DATA" "$PORT" demo >&2; then
+        kill "$BUILD_PID" 2>/dev/null || true
+        exit 1
+    fi
     STARTED=1
 fi
 
@@ -32,6 +39,12 @@ stop_server() {
 }
 trap stop_server EXIT
 
+if ! wait "$BUILD_PID"; then
+    cat "$DATA/build.log" >&2
+    echo "demo.sh: building tollgate failed" >&2
+    stop_server
+    exit 1
+fi
 BIN="$ROOT/target/release/tollgate"
 # A governance history (requests in the inbox, an approval, a rejection), written once by
 # tollgate itself.

@@ -9,6 +9,7 @@ cd "$ROOT"
 
 DATA="${TOLLGATE_TEST_DATA:-$ROOT/.test-server}"
 AUTH_DATA="$DATA-auth"
+FRONT_DATA="$DATA-tls-front"
 COMPAT_DATA="$DATA-compat"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT="${TOLLGATE_TEST_PORT:-$(free_port)}"
@@ -17,6 +18,7 @@ AUTH_PORT="$(free_port)"
 cleanup() {
     "$ROOT/scripts/mlflow-server.sh" stop "$DATA" >/dev/null 2>&1 || true
     "$ROOT/scripts/start-auth-server.sh" stop "$AUTH_DATA" >/dev/null 2>&1 || true
+    "$ROOT/scripts/tls-front.sh" stop "$FRONT_DATA" >/dev/null 2>&1 || true
     "$ROOT/scripts/compat-servers.sh" stop "$COMPAT_DATA" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -58,6 +60,13 @@ cargo test --locked --doc
 echo "==> starting MLflow with basic auth on 127.0.0.1:$AUTH_PORT"
 "$ROOT/scripts/start-auth-server.sh" start "$AUTH_DATA" "$AUTH_PORT"
 TOLLGATE_TEST_AUTH_URI="http://127.0.0.1:$AUTH_PORT" cargo test --locked --test live_auth -- --ignored
+
+# TLS, credentials and proxies through a real front: nginx (installed when missing) with a CA
+# the script makes, in front of the seeded server. No nginx, no pass.
+echo "==> starting the TLS front (nginx) before 127.0.0.1:$PORT"
+FRONT_ENV="$("$ROOT/scripts/tls-front.sh" start "$FRONT_DATA" "$PORT")"
+export "${FRONT_ENV?}"
+cargo test --locked --test tls_front -- --ignored
 
 # The last MLflow 2 and the first MLflow 3, each in its own venv, and MLflow on PostgreSQL:
 # the same flow on each.

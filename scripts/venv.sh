@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Ensure the Python virtualenv used by tollgate's scripts exists and holds
-# scripts/requirements.txt.  Idempotent: pip runs only when requirements.txt
+# scripts/requirements.txt.  Idempotent: the installer runs only when requirements.txt
 # (or the interpreter) changed since the last successful install.
+#
+# The installer is uv (from PyPI, pinned in scripts/requirements-uv.txt, kept in its own small
+# venv <repo>/.uv), which resolves and unpacks the ~100 wheels in parallel: on a fresh 2-core
+# machine that is most of the demo's first run saved. If uv cannot be had, pip does the same.
 #
 #   TOLLGATE_VENV          venv location (default: <repo>/.venv)
 #   TOLLGATE_REQUIREMENTS  requirements file (default: scripts/requirements.txt; the
 #                          compatibility servers use scripts/requirements-mlflow-<release>.txt)
+#   TOLLGATE_INSTALLER     uv (default) or pip
 #   PYTHON                 interpreter used to create it (default: python3)
 set -euo pipefail
 
@@ -28,14 +33,51 @@ if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; t
     exit 0
 fi
 
+# uv, installed once into <repo>/.uv from PyPI by pip (a few seconds); prints its path, or
+# nothing when it cannot be had (then pip installs, as before).
+uv_bin() {
+    local tools="$repo/.uv" pin="$here/requirements-uv.txt"
+    # One installer at a time (several venvs may be set up at once).
+    if command -v flock >/dev/null 2>&1; then
+        exec 9>"$repo/.uv.lock"
+        flock 9
+    fi
+    if [[ -x "$tools/bin/uv" && -f "$tools/.pin" && "$(cat "$tools/.pin")" == "$(cat "$pin")" ]]; then
+        echo "$tools/bin/uv"
+        return
+    fi
+    rm -rf "$tools"
+    if "$python" -m venv "$tools" >&2 &&
+        "$tools/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$pin" >&2; then
+        cp "$pin" "$tools/.pin"
+        echo "$tools/bin/uv"
+    else
+        echo "venv.sh: cannot install uv; pip installs instead (slower)" >&2
+    fi
+}
+
+uv=""
+[[ "${TOLLGATE_INSTALLER:-uv}" == uv ]] && uv="$(uv_bin)"
+# uv trusts the system's CA store, as pip does here (a registry behind a TLS-inspecting proxy).
+export UV_NATIVE_TLS="${UV_NATIVE_TLS:-1}"
+
 if [[ ! -x "$venv/bin/python" ]]; then
     echo "venv.sh: creating $venv" >&2
-    "$python" -m venv "$venv"
+    if [[ -n "$uv" ]]; then
+        # --seed puts pip in it too, for whoever runs `python -m pip` in this venv later.
+        "$uv" venv -q --seed --python "$(command -v "$python")" "$venv"
+    else
+        "$python" -m venv "$venv"
+    fi
 fi
 
-echo "venv.sh: installing $(grep -cvE '^\s*(#|$)' "$req") pinned requirements into $venv" >&2
+echo "venv.sh: installing $(grep -cvE '^\s*(#|$)' "$req") pinned requirements into $venv${uv:+ (uv)}" >&2
 rm -f "$stamp"
-"$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$req"
+if [[ -n "$uv" ]]; then
+    "$uv" pip install -q --python "$venv/bin/python" -r "$req"
+else
+    "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$req"
+fi
 # Quick sanity check that the pieces the scripts rely on import.
 if [[ -z "${TOLLGATE_REQUIREMENTS:-}" ]]; then
     "$venv/bin/python" -c 'import mlflow, sklearn, scipy, numpy, pandas, requests' >/dev/null

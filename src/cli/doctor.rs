@@ -132,6 +132,9 @@ fn failed(name: &'static str, e: &MlflowError) -> Check {
         MlflowError::Tls { .. } => Some(
             "point MLFLOW_TRACKING_SERVER_CERT_PATH at the CA bundle that signed the server's certificate".into(),
         ),
+        MlflowError::TlsHostname { .. } => Some(
+            "use the host name the server's certificate is issued for in the tracking URI".into(),
+        ),
         MlflowError::ClientCertificate { .. } => Some(
             "point MLFLOW_TRACKING_CLIENT_CERT_PATH (or the profile's client_cert_path) at one PEM file with the client certificate and its private key".into(),
         ),

@@ -68,6 +68,7 @@ pub fn exit_code(error: &CliError) -> i32 {
             | MlflowError::ProxyConnect { .. }
             | MlflowError::Timeout { .. }
             | MlflowError::Tls { .. }
+            | MlflowError::TlsHostname { .. }
             | MlflowError::ClientCertificate { .. }
             | MlflowError::InsecureRedirect { .. }
             | MlflowError::InvalidHost { .. } => 4,

@@ -14,6 +14,9 @@ pub enum MlflowError {
     #[error("TLS failed for {url}: {reason}. Set MLFLOW_TRACKING_SERVER_CERT_PATH to the CA bundle, or (only if you trust the network) MLFLOW_TRACKING_INSECURE_TLS=true")]
     Tls { url: String, reason: String },
 
+    #[error("TLS failed for {url}: {reason}. The certificate is for another host name: connect with a name it lists (a CA bundle cannot make another name valid)")]
+    TlsHostname { url: String, reason: String },
+
     #[error("TLS failed for {url}: {reason}. {}", client_certificate_advice(configured.as_deref()))]
     ClientCertificate {
         url: String,
@@ -115,6 +118,7 @@ impl MlflowError {
             MlflowError::Connect { .. } => "connect",
             MlflowError::Timeout { .. } => "timeout",
             MlflowError::Tls { .. } => "tls",
+            MlflowError::TlsHostname { .. } => "tls_hostname",
             MlflowError::ClientCertificate { .. } => "tls_client_certificate",
             MlflowError::ProxyConnect { .. } => "proxy_connect",
             MlflowError::InsecureRedirect { .. } => "insecure_redirect",

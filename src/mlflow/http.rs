@@ -384,6 +384,17 @@ impl Transport {
     ) -> MlflowError {
         let status = response.status();
         let body = read_prefix(response, ERROR_BODY_LIMIT).await;
+        if let Some(reason) = front_refused_client_certificate(status, &body) {
+            return MlflowError::ClientCertificate {
+                url: origin(url),
+                reason,
+                configured: self
+                    .settings
+                    .client_cert_path
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
+            };
+        }
         classify_error(
             status,
             &body,
@@ -419,6 +430,12 @@ impl Transport {
                         .client_cert_path
                         .as_ref()
                         .map(|p| p.display().to_string()),
+                }
+            }
+            Some(TlsFailure::Hostname) => {
+                return MlflowError::TlsHostname {
+                    url: server,
+                    reason,
                 }
             }
             Some(TlsFailure::Other) => {
@@ -537,6 +554,8 @@ enum TlsFailure {
     /// The server ended the handshake with an alert about the client's certificate (none sent,
     /// or one it does not accept).
     ClientCertificate,
+    /// A certificate the client trusts, issued for another host name.
+    Hostname,
     Other,
 }
 
@@ -558,6 +577,10 @@ fn tls_failure(e: &reqwest::Error) -> Option<TlsFailure> {
             TlsFailure::Other
         });
     }
+    // rustls: "invalid peer certificate: certificate not valid for name ...".
+    if chain.contains("not valid for name") {
+        return Some(TlsFailure::Hostname);
+    }
     let tls = [
         "certificate",
         "tls",
@@ -569,6 +592,23 @@ fn tls_failure(e: &reqwest::Error) -> Option<TlsFailure> {
     .iter()
     .any(|marker| chain.contains(marker));
     tls.then_some(TlsFailure::Other)
+}
+
+/// A TLS front that asks for client certificates, such as nginx with `ssl_verify_client on`,
+/// completes the handshake and refuses the request with HTTP 400 (its 496 and 495 codes), so the
+/// refusal arrives as an answer, not as a failed handshake. Its own wording is recognised here,
+/// so the user is told about the client certificate rather than shown a bare 400.
+fn front_refused_client_certificate(status: StatusCode, body: &str) -> Option<String> {
+    if !matches!(status.as_u16(), 400 | 495 | 496) {
+        return None;
+    }
+    [
+        "No required SSL certificate was sent",
+        "The SSL certificate error",
+    ]
+    .into_iter()
+    .find(|text| body.contains(text))
+    .map(|text| format!("the TLS front answered HTTP {}: {text}", status.as_u16()))
 }
 
 /// Turn a failed answer into a typed error. Pure, so every body shape is unit-tested.
@@ -859,6 +899,19 @@ mod tests {
             &subject(),
         );
         assert_eq!(err.to_string(), "HTTP 502 from http://127.0.0.1:5000/api/2.0/mlflow/registered-models/get: 502 Bad Gateway Bad Gateway");
+    }
+
+    #[test]
+    fn an_nginx_client_certificate_refusal_is_recognised() {
+        let missing =
+            "<html><head><title>400 No required SSL certificate was sent</title></head></html>";
+        let reason = front_refused_client_certificate(StatusCode::BAD_REQUEST, missing);
+        assert!(reason.is_some_and(|r| r.contains("No required SSL certificate")));
+        let refused = "<html><head><title>400 The SSL certificate error</title></head></html>";
+        assert!(front_refused_client_certificate(StatusCode::BAD_REQUEST, refused).is_some());
+        // Other 400s, and the same words in another status, are not about the certificate.
+        assert!(front_refused_client_certificate(StatusCode::BAD_REQUEST, "bad request").is_none());
+        assert!(front_refused_client_certificate(StatusCode::NOT_FOUND, missing).is_none());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What the integration tests share: the seeded test server (live), the binary run offline
 //! against scripted servers (cli), a pseudo-terminal (pty), plain REST (rest), fresh models
-//! for governance tests (governance), forged records (forge), a scripted server (fault_server).
+//! for governance tests (governance), forged records (forge), a scripted server (fault_server),
+//! a slow link (slow_link).
 #![allow(dead_code)]
 pub mod cli;
 pub mod fault_server;
@@ -9,6 +10,7 @@ pub mod governance;
 pub mod live;
 pub mod pty;
 pub mod rest;
+pub mod slow_link;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -34,7 +34,7 @@ fn on_a_slow_link_the_cockpit_shows_what_is_loading_and_answers_keys_meanwhile()
 
     // Keys are answered meanwhile: help opens and closes, the command line takes text.
     c.send("?");
-    let screen = c.wait_for(&["Keys", "Loading models"]);
+    let screen = c.wait_for(&[" Keys ", "this help"]);
     assert!(
         !models.iter().any(|m| screen.contains(m.as_str())),
         "{screen}"

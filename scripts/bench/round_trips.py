@@ -1,15 +1,11 @@
 #!/usr/bin/env python3
 """Round trips of each headless command, on a model with a few versions and on one with 200.
 
-Two figures per command:
-  requests  -- lines in the MLflow server's access log while it ran (every HTTP request);
-  on a slow link -- its wall time through tests/fixtures/net/delay_proxy.py (200 ms added to
-               every round trip) minus its wall time direct, in units of 200 ms: the round
-               trips a user on that link waits for one after the other (concurrent ones count
-               once).
-Neither may grow with the number of versions shown: the script exits 1 when a command needs
-more requests, or more sequential round trips (beyond one of slack for timing noise), on the
-200-version model than on the small one.
+For each command: the requests it made (lines in the MLflow server's access log while it ran),
+and its wall time on a slow link (through tests/fixtures/net/delay_proxy.py, 200 ms added to
+every round trip; best of RUNS). The request count may not grow with the number of versions
+shown: the script exits 1 when a command makes more requests on the 200-version model than on
+the small one. (Times are printed, not checked: they depend on the machine's load.)
 """
 
 import argparse
@@ -95,7 +91,7 @@ def main():
         ("gate check {m} {v}", lambda m, v: ["gate", "check", m, v, "--to", "Production",
                                              "--policy", policy, "--json"], (0, 1)),
         ("audit {m}", lambda m, v: ["audit", m, "--json"], (0,)),
-        ("export {m} {v}", lambda m, v: ["export", m, v, export_dir], (0, 1)),
+        ("export {m} {v}", lambda m, v: ["export", m, v, "--out", export_dir], (0, 1)),
     ]
     registry_wide = [
         ("models", ["models", "--json"], (0,)),
@@ -107,36 +103,35 @@ def main():
         def measure(tail, ok):
             direct = [args.tollgate, "--tracking-uri", args.tracking_uri] + tail
             slow = [args.tollgate, "--tracking-uri", slow_uri] + tail
-            requests = requests_of(args.server_log, direct, env, ok)
-            fast_s = best_of(direct, env, ok, args.runs)
-            slow_s = best_of(slow, env, ok, args.runs)
-            sequential = max(0, round((slow_s - fast_s) * 1000 / DELAY_MS))
-            return requests, sequential, slow_s
+            return requests_of(args.server_log, direct, env, ok), best_of(slow, env, ok, args.runs)
 
         small_v, small_n = latest(small)
         big_v, big_n = latest(big)
-        print(f"\nround trips per command; slow link = {DELAY_MS} ms added per round trip "
-              f"(best of {args.runs} after a warm-up)\n")
+        print(f"\nrequests per command, and its time on a slow link ({DELAY_MS} ms added per round "
+              f"trip, best of {args.runs} after a warm-up); {small} has {small_n} versions, "
+              f"{big} {big_n}\n")
         print(f"| command | requests ({small_n} versions) | requests ({big_n} versions) "
-              f"| sequential round trips ({small_n} / {big_n}) | on the slow link ({big_n} versions) |")
+              f"| slow link ({small_n} versions) | slow link ({big_n} versions) |")
         print("|---|---|---|---|---|")
         grew = []
         for label, tail_of, ok in per_model:
-            small_req, small_seq, _ = measure(tail_of(small, small_v), ok)
-            big_req, big_seq, big_slow = measure(tail_of(big, big_v), ok)
+            small_req, small_slow = measure(tail_of(small, small_v), ok)
+            big_req, big_slow = measure(tail_of(big, big_v), ok)
             name = label.format(m="MODEL", v="VERSION")
-            print(f"| `{name}` | {small_req} | {big_req} | {small_seq} / {big_seq} | {big_slow:.2f} s |")
-            if big_req > small_req or big_seq > small_seq + 1:
+            print(f"| `{name}` | {small_req} | {big_req} | {small_slow:.2f} s | {big_slow:.2f} s |",
+                  flush=True)
+            if big_req > small_req:
                 grew.append(name)
         for label, tail, ok in registry_wide:
-            req, seq, slow_s = measure(tail, ok)
-            print(f"| `{label}` (whole registry) | {req} | | {seq} | {slow_s:.2f} s |")
+            req, slow_s = measure(tail, ok)
+            print(f"| `{label}` (whole registry, {manifest['total_models']} models) | {req} | | "
+                  f"{slow_s:.2f} s | |", flush=True)
     finally:
         proxy.kill()
     if grew:
-        print(f"\nFAILED: round trips grow with the number of versions: {', '.join(grew)}")
+        print(f"\nFAILED: requests grow with the number of versions: {', '.join(grew)}")
         sys.exit(1)
-    print("\nround trips do not grow with the number of versions shown")
+    print("\nrequests do not grow with the number of versions shown")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ pub struct SessionCache {
 struct CacheState {
     runs: HashMap<String, Arc<Run>>,
     experiment_ids: Option<Vec<String>>,
+    /// JSON artifacts (path, bytes) of finished monitoring runs, by run id: a finished run's
+    /// reports do not change, and a year of run-per-window history would read them again.
+    json_artifacts: HashMap<String, Arc<Vec<(String, Vec<u8>)>>>,
 }
 
 impl SessionCache {
@@ -36,6 +39,14 @@ impl SessionCache {
 
     pub fn put_experiment_ids(&self, ids: Vec<String>) {
         self.lock().experiment_ids = Some(ids);
+    }
+
+    pub fn json_artifacts(&self, run_id: &str) -> Option<Arc<Vec<(String, Vec<u8>)>>> {
+        self.lock().json_artifacts.get(run_id).cloned()
+    }
+
+    pub fn put_json_artifacts(&self, run_id: &str, files: Arc<Vec<(String, Vec<u8>)>>) {
+        self.lock().json_artifacts.insert(run_id.to_string(), files);
     }
 
     pub fn clear(&self) {

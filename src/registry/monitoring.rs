@@ -14,8 +14,8 @@ use super::artifacts::is_absent;
 use super::Registry;
 use crate::evidence::alibi::FEATURES_TAG;
 use crate::evidence::drift::{
-    has_drift_metrics, needs_histories, read_run_reports, DriftHistory, DriftThresholds,
-    MonitoringRun, ReadReport,
+    has_drift_metrics, needs_histories, newest_window_first, read_run_reports, DriftHistory,
+    DriftThresholds, MonitoringRun, ReadReport,
 };
 use crate::mlflow::{filter, Metric, MlflowError, Run, RunSearch};
 
@@ -28,7 +28,7 @@ const HISTORY_CONCURRENCY: usize = 8;
 /// A version's monitoring evidence, from every one of its monitoring runs.
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringData {
-    /// Every monitoring run of the version, newest first.
+    /// Every monitoring run of the version, the one holding the newest window first.
     pub runs: Vec<Run>,
     /// Histories of `drift.*` and `perf.*` metrics (key -> values), by run id, for the runs that
     /// logged more than one step; other runs' latest metrics are their one window.
@@ -160,7 +160,8 @@ impl Registry {
         model: &str,
         version: &str,
     ) -> Result<Option<MonitoringData>, MlflowError> {
-        let runs = self.monitoring_runs(model, Some(version)).await?;
+        let mut runs = self.monitoring_runs(model, Some(version)).await?;
+        newest_window_first(&mut runs);
         let Some(latest) = runs.first() else {
             return Ok(None);
         };

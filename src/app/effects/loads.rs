@@ -142,7 +142,8 @@ pub type RunArtifacts = HashMap<String, Vec<(String, Vec<u8>)>>;
 /// no drift metric (its evidence is an Evidently report or alibi-detect output).
 pub fn report_only(runs: &[Run]) -> Vec<&Run> {
     let mut seen = HashSet::new();
-    runs.iter()
+    newest_first(runs)
+        .into_iter()
         .filter(|r| {
             let key = (
                 r.tag("monitoring.model_name"),
@@ -152,6 +153,13 @@ pub fn report_only(runs: &[Run]) -> Vec<&Run> {
         })
         .filter(|r| !drift::has_drift_metrics(r))
         .collect()
+}
+
+/// Runs by the newest window they hold (ties: the search's order, the latest start first).
+fn newest_first(runs: &[Run]) -> Vec<&Run> {
+    let mut sorted: Vec<&Run> = runs.iter().collect();
+    sorted.sort_by_key(|r| std::cmp::Reverse(drift::latest_window_end(r)));
+    sorted
 }
 
 /// Whether one run says drift: its latest drift metrics, else its first drift report
@@ -179,8 +187,8 @@ pub fn drift_marks(
     thresholds: &DriftThresholds,
 ) -> BTreeMap<String, bool> {
     let mut marks = BTreeMap::new();
-    // Runs come newest first: the first run of a version is the one that counts.
-    for run in runs {
+    // The run holding a version's newest window is the one that counts.
+    for run in newest_first(runs) {
         if let Some(version) = run.tag("monitoring.model_version") {
             marks
                 .entry(version.to_string())
@@ -279,5 +287,43 @@ mod tests {
         assert_eq!(marks.get("a"), Some(&true), "version 1 still drifts");
         assert_eq!(marks.get("b"), Some(&false));
         assert_eq!(marks.get("c"), None, "not monitored");
+    }
+
+    #[test]
+    fn a_report_only_run_is_judged_by_its_report() {
+        let mut alibi = run("5", &[("perf.auc", 0.8)]);
+        alibi.info.run_id = "r5".into();
+        alibi.data.tags.push(Tag {
+            key: "monitoring.features".into(),
+            value: "age,income".into(),
+        });
+        let mut quiet = run("6", &[]);
+        quiet.info.run_id = "r6".into();
+        let runs = [alibi, quiet];
+        let only: Vec<&str> = super::report_only(&runs)
+            .iter()
+            .map(|r| r.info.run_id.as_str())
+            .collect();
+        assert_eq!(
+            only,
+            ["r5", "r6"],
+            "no drift metric: their reports are needed"
+        );
+        let mut artifacts = super::RunArtifacts::new();
+        artifacts.insert(
+            "r5".into(),
+            vec![(
+                "drift/alibi_ksdrift.json".into(),
+                br#"{"data": {"is_drift": 1, "p_val": [0.4, 1e-9], "distance": [0.02, 0.3], "threshold": 0.025}}"#.to_vec(),
+            )],
+        );
+        artifacts.insert("r6".into(), vec![("notes.json".into(), b"{}".to_vec())]);
+        let marks = drift_marks(&runs, &artifacts, &Default::default());
+        assert_eq!(marks.get("5"), Some(&true));
+        assert_eq!(
+            marks.get("6"),
+            Some(&false),
+            "no report: nothing says drift"
+        );
     }
 }

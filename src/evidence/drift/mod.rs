@@ -17,7 +17,8 @@ pub use history::{
 };
 pub use reports::{latest_table, read_reports, read_run_reports, LatestSource, ReadReport};
 pub use runs::{
-    has_drift_metrics, needs_histories, parse_window_end, MonitoringRun, WINDOW_END_TAG,
+    has_drift_metrics, latest_window_end, needs_histories, newest_window_first, parse_window_end,
+    MonitoringRun, WINDOW_END_TAG,
 };
 pub use statistic::{Comparison, DriftThresholds, Statistic, Verdict};
 pub use table::{FeatureRow, WindowTable};

@@ -57,6 +57,31 @@ fn is_window_metric(key: &str) -> bool {
     key.starts_with(DRIFT_PREFIX) || key.starts_with(PERF_PREFIX)
 }
 
+/// The end of the newest window a run holds: its `monitoring.window_end` tag, else its latest
+/// drift or performance metric's timestamp, else its start.
+pub fn latest_window_end(run: &Run) -> i64 {
+    if let Some(end) = run.tag(WINDOW_END_TAG).and_then(parse_window_end) {
+        if !needs_histories(run) {
+            return end;
+        }
+    }
+    run.data
+        .metrics
+        .iter()
+        .filter(|m| is_window_metric(&m.key))
+        .map(|m| m.timestamp)
+        .max()
+        .filter(|&t| t > 0)
+        .unwrap_or_else(|| run.info.start_time.unwrap_or_default())
+}
+
+/// Runs ordered by the newest window they hold, newest first; runs holding equally new windows
+/// keep their order (the search's: the latest start first). The first is the run whose evidence
+/// is "the latest": a backfill started today over last year's windows is not.
+pub fn newest_window_first(runs: &mut [Run]) {
+    runs.sort_by_key(|r| std::cmp::Reverse(latest_window_end(r)));
+}
+
 /// `monitoring.window_end` as epoch milliseconds: an integer of milliseconds, an RFC 3339 time,
 /// or a `YYYY-MM-DD` day (its midnight, UTC). Anything else is ignored (the metrics date the
 /// window instead).

@@ -345,3 +345,24 @@ fn no_runs_no_windows() {
     assert!(h.is_empty());
     assert!(h.windows.is_empty());
 }
+
+#[test]
+fn the_run_holding_the_newest_window_comes_first_not_the_latest_started() {
+    // A backfill started after the daily job's last run, over older windows.
+    let backfill = run(
+        "backfill",
+        START + 40 * DAY,
+        &[],
+        vec![metric("drift.income.psi", 9, START + 10 * DAY, 0.02)],
+    );
+    let mut runs = daily_runs(28..=30);
+    runs.insert(0, backfill);
+    assert_eq!(latest_window_end(&runs[0]), START + 10 * DAY);
+    assert_eq!(latest_window_end(&runs[1]), START + 30 * DAY, "the tag");
+    newest_window_first(&mut runs);
+    let ids: Vec<&str> = runs.iter().map(|r| r.info.run_id.as_str()).collect();
+    assert_eq!(ids, ["day-30", "day-29", "day-28", "backfill"]);
+    // No tag, no metric: the run's start.
+    let bare = run("bare", START, &[], vec![]);
+    assert_eq!(latest_window_end(&bare), START);
+}

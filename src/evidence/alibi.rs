@@ -71,7 +71,7 @@ pub fn parse_ks_drift(
             stats.insert(Statistic::KsStat, d);
         }
         // NaN p-value or threshold: no verdict (unknown is never "not drifted").
-        let verdict = (!p.is_nan() && !threshold.is_nan()).then(|| Verdict {
+        let verdict = (!p.is_nan() && !threshold.is_nan()).then_some(Verdict {
             drifted: p < threshold,
             statistic: Statistic::PValue,
             value: p,

@@ -167,8 +167,8 @@ fn run_windows(r: &MonitoringRun, thresholds: &DriftThresholds) -> Vec<WindowEvi
     let tagged_end = run.tag(WINDOW_END_TAG).and_then(parse_window_end);
     let one_window = steps.len() <= 1;
     let mut out: Vec<WindowEvidence> = steps
-        .into_iter()
-        .map(|(_, values)| {
+        .into_values()
+        .map(|values| {
             let logged_end = values.values().map(|&(ts, _)| ts).max().filter(|&t| t > 0);
             let end_ms = match (one_window, tagged_end) {
                 (true, Some(end)) => end,

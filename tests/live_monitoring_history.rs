@@ -387,4 +387,17 @@ fn a_year_of_daily_runs_is_read_in_a_few_requests() {
         .map(|(k, v)| (k.clone(), v.len()))
         .collect();
     assert_eq!(by_key.get("auc"), Some(&365));
+
+    // The versions list's marker: the search alone (runs with drift metrics need no artifact).
+    let (registry, client) = self::registry(&live.uri);
+    let marks = rt().block_on(async {
+        let runs = registry.monitoring_runs(&model, None).await.unwrap();
+        let only = tollgate::app::effects::report_only(&runs);
+        let artifacts = registry.json_artifacts_of(&only).await.unwrap();
+        tollgate::app::effects::drift_marks(&runs, &artifacts, &DriftThresholds::default())
+    });
+    let requests = client.request_count();
+    eprintln!("drift marker of 365 daily runs: {requests} requests");
+    assert!(requests <= 2, "{requests} requests");
+    assert_eq!(marks.get("1"), Some(&true));
 }

@@ -401,3 +401,36 @@ fn a_year_of_daily_runs_is_read_in_a_few_requests() {
     assert!(requests <= 2, "{requests} requests");
     assert_eq!(marks.get("1"), Some(&true));
 }
+
+/// The cockpit on the registry: the Drift tab counts every daily run's window, and the
+/// versions list marks the drifting version.
+#[test]
+fn the_drift_tab_spans_the_daily_runs_and_the_versions_list_marks_the_version() {
+    use support::pty::{Cockpit, Launch};
+    let live = live();
+    let s = Seeder::new(&live, "cockpit");
+    let model = s.model("cockpit");
+    s.daily(&model, 1..=30, |_, _| {});
+    let mut c = Cockpit::start(Launch {
+        args: &["open", &model, "1"],
+        tracking_uri: Some(live.uri.clone()),
+        ..Launch::default()
+    });
+    c.wait_for(&["› Overview", "Stage"]);
+    c.send("4");
+    let window = format!("30 windows to {}", day(30));
+    let screen = c.wait_for(&["› Drift", &window, "income"]);
+    let income = screen
+        .lines()
+        .find(|l| l.contains("income"))
+        .unwrap_or_default();
+    assert!(income.contains("yes"), "{screen}");
+    c.esc();
+    let screen = c.wait_until("the version's drift marker", |s| {
+        s.lines().any(|l| l.contains('●') && l.contains(" 1 "))
+    });
+    assert!(screen.contains("versions"), "{screen}");
+    c.send("q");
+    c.send("q");
+    assert!(c.wait_exit());
+}

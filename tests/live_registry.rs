@@ -29,15 +29,16 @@ fn monitoring_of_a_monitored_version_has_histories_and_histograms() {
         m["run_id"].as_str().unwrap()
     );
     let feature = m["drifting_feature"].as_str().unwrap();
-    let psi = &data.histories[&format!("drift.{feature}.psi")];
+    let histories = data.latest_histories();
+    let psi = &histories[&format!("drift.{feature}.psi")];
     assert_eq!(psi.len(), 30);
-    assert!(data.histories.contains_key("drift.share"));
-    assert!(data.histories.keys().any(|k| k.starts_with("perf.")));
+    assert!(histories.contains_key("drift.share"));
+    assert!(histories.keys().any(|k| k.starts_with("perf.")));
     assert!(data.histograms.is_some());
     // Bounded: the search (+ experiments), one history per metric, the histogram artifact (its
     // folder listed first: MLflow 2 answers a missing file with 500, so existence is never
     // guessed from an error), and two listings looking for reports (the root and `drift/`).
-    let expected = 2 + data.histories.len() as u64 + 2 + 2;
+    let expected = 2 + histories.len() as u64 + 2 + 2;
     assert_eq!(client.request_count(), expected);
 }
 
@@ -75,7 +76,8 @@ fn every_monitoring_run_comes_from_one_search() {
     let runs = rt().block_on(registry.all_monitoring_runs()).unwrap();
     // The experiments listing and the runs search (a page holds every seeded run).
     assert!(client.request_count() <= 3, "{}", client.request_count());
-    let marks = tollgate::app::effects::model_drift_marks(&runs, &Default::default());
+    let marks =
+        tollgate::app::effects::model_drift_marks(&runs, &Default::default(), &Default::default());
     for m in live.manifest["monitoring"].as_array().unwrap() {
         let id = m["run_id"].as_str().unwrap();
         assert!(runs.iter().any(|r| r.info.run_id == id), "{id}");

@@ -65,7 +65,9 @@ SEED_EXPERIMENT = "tollgate-seed"
 MANIFEST_SCHEMA = 1
 PROFILES = {
     # filler: extra registered models; total_models: fill up to this many in total
-    "demo": {"filler": 300},
+    # history_windows: run-per-window monitoring before the 30-step run (demo only; the test
+    # seed stays as its snapshots know it)
+    "demo": {"filler": 300, "history_windows": 90},
     "test": {"filler": 300},
     "bench": {"total_models": 2000},
 }
@@ -479,6 +481,52 @@ def seed_monitoring(ctx: Ctx, model_name: str, version: str, t: dict, domain_key
             "histograms_artifact": "drift/histograms.json"})
     ctx.timings[f"monitoring:{model_name}"] = round(time.time() - t0, 2)
     log(f"  monitoring run for {model_name} v{version}: {len(metrics)} metric points")
+    history = PROFILES[ctx.args.profile].get("history_windows", 0)
+    if history and model_name == HISTORY_MODEL:
+        seed_monitoring_history(ctx, model_name, version, t, domain, ref, tags, ends[0], history)
+
+
+# The model whose demo monitoring reaches months back, one run per window.
+HISTORY_MODEL = "credit-risk-scorer"
+
+
+def seed_monitoring_history(ctx: Ctx, model_name: str, version: str, t: dict, domain,
+                            ref: dict, tags: dict, first_end: int, count: int) -> None:
+    """`count` daily windows before the 30-step run, one run per window, as a scheduled job logs
+    them: each run tagged `monitoring.window_end` (RFC 3339), its metrics at step 0. No drift
+    (the drift starts in the 30-step run); weekday volumes and a mild weekly wobble in AUC."""
+    t0 = time.time()
+    rest = ctx.rest
+    exp_id = ctx.exp("monitoring")
+    feats_mon = domain.monitor_features
+    job_tags = {k: v for k, v in tags.items() if k != "mlflow.source.name"}
+    job_tags["mlflow.source.name"] = "monitoring/scheduled_window_job.py"
+    for k in range(count, 0, -1):
+        end = first_end - k * DAY_MS
+        day = dt.datetime.fromtimestamp(end / 1000, dt.timezone.utc)
+        rng = np.random.default_rng(crc(f"monitor-history/{model_name}/{k}"))
+        weekday = (day - dt.timedelta(days=1)).weekday()
+        n = int((1400 if weekday < 5 else 950) + rng.integers(-120, 120))
+        w = domain.generate(crc(f"monitor-history/{model_name}/{k}"), n, 1.0)
+        logged = end + 40 * 60_000  # the job runs 40 minutes after the window closes
+        metrics = []
+        drifted = 0
+        for f in feats_mon:
+            s = evidence.drift_stats(ref[f], w[f].to_numpy(dtype=float))
+            for key, v in s.items():
+                metrics.append(metric(f"drift.{f}.{key}", v, logged))
+            drifted += s["p_value"] <= evidence.KS_ALPHA
+        metrics.append(metric("drift.share", drifted / len(feats_mon), logged))
+        proba = t["model"].predict_proba(synth.design(w, t["feats"]))[:, 1]
+        for key, v in evidence.perf(w["label"].to_numpy(), proba).items():
+            metrics.append(metric(key, v, logged))
+        run_tags = dict(job_tags, **{"monitoring.window_end": day.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        run = rest.create_run(exp_id, f"monitor-{model_name}-v{version}-{day:%Y-%m-%d}",
+                              logged - 5 * 60_000, run_tags)
+        rest.log_batch(run["info"]["run_id"], metrics=metrics)
+        rest.finish_run(run["info"]["run_id"], logged + 60_000)
+    ctx.timings[f"monitoring_history:{model_name}"] = round(time.time() - t0, 2)
+    log(f"  monitoring history for {model_name} v{version}: {count} runs, one per window")
 
 
 # ---------------------------------------------------------------------------

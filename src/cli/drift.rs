@@ -6,8 +6,7 @@ use serde::Serialize;
 use super::output::{self, Table};
 use super::CliError;
 use crate::evidence::drift::{
-    latest_table, read_reports, DriftHistory, DriftOnset, DriftThresholds, ReadReport, Statistic,
-    WindowTable,
+    latest_table, DriftHistory, DriftOnset, DriftThresholds, ReadReport, Statistic, WindowTable,
 };
 use crate::registry::Registry;
 
@@ -24,7 +23,10 @@ const COLUMNS: [Statistic; 5] = [
 struct VersionDrift {
     model: String,
     version: String,
+    /// The newest monitoring run.
     monitoring_run_id: String,
+    /// Every monitoring run of the version (the history is read from all of them).
+    monitoring_runs: usize,
     window_count: usize,
     latest: Option<WindowTable>,
     drifted_features: Vec<String>,
@@ -34,7 +36,8 @@ struct VersionDrift {
     #[serde(serialize_with = "crate::evidence::number::serialize")]
     perf_first: BTreeMap<String, f64>,
     history: DriftHistory,
-    /// Evidently reports found among the run's artifacts, read into the same table shape.
+    /// Drift reports (Evidently, alibi-detect) found among the newest run's artifacts, read into
+    /// the same table shape.
     evidently_reports: Vec<ReadReport>,
 }
 
@@ -98,9 +101,11 @@ pub async fn run(
         let Some(data) = registry.monitoring(model, v).await? else {
             continue;
         };
-        let history = DriftHistory::from_metric_histories(&data.histories, &thresholds);
-        // The same reading as the cockpit's Drift tab: metrics first, else an Evidently report.
-        let evidently_reports = read_reports(&data.json_artifacts, &thresholds);
+        // Every monitoring run's windows, as the cockpit's Drift tab reads them.
+        let history = data.history(&thresholds);
+        // The newest run's reports (Evidently, alibi-detect): the latest window when no run
+        // logged drift metrics.
+        let evidently_reports = data.reports(&thresholds);
         let latest = latest_table(&history, &evidently_reports).map(|(t, _)| t);
         let pick = |i: usize| -> BTreeMap<String, f64> {
             history
@@ -119,6 +124,7 @@ pub async fn run(
                 .latest_run()
                 .map(|r| r.info.run_id.clone())
                 .unwrap_or_default(),
+            monitoring_runs: data.runs.len(),
             window_count: history.windows.len(),
             drifted_features: latest
                 .as_ref()
@@ -163,10 +169,14 @@ fn write_version(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
         .unwrap_or_else(|| "-".into());
     writeln!(
         out,
-        "{} version {}: monitoring run {} ({} windows, latest ending {latest_end} UTC)",
+        "{} version {}: monitoring run {}{} ({} windows, latest ending {latest_end} UTC)",
         crate::text::sanitize_line(&d.model),
         crate::text::sanitize_line(&d.version),
         d.monitoring_run_id,
+        match d.monitoring_runs {
+            0 | 1 => String::new(),
+            n => format!(" and {} older", n - 1),
+        },
         d.window_count
     )?;
     if let Some(table) = &d.latest {
@@ -175,7 +185,8 @@ fn write_version(d: &VersionDrift, out: &mut dyn Write) -> std::io::Result<()> {
     for r in &d.evidently_reports {
         writeln!(
             out,
-            "Evidently report {} ({}{}): {} features, {} drifted",
+            "{} report {} ({}{}): {} features, {} drifted",
+            r.producer(),
             crate::text::sanitize_line(&r.path),
             r.shape_label(),
             r.evidently_version

@@ -26,6 +26,9 @@ pub enum ReportShape {
     Legacy,
     /// Evidently 0.7 snapshot (`ValueDrift` / `DriftedColumnsCount`).
     Snapshot,
+    /// Not Evidently: alibi-detect's `KSDrift.predict()` output (see [`crate::evidence::alibi`]),
+    /// read next to Evidently's reports.
+    AlibiKsDrift,
 }
 
 /// A binned distribution as Evidently stores it (`small_distribution`): numeric bins have n + 1

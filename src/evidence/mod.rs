@@ -1,6 +1,7 @@
 //! Pure interpretation of the evidence an approver reads: metric curves (downsampling), drift,
-//! Evidently reports, fairness and lineage. Data in, results out: no network, no terminal.
+//! Evidently reports, alibi-detect output, fairness and lineage. Data in, results out: no network, no terminal.
 
+pub mod alibi;
 pub mod bounds;
 pub mod downsample;
 pub mod drift;

@@ -106,7 +106,7 @@ pub async fn gather(
         };
         Some(Monitoring {
             run_id,
-            history: DriftHistory::from_metric_histories(&m.histories, &thresholds),
+            history: m.history(&thresholds),
             histograms,
             histograms_error,
         })

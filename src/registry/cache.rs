@@ -6,6 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::mlflow::Run;
 
+/// A run's JSON artifacts: (path, bytes).
+pub type JsonFiles = Vec<(String, Vec<u8>)>;
+
 #[derive(Default, Clone)]
 pub struct SessionCache {
     inner: Arc<Mutex<CacheState>>,
@@ -15,6 +18,9 @@ pub struct SessionCache {
 struct CacheState {
     runs: HashMap<String, Arc<Run>>,
     experiment_ids: Option<Vec<String>>,
+    /// JSON artifacts (path, bytes) of finished monitoring runs, by run id: a finished run's
+    /// reports do not change, and a year of run-per-window history would read them again.
+    json_artifacts: HashMap<String, Arc<JsonFiles>>,
 }
 
 impl SessionCache {
@@ -36,6 +42,14 @@ impl SessionCache {
 
     pub fn put_experiment_ids(&self, ids: Vec<String>) {
         self.lock().experiment_ids = Some(ids);
+    }
+
+    pub fn json_artifacts(&self, run_id: &str) -> Option<Arc<JsonFiles>> {
+        self.lock().json_artifacts.get(run_id).cloned()
+    }
+
+    pub fn put_json_artifacts(&self, run_id: &str, files: Arc<JsonFiles>) {
+        self.lock().json_artifacts.insert(run_id.to_string(), files);
     }
 
     pub fn clear(&self) {

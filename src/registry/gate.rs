@@ -9,7 +9,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::artifacts::is_absent;
 use super::Registry;
-use crate::evidence::drift::{DriftHistory, DriftThresholds};
+use crate::evidence::drift::DriftThresholds;
 use crate::governance::{Baseline, Check, DriftEvidence, Evidence, GateReport, Policy, Target};
 use crate::mlflow::{MlflowError, ModelVersion, RegisteredModel, Run};
 
@@ -174,8 +174,7 @@ impl Registry {
         let Some(run) = data.latest_run() else {
             return Ok(None);
         };
-        let history =
-            DriftHistory::from_metric_histories(&data.histories, &DriftThresholds::default());
+        let history = data.history(&DriftThresholds::default());
         Ok(DriftEvidence::from_history(&run.info.run_id, &history))
     }
 }

@@ -5,7 +5,7 @@
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::Registry;
-use crate::evidence::drift::{DriftHistory, DriftThresholds};
+use crate::evidence::drift::DriftThresholds;
 use crate::governance::velocity::{velocity, DriftStart, ModelVelocity, VersionTimes};
 use crate::mlflow::MlflowError;
 
@@ -59,7 +59,7 @@ impl Registry {
                 let Some(data) = self.monitoring(&model, &version).await? else {
                     return Ok::<_, MlflowError>(None);
                 };
-                let history = DriftHistory::from_metric_histories(&data.histories, thresholds);
+                let history = data.history(thresholds);
                 let first = history.first_drifted_window().map(|w| w.window_end_ms);
                 Ok(first.map(|at_ms| DriftStart {
                     model,

@@ -1,7 +1,7 @@
 //! Data loads: lists, a version's detail and its tabs' evidence, the run view, velocity. Each
 //! answers once; a superseded request's answer is dropped by `update` (by request id).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::EffectRunner;
@@ -9,7 +9,7 @@ use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::screens::Monitored;
 use crate::evidence::drift::{self, DriftThresholds};
-use crate::mlflow::Run;
+use crate::mlflow::{MlflowError, Run};
 use crate::registry::MonitoringData;
 
 impl EffectRunner {
@@ -75,8 +75,9 @@ impl EffectRunner {
                 thresholds,
             } => self.spawn_answer(
                 async move {
-                    let runs = registry.monitoring_runs(&model, None).await;
-                    runs.map(|runs| drift_marks(&runs, &thresholds))
+                    let runs = registry.monitoring_runs(&model, None).await?;
+                    let artifacts = registry.json_artifacts_of(&report_only(&runs)).await?;
+                    Ok::<_, MlflowError>(drift_marks(&runs, &artifacts, &thresholds))
                 },
                 move |result| Action::DriftMarksLoaded { request, result },
             ),
@@ -85,8 +86,9 @@ impl EffectRunner {
                 thresholds,
             } => self.spawn_answer(
                 async move {
-                    let runs = registry.all_monitoring_runs().await;
-                    runs.map(|runs| model_drift_marks(&runs, &thresholds))
+                    let runs = registry.all_monitoring_runs().await?;
+                    let artifacts = registry.json_artifacts_of(&report_only(&runs)).await?;
+                    Ok::<_, MlflowError>(model_drift_marks(&runs, &artifacts, &thresholds))
                 },
                 move |result| Action::ModelDriftMarksLoaded { request, result },
             ),
@@ -124,8 +126,8 @@ fn monitored(data: MonitoringData, thresholds: &DriftThresholds) -> Monitored {
         run_id: run.map(|r| r.info.run_id.clone()).unwrap_or_default(),
         run_name: run.and_then(|r| r.info.run_name.clone()),
         runs: data.runs.len(),
-        history: drift::DriftHistory::from_metric_histories(&data.histories, thresholds),
-        reports: drift::read_reports(&data.json_artifacts, thresholds),
+        history: data.history(thresholds),
+        reports: data.reports(thresholds),
         histograms: data
             .histograms
             .as_deref()
@@ -133,22 +135,75 @@ fn monitored(data: MonitoringData, thresholds: &DriftThresholds) -> Monitored {
     }
 }
 
-/// Version -> whether its newest monitoring run's latest values say drift.
-pub fn drift_marks(runs: &[Run], thresholds: &DriftThresholds) -> BTreeMap<String, bool> {
+/// JSON artifacts (path, bytes) by run id.
+pub type RunArtifacts = HashMap<String, Vec<(String, Vec<u8>)>>;
+
+/// The runs whose artifacts the markers need: the newest run of each version, when it logged
+/// no drift metric (its evidence is an Evidently report or alibi-detect output).
+pub fn report_only(runs: &[Run]) -> Vec<&Run> {
+    let mut seen = HashSet::new();
+    newest_first(runs)
+        .into_iter()
+        .filter(|r| {
+            let key = (
+                r.tag("monitoring.model_name"),
+                r.tag("monitoring.model_version"),
+            );
+            key.1.is_some() && seen.insert(key)
+        })
+        .filter(|r| !drift::has_drift_metrics(r))
+        .collect()
+}
+
+/// Runs by the newest window they hold (ties: the search's order, the latest start first).
+fn newest_first(runs: &[Run]) -> Vec<&Run> {
+    let mut sorted: Vec<&Run> = runs.iter().collect();
+    sorted.sort_by_key(|r| std::cmp::Reverse(drift::latest_window_end(r)));
+    sorted
+}
+
+/// Whether one run says drift: its latest drift metrics, else its first drift report
+/// (`artifacts`: the run's JSON artifacts, when read).
+fn run_drifted(run: &Run, artifacts: &RunArtifacts, thresholds: &DriftThresholds) -> bool {
+    if drift::has_drift_metrics(run) {
+        return drift::latest_values_drifted(&run.data.metrics, thresholds);
+    }
+    let Some(files) = artifacts.get(&run.info.run_id) else {
+        return false;
+    };
+    let features = run.tag(crate::evidence::alibi::FEATURES_TAG);
+    drift::read_run_reports(files, features, thresholds)
+        .first()
+        .is_some_and(|r| {
+            r.table.dataset_drifted == Some(true) || r.table.drifted_features().next().is_some()
+        })
+}
+
+/// Version -> whether its newest monitoring run says drift, by its latest values or, for a run
+/// that logged only a report, by the report.
+pub fn drift_marks(
+    runs: &[Run],
+    artifacts: &RunArtifacts,
+    thresholds: &DriftThresholds,
+) -> BTreeMap<String, bool> {
     let mut marks = BTreeMap::new();
-    // Runs come newest first: the first run of a version is the one that counts.
-    for run in runs {
+    // The run holding a version's newest window is the one that counts.
+    for run in newest_first(runs) {
         if let Some(version) = run.tag("monitoring.model_version") {
             marks
                 .entry(version.to_string())
-                .or_insert_with(|| drift::latest_values_drifted(&run.data.metrics, thresholds));
+                .or_insert_with(|| run_drifted(run, artifacts, thresholds));
         }
     }
     marks
 }
 
-/// Model -> whether any of its monitored versions drifted in its newest run's latest values.
-pub fn model_drift_marks(runs: &[Run], thresholds: &DriftThresholds) -> BTreeMap<String, bool> {
+/// Model -> whether any of its monitored versions drifted in its newest run.
+pub fn model_drift_marks(
+    runs: &[Run],
+    artifacts: &RunArtifacts,
+    thresholds: &DriftThresholds,
+) -> BTreeMap<String, bool> {
     let mut by_model: BTreeMap<&str, Vec<Run>> = BTreeMap::new();
     for run in runs {
         if let Some(model) = run.tag("monitoring.model_name") {
@@ -158,7 +213,9 @@ pub fn model_drift_marks(runs: &[Run], thresholds: &DriftThresholds) -> BTreeMap
     by_model
         .into_iter()
         .map(|(model, runs)| {
-            let drifted = drift_marks(&runs, thresholds).values().any(|d| *d);
+            let drifted = drift_marks(&runs, artifacts, thresholds)
+                .values()
+                .any(|d| *d);
             (model.to_string(), drifted)
         })
         .collect()
@@ -202,7 +259,7 @@ mod tests {
             run("3", &[("drift.share", 0.6)]),
             run("2", &[("drift.age.psi", 0.05), ("drift.share", 0.0)]),
         ];
-        let marks = drift_marks(&runs, &Default::default());
+        let marks = drift_marks(&runs, &Default::default(), &Default::default());
         assert_eq!(marks.get("4"), Some(&true), "a drifted feature is enough");
         assert_eq!(marks.get("3"), Some(&true), "the dataset share");
         assert_eq!(marks.get("2"), Some(&false));
@@ -226,9 +283,47 @@ mod tests {
             // An older run of b v7 drifted, but the newest one decides.
             of_model("b", run("7", &[("drift.age.psi", 0.9)])),
         ];
-        let marks = model_drift_marks(&runs, &Default::default());
+        let marks = model_drift_marks(&runs, &Default::default(), &Default::default());
         assert_eq!(marks.get("a"), Some(&true), "version 1 still drifts");
         assert_eq!(marks.get("b"), Some(&false));
         assert_eq!(marks.get("c"), None, "not monitored");
+    }
+
+    #[test]
+    fn a_report_only_run_is_judged_by_its_report() {
+        let mut alibi = run("5", &[("perf.auc", 0.8)]);
+        alibi.info.run_id = "r5".into();
+        alibi.data.tags.push(Tag {
+            key: "monitoring.features".into(),
+            value: "age,income".into(),
+        });
+        let mut quiet = run("6", &[]);
+        quiet.info.run_id = "r6".into();
+        let runs = [alibi, quiet];
+        let only: Vec<&str> = super::report_only(&runs)
+            .iter()
+            .map(|r| r.info.run_id.as_str())
+            .collect();
+        assert_eq!(
+            only,
+            ["r5", "r6"],
+            "no drift metric: their reports are needed"
+        );
+        let mut artifacts = super::RunArtifacts::new();
+        artifacts.insert(
+            "r5".into(),
+            vec![(
+                "drift/alibi_ksdrift.json".into(),
+                br#"{"data": {"is_drift": 1, "p_val": [0.4, 1e-9], "distance": [0.02, 0.3], "threshold": 0.025}}"#.to_vec(),
+            )],
+        );
+        artifacts.insert("r6".into(), vec![("notes.json".into(), b"{}".to_vec())]);
+        let marks = drift_marks(&runs, &artifacts, &Default::default());
+        assert_eq!(marks.get("5"), Some(&true));
+        assert_eq!(
+            marks.get("6"),
+            Some(&false),
+            "no report: nothing says drift"
+        );
     }
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-pub use loads::{drift_marks, model_drift_marks};
+pub use loads::{drift_marks, model_drift_marks, report_only, RunArtifacts};
 pub use theme::ThemeSlot;
 
 use super::action::{Action, Answer, LoadError};

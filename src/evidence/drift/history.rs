@@ -1,4 +1,5 @@
-//! Drift over time from a monitoring run's metric histories. The seeding convention logs one
+//! Drift over time from a monitoring run's metric histories (see `runs` for the history across
+//! every monitoring run of a version). The seeding convention logs one
 //! step per window, timestamped at the window's end: `drift.<feature>.<statistic>`,
 //! `drift.share`, and the live performance `perf.<metric>`.
 
@@ -92,6 +93,9 @@ pub struct DriftHistory {
     /// `perf.<metric>` series keyed by the metric name without the prefix.
     pub perf: BTreeMap<String, Vec<SeriesPoint>>,
     pub thresholds: DriftThresholds,
+    /// The newest window was read from a drift report (Evidently, alibi-detect), not metrics.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub latest_from_report: bool,
 }
 
 impl DriftHistory {
@@ -165,7 +169,14 @@ impl DriftHistory {
             share,
             perf,
             thresholds: thresholds.clone(),
+            latest_from_report: false,
         }
+    }
+
+    /// Nothing to draw over time: no window, or a single report's one window (shown as the
+    /// report).
+    pub fn has_no_trend(&self) -> bool {
+        self.windows.is_empty() || (self.windows.len() == 1 && self.latest_from_report)
     }
 
     /// True when the run logged no drift metric at all.
@@ -245,7 +256,7 @@ impl DriftHistory {
         let verdicts = series
             .windows
             .iter()
-            .map(|(w, row)| (*w, row.verdict.as_ref().map(|v| v.drifted)));
+            .map(|(w, row)| (*w, known_verdict(row)));
         sustained_onset(feature, verdicts)
     }
 
@@ -256,6 +267,7 @@ impl DriftHistory {
         let verdicts = series.windows.iter().map(|(w, row)| {
             let crossed = row
                 .stat(stat)
+                .filter(|v| !v.is_nan())
                 .and_then(|v| self.thresholds.crosses(stat, v));
             (*w, crossed)
         });
@@ -283,6 +295,15 @@ impl DriftHistory {
         onsets.sort_by(|a, b| a.window.cmp(&b.window).then(a.feature.cmp(&b.feature)));
         onsets
     }
+}
+
+/// A window's drifted-or-not for streaks: a verdict resting on NaN says nothing (a window that
+/// could not be measured neither starts nor ends drift).
+fn known_verdict(row: &FeatureRow) -> Option<bool> {
+    row.verdict
+        .as_ref()
+        .filter(|v| !v.value.is_nan())
+        .map(|v| v.drifted)
 }
 
 /// The start of the trailing run of `Some(true)`, skipping `None`s.

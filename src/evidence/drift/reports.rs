@@ -1,6 +1,7 @@
 //! A monitoring run's drift evidence read one way for `tollgate drift` and the cockpit's Drift
-//! tab: the `drift.*` metric histories, and the Evidently reports among its JSON artifacts. A run
-//! that logged only a report still has a latest window to show.
+//! tab: the `drift.*` metric histories, and the drift reports among its JSON artifacts (Evidently
+//! reports, alibi-detect `KSDrift` output). A run that logged only a report still has a latest
+//! window to show.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use serde::Serialize;
 use super::history::DriftHistory;
 use super::statistic::DriftThresholds;
 use super::table::WindowTable;
+use crate::evidence::alibi;
 use crate::evidence::evidently::{parse_report, ColumnDistributions, ReportShape};
 
 /// An Evidently report found among a run's artifacts, read into a window table.
@@ -25,31 +27,60 @@ pub struct ReadReport {
 }
 
 impl ReadReport {
-    /// "Report 0.4-0.6" or "snapshot 0.7", as the CLI and the tab name the shape.
+    /// "Report 0.4-0.6", "snapshot 0.7" or "KSDrift", as the CLI and the tab name the shape.
     pub fn shape_label(&self) -> &'static str {
         match self.shape {
             ReportShape::Legacy => "Report 0.4-0.6",
             ReportShape::Snapshot => "snapshot 0.7",
+            ReportShape::AlibiKsDrift => "KSDrift",
+        }
+    }
+
+    /// The tool that wrote the report: "Evidently" or "alibi-detect".
+    pub fn producer(&self) -> &'static str {
+        match self.shape {
+            ReportShape::Legacy | ReportShape::Snapshot => "Evidently",
+            ReportShape::AlibiKsDrift => "alibi-detect",
         }
     }
 }
 
-/// The JSON artifacts that parse as Evidently drift reports; the rest are not reports and are
-/// ignored.
+/// The JSON artifacts that parse as drift reports; the rest are not reports and are ignored.
+/// alibi-detect output has its columns named by position: see [`read_run_reports`].
 pub fn read_reports(
     json_artifacts: &[(String, Vec<u8>)],
     thresholds: &DriftThresholds,
 ) -> Vec<ReadReport> {
+    read_run_reports(json_artifacts, None, thresholds)
+}
+
+/// [`read_reports`] for a run whose `monitoring.features` tag (`features_tag`) names
+/// alibi-detect's columns.
+pub fn read_run_reports(
+    json_artifacts: &[(String, Vec<u8>)],
+    features_tag: Option<&str>,
+    thresholds: &DriftThresholds,
+) -> Vec<ReadReport> {
+    let features = alibi::feature_names(features_tag);
     json_artifacts
         .iter()
         .filter_map(|(path, bytes)| {
-            let report = parse_report(bytes, thresholds).ok()?;
+            if let Ok(report) = parse_report(bytes, thresholds) {
+                return Some(ReadReport {
+                    path: path.clone(),
+                    shape: report.shape,
+                    evidently_version: report.evidently_version,
+                    table: report.table,
+                    distributions: report.distributions,
+                });
+            }
+            let table = alibi::parse_ks_drift(bytes, &features, thresholds).ok()?;
             Some(ReadReport {
                 path: path.clone(),
-                shape: report.shape,
-                evidently_version: report.evidently_version,
-                table: report.table,
-                distributions: report.distributions,
+                shape: ReportShape::AlibiKsDrift,
+                evidently_version: None,
+                table,
+                distributions: BTreeMap::new(),
             })
         })
         .collect()
@@ -60,15 +91,21 @@ pub fn read_reports(
 pub enum LatestSource<'a> {
     /// The newest step of the run's `drift.*` metrics.
     Metrics,
-    /// An Evidently report (the run logged no drift metrics).
+    /// A drift report, Evidently's or alibi-detect's (the run logged no drift metrics).
     Report(&'a ReadReport),
 }
 
-/// The latest window: the metrics' newest step, else the first Evidently report's table.
+/// The latest window: the first report's table when the newest window was read from a report
+/// (or there is no window), else the metrics' newest window.
 pub fn latest_table<'a>(
     history: &DriftHistory,
     reports: &'a [ReadReport],
 ) -> Option<(WindowTable, LatestSource<'a>)> {
+    if history.latest_from_report {
+        if let Some(r) = reports.first() {
+            return Some((r.table.clone(), LatestSource::Report(r)));
+        }
+    }
     history
         .latest()
         .map(|t| (t, LatestSource::Metrics))

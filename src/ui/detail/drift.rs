@@ -116,16 +116,14 @@ fn draw_summary(frame: &mut Frame, area: Rect, m: &Monitored, t: &WindowTable, t
         ),
     ];
     match latest_table(&m.history, &m.reports) {
-        // No drift metrics: the table is an Evidently report's; say which.
+        // No drift metrics: the table is a report's (Evidently, alibi-detect); say which.
         Some((_, LatestSource::Report(r))) => {
             let era = match r.shape {
-                crate::evidence::evidently::ReportShape::Legacy => "0.4-0.6",
-                crate::evidence::evidently::ReportShape::Snapshot => "0.7",
+                crate::evidence::evidently::ReportShape::Legacy => "Evidently 0.4-0.6",
+                crate::evidence::evidently::ReportShape::Snapshot => "Evidently 0.7",
+                crate::evidence::evidently::ReportShape::AlibiKsDrift => "alibi-detect KSDrift",
             };
-            spans.push(Span::styled(
-                format!(" · Evidently {era} report "),
-                theme.muted(),
-            ));
+            spans.push(Span::styled(format!(" · {era} report "), theme.muted()));
             spans.push(span(&r.path, 28, theme.base()));
         }
         _ => spans.push(Span::styled(
@@ -218,8 +216,8 @@ fn draw_over_time(
     row: &FeatureRow,
     theme: &Theme,
 ) {
-    if m.history.windows.is_empty() {
-        // An Evidently report is one window: no "over time", but its distributions, if any.
+    if m.history.has_no_trend() {
+        // A report is one window: no "over time", but its distributions, if any.
         let distributions = m
             .reports
             .first()

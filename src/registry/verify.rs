@@ -218,7 +218,9 @@ async fn signature_checks(
     stored: &[Stored],
     allowed_signers: Option<PathBuf>,
 ) -> Vec<SignatureCheck> {
-    let work: Vec<(String, Option<(Vec<u8>, Vec<u8>)>)> = runs
+    // Per run: the actor (the principal checked) and the signed bytes with their signature.
+    type Work = (String, Option<(Vec<u8>, Vec<u8>)>);
+    let work: Vec<Work> = runs
         .iter()
         .zip(stored)
         .map(|(run, s)| {

@@ -556,3 +556,47 @@ fn without_an_agent_decisions_are_recorded_unsigned_and_adopt_starts_the_chain()
         "{audit}"
     );
 }
+
+/// Four-eyes takes the requester from the signed request: its requester cannot approve, and
+/// the refusal names the signed record.
+#[test]
+fn four_eyes_reads_the_requester_from_the_signed_request() {
+    let live = live();
+    let m = fresh_model(&live.uri, "sig4eyes", &[GOOD]);
+    let agent = Agent::start();
+    let bo = agent.key("bo", true);
+    let policy = write_policy(&agent, false, &[("bo", &bo)]);
+    let sock = agent.sock();
+    let request = [
+        "--policy",
+        &policy,
+        "request",
+        &m.name,
+        "1",
+        "--to",
+        "Production",
+        "--comment",
+        "go",
+        "--yes",
+    ];
+    assert!(ok(as_user(&live, "bo", &sock, &request)).contains("(signed)"));
+    let approve = [
+        "--policy",
+        &policy,
+        "approve",
+        &m.name,
+        "1",
+        "--to",
+        "Production",
+        "--comment",
+        "ok",
+        "--yes",
+    ];
+    let out = as_user(&live, "bo", &sock, &approve);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("bo requested this promotion (the signed request)"),
+        "{said}"
+    );
+}

@@ -136,3 +136,63 @@ fn age(minutes: i64) -> String {
         format!("{}d", m / (24 * 60))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::decision::Reason;
+    use crate::ui::theme::ColorMode;
+
+    fn with(signature: Signature, verified: bool) -> Verification {
+        let base = if verified {
+            Verification::Verified {
+                note: None,
+                signature: None,
+            }
+        } else {
+            Verification::Unverified {
+                reasons: vec![Reason::NoReportDigest],
+                signature: None,
+            }
+        };
+        base.with_signature(signature, false)
+    }
+
+    /// Each signature status reads as a word; the bad ones in the warning colour, and a record
+    /// unverified for another reason still says so.
+    #[test]
+    fn signature_statuses_are_words_and_the_bad_ones_warn() {
+        let theme = Theme::fallback(ColorMode::TrueColor);
+        let signed = Signature::Signed {
+            signer: "ana".into(),
+            hash: "ab".into(),
+        };
+        let bad = Signature::BadSignature { why: "x".into() };
+        let broken = Signature::ChainBroken { why: "x".into() };
+        assert_eq!(
+            record_marker(&with(signed.clone(), true), &theme),
+            ("signed ✓", theme.ok())
+        );
+        assert_eq!(
+            record_marker(&with(Signature::Legacy, true), &theme),
+            ("legacy", theme.muted())
+        );
+        assert_eq!(
+            record_marker(&with(Signature::Unsigned { hash: None }, true), &theme),
+            ("unsigned", theme.muted())
+        );
+        assert_eq!(
+            record_marker(&with(bad, true), &theme),
+            ("BAD SIGNATURE", theme.warn())
+        );
+        assert_eq!(
+            record_marker(&with(broken, true), &theme),
+            ("chain broken", theme.warn())
+        );
+        assert_eq!(
+            record_marker(&with(signed, false), &theme),
+            ("! unverified", theme.error())
+        );
+        assert_eq!(record_width([with(Signature::Legacy, true)].iter()), 13);
+    }
+}

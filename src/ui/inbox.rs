@@ -11,7 +11,7 @@ use super::theme::Theme;
 use super::{panel, scrollbar_area, table};
 use crate::app::screens::InboxScreen;
 use crate::app::State;
-use crate::governance::decision::Verification;
+use crate::governance::decision::{Signature, Verification};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Inbox ", theme.title())];
@@ -41,7 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         );
         return;
     }
-    let all_verified = rows.iter().all(|r| r.verification.is_verified());
+    // A bare `✓` when every request is whole and no signature status is shown.
+    let all_verified = rows
+        .iter()
+        .all(|r| r.verification.is_verified() && r.verification.signature().is_none());
     let columns = [
         table::Column::new("MODEL", Constraint::Fill(3)),
         table::Column::new("VER", Constraint::Length(4)).right(),
@@ -52,7 +55,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         // Wide enough for `! unverified` only when a row needs it; a verified row shows `✓`.
         table::Column::new(
             "RECORD",
-            Constraint::Length(if all_verified { 6 } else { 12 }),
+            Constraint::Length(if all_verified {
+                6
+            } else {
+                record_width(rows.iter().map(|r| &r.verification))
+            }),
         ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
     ];
@@ -96,11 +103,25 @@ pub fn gate_status(status: Option<&str>, theme: &Theme) -> (String, ratatui::sty
     }
 }
 
-/// Whether a record is whole, as a marker and a word (`! unverified` reads without colour).
+/// Whether a record is whole, as a marker and a word (`! unverified` reads without colour);
+/// when its signature was checked, the signature status (`signed ✓`, `unsigned`, `legacy`,
+/// and `BAD SIGNATURE` / `chain broken` in the warning colour).
 pub fn record_marker(v: &Verification, theme: &Theme) -> (&'static str, ratatui::style::Style) {
-    match v {
-        Verification::Verified { .. } => ("✓ verified", theme.ok()),
-        Verification::Unverified { .. } => ("! unverified", theme.error()),
+    match (v.signature(), v) {
+        (Some(s), _) if s.is_bad() => (s.label(), theme.warn()),
+        (_, Verification::Unverified { .. }) => ("! unverified", theme.error()),
+        (Some(s @ Signature::Signed { .. }), _) => (s.label(), theme.ok()),
+        (Some(s), _) => (s.label(), theme.muted()),
+        (None, Verification::Verified { .. }) => ("✓ verified", theme.ok()),
+    }
+}
+
+/// The RECORD column's width: `BAD SIGNATURE` needs 13 once signatures are shown.
+pub fn record_width<'a>(mut records: impl Iterator<Item = &'a Verification>) -> u16 {
+    if records.any(|v| v.signature().is_some()) {
+        13
+    } else {
+        12
     }
 }
 
@@ -113,5 +134,65 @@ fn age(minutes: i64) -> String {
         format!("{}h", m / 60)
     } else {
         format!("{}d", m / (24 * 60))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::decision::Reason;
+    use crate::ui::theme::ColorMode;
+
+    fn with(signature: Signature, verified: bool) -> Verification {
+        let base = if verified {
+            Verification::Verified {
+                note: None,
+                signature: None,
+            }
+        } else {
+            Verification::Unverified {
+                reasons: vec![Reason::NoReportDigest],
+                signature: None,
+            }
+        };
+        base.with_signature(signature, false)
+    }
+
+    /// Each signature status reads as a word; the bad ones in the warning colour, and a record
+    /// unverified for another reason still says so.
+    #[test]
+    fn signature_statuses_are_words_and_the_bad_ones_warn() {
+        let theme = Theme::fallback(ColorMode::TrueColor);
+        let signed = Signature::Signed {
+            signer: "ana".into(),
+            hash: "ab".into(),
+        };
+        let bad = Signature::BadSignature { why: "x".into() };
+        let broken = Signature::ChainBroken { why: "x".into() };
+        assert_eq!(
+            record_marker(&with(signed.clone(), true), &theme),
+            ("signed ✓", theme.ok())
+        );
+        assert_eq!(
+            record_marker(&with(Signature::Legacy, true), &theme),
+            ("legacy", theme.muted())
+        );
+        assert_eq!(
+            record_marker(&with(Signature::Unsigned { hash: None }, true), &theme),
+            ("unsigned", theme.muted())
+        );
+        assert_eq!(
+            record_marker(&with(bad, true), &theme),
+            ("BAD SIGNATURE", theme.warn())
+        );
+        assert_eq!(
+            record_marker(&with(broken, true), &theme),
+            ("chain broken", theme.warn())
+        );
+        assert_eq!(
+            record_marker(&with(signed, false), &theme),
+            ("! unverified", theme.error())
+        );
+        assert_eq!(record_width([with(Signature::Legacy, true)].iter()), 13);
     }
 }

@@ -2,19 +2,26 @@
 //! the staleness check made right before writing, and whether a recorded decision is whole.
 
 mod actor;
+mod chain;
 mod four_eyes;
 mod record;
 mod rollback;
 mod staleness;
+mod statement;
 mod verification;
 
 pub use actor::{resolve_actor, Actor, ActorInputs, ActorSource};
+pub use chain::{
+    missing_heads, walk_chain, ChainRecord, ChainReport, ChainSettings, Fork, Signature,
+    SignatureCheck,
+};
 pub use four_eyes::{check_four_eyes, FourEyesInput, FourEyesOk, Recorded, Refusal, Role};
 pub use record::{
     fit_tag_value, iso8601, Decision, DecisionRecord, DECISION_TAG_PREFIX, MAX_TAG_VALUE,
 };
 pub use rollback::{rollback_target, AuditEntry, RollbackError};
 pub use staleness::{staleness, Change, Staleness};
+pub use statement::{record_hash, Statement, ADOPTED, NAMESPACE, STATEMENT_SCHEMA};
 pub use verification::{
     verify, CurrentTags, Note, Reason, RecordedReport, RecordedRun, Verification, FINISHED,
 };

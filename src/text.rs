@@ -154,7 +154,10 @@ pub fn round_floats(text: &str) -> Cow<'_, str> {
             Ok(v) if fraction > 4 && !inside_word => {
                 let short = metric(v);
                 let short = if short.contains('.') && !short.contains('e') {
-                    short.trim_end_matches('0').trim_end_matches('.').to_string()
+                    short
+                        .trim_end_matches('0')
+                        .trim_end_matches('.')
+                        .to_string()
                 } else {
                     short
                 };

@@ -192,7 +192,10 @@ fn gate_tab_never_ticks_a_recorded_fail_that_agrees() {
         .find(|l| l.contains("gate_check") && l.contains("agrees"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains("fail"), "{line}");
-    assert!(!line.contains('✓'), "no tick beside a recorded fail: {line}");
+    assert!(
+        !line.contains('✓'),
+        "no tick beside a recorded fail: {line}"
+    );
     assert!(line.contains("✗ "), "{line}");
 }
 

@@ -151,7 +151,11 @@ pub fn parse_commit_time(value: &str) -> Option<i64> {
     let value = value.trim();
     if let Ok(n) = value.parse::<i64>() {
         // Seconds since the epoch stay below 1e11 until the year 5138.
-        return Some(if n.abs() < 100_000_000_000 { n * 1000 } else { n });
+        return Some(if n.abs() < 100_000_000_000 {
+            n * 1000
+        } else {
+            n
+        });
     }
     DateTime::parse_from_rfc3339(value)
         .ok()
@@ -230,10 +234,7 @@ pub fn velocity(
                 restorers.push((model, at, e.version.as_str()));
             }
             Decision::RolledBack => {
-                let from = e
-                    .previous
-                    .as_deref()
-                    .or_else(|| holders.get(&key).copied());
+                let from = e.previous.as_deref().or_else(|| holders.get(&key).copied());
                 if let Some(from) = from {
                     end_hold(&mut served, model, from, at);
                     let list = promotions.entry(model).or_default();

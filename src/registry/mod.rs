@@ -13,7 +13,9 @@ mod monitoring;
 mod velocity;
 mod versions;
 
-pub use audit::{newest_first, AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};
+pub use audit::{
+    newest_first, AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT,
+};
 pub use cache::SessionCache;
 pub use gate::{gate_status_tag, holder, GatheredVersion};
 pub use inbox::{pending_requests, PendingRequest};

@@ -10,11 +10,11 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::Registry;
 use crate::evidence::drift::{DriftHistory, DriftThresholds};
+use crate::governance::decision::Decision;
 use crate::governance::velocity::{
     is_serving, parse_commit_time, velocity, DriftStart, ModelVelocity, Recorded, VersionTimes,
     COMMIT_TAG, COMMIT_TIME_TAG,
 };
-use crate::governance::decision::Decision;
 use crate::mlflow::{MlflowError, Run};
 
 /// Monitored versions read at once.
@@ -51,9 +51,7 @@ impl Registry {
         let promoted: BTreeSet<(&str, &str)> = audit
             .iter()
             .filter(|r| {
-                r.verified
-                    && r.entry.decision == Decision::Approved
-                    && is_serving(&r.entry.target)
+                r.verified && r.entry.decision == Decision::Approved && is_serving(&r.entry.target)
             })
             .map(|r| (r.model.as_str(), r.entry.version.as_str()))
             .collect();

@@ -59,17 +59,6 @@ fn x_label(x: f64, axis: XAxis) -> String {
 pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
     // Series legends ride in the title (always visible, however small the chart).
     let mut title = chart.title.clone();
-    // Thresholds are named in the title too, never in a box over the plot: a legend box sits
-    // where a rising curve ends and would hide it.
-    for h in chart.hlines {
-        title
-            .spans
-            .push(Span::styled("─ ", Style::default().fg(h.color)));
-        title.spans.push(Span::styled(
-            format!("{} ", crate::text::sanitize_line(&h.name)),
-            Style::default().fg(h.color),
-        ));
-    }
     if chart.legend {
         for s in chart.series {
             title
@@ -81,9 +70,23 @@ pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
             ));
         }
     }
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_style(theme.border(false))
         .title(title);
+    // Thresholds are named on the bottom border, never in a box over the plot: a legend box
+    // sits where a rising curve ends and would hide it, and the top border holds the title.
+    if !chart.hlines.is_empty() {
+        let mut spans = Vec::new();
+        for h in chart.hlines {
+            let style = Style::default().fg(h.color);
+            spans.push(Span::styled(" ─ ", style));
+            spans.push(Span::styled(
+                format!("{} ", crate::text::sanitize_line(&h.name)),
+                style,
+            ));
+        }
+        block = block.title_bottom(Line::from(spans).right_aligned());
+    }
     let inner = block.inner(area);
     // Braille packs 2 points per column; keep a few more than the columns for both.
     let columns = (inner.width as usize).max(1) * 2;

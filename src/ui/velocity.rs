@@ -130,10 +130,7 @@ fn notes(m: &ModelVelocity, theme: &Theme) -> Vec<Span<'static>> {
     if !m.outside.is_empty() {
         let versions: Vec<String> = m.outside.iter().map(|v| format!("v{v}")).collect();
         spans.push(Span::styled(
-            clip(
-                &format!("! outside tollgate: {} ", versions.join(", ")),
-                40,
-            ),
+            clip(&format!("! outside tollgate: {} ", versions.join(", ")), 40),
             theme.warn(),
         ));
     }
@@ -184,7 +181,10 @@ fn draw_months(frame: &mut Frame, area: Rect, m: &ModelVelocity, theme: &Theme) 
     let mut title = vec![
         Span::styled(format!(" {} ", clip(&m.model, 30)), theme.title()),
         Span::styled(
-            format!("promotions per month (avg {:.1}) ", m.promotions_per_month()),
+            format!(
+                "promotions per month (avg {:.1}) ",
+                m.promotions_per_month()
+            ),
             theme.muted(),
         ),
     ];

@@ -121,7 +121,13 @@ fn change_failure_rate_is_failed_promotions_over_promotions() {
     let versions: Vec<VersionTimes> = (1..=4)
         .map(|n| trained("m", &n.to_string(), JAN1 + (n - 1) * 30 * DAY, 2 * DAY))
         .collect();
-    let mut rollback = record("m", "1", "Production", Decision::RolledBack, JAN1 + 40 * DAY);
+    let mut rollback = record(
+        "m",
+        "1",
+        "Production",
+        Decision::RolledBack,
+        JAN1 + 40 * DAY,
+    );
     rollback.entry.previous = Some("2".into());
     let audit = [
         record("m", "1", "Production", Decision::Requested, JAN1 + 5 * DAY),
@@ -163,7 +169,13 @@ fn drift_while_serving_fails_the_promotion_and_restore_runs_to_the_next_promotio
         record("m", "1", "@champion", Decision::Approved, JAN1),
         // Re-approving the drifting version restores nothing.
         record("m", "1", "@champion", Decision::Approved, JAN1 + 40 * DAY),
-        record("m", "2", "@champion", Decision::Approved, JAN1 + 62 * DAY + 6 * HOUR),
+        record(
+            "m",
+            "2",
+            "@champion",
+            Decision::Approved,
+            JAN1 + 62 * DAY + 6 * HOUR,
+        ),
     ];
     let drift = [
         DriftStart {
@@ -198,7 +210,10 @@ fn drift_of_a_version_no_longer_serving_fails_nothing() {
     }];
     let v = &velocity(&[], &audit, &drift)[0];
     assert_eq!(v.failed_promotions, 0);
-    assert_eq!(v.open_incidents, 1, "still an incident, nothing restored it");
+    assert_eq!(
+        v.open_incidents, 1,
+        "still an incident, nothing restored it"
+    );
 }
 
 #[test]

@@ -94,7 +94,8 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
     } else {
         1
     };
-    let panes = Layout::horizontal(vec![Constraint::Ratio(1, fit); fit as usize]).split(charts_area);
+    let panes =
+        Layout::horizontal(vec![Constraint::Ratio(1, fit); fit as usize]).split(charts_area);
     for (panel, area) in d.drift.panel.order().into_iter().zip(panes.iter()) {
         let area = *area;
         match panel {

@@ -26,7 +26,11 @@ fn every_drift_panel_is_reachable_by_key_at_80x24() {
 
     // The trend: the drifting feature's statistic by window, the threshold named in the title.
     let drifting = format!("{feature} drifting since 20");
-    let screen = c.wait_for(&["› Drift", "FEATURE", &drifting, "v panel"]);
+    c.wait_for(&["› Drift", "FEATURE", &drifting, "v panel"]);
+    // The whole chart drawn: its x axis's dates and the bottom border's threshold.
+    let screen = c.wait_until("the trend chart", |s| {
+        s.contains("threshold") && s.matches(" 20").count() >= 3
+    });
     assert_eq!(
         screen.matches("threshold").count(),
         1,
@@ -44,7 +48,9 @@ fn every_drift_panel_is_reachable_by_key_at_80x24() {
 
     // v: the selected feature's reference vs current histogram.
     c.send("v");
-    let screen = c.wait_for(&["■ reference", "■ current"]);
+    let screen = c.wait_until("the histogram", |s| {
+        s.contains("■ reference ■ current") && !s.contains("threshold")
+    });
     assert!(screen.contains(feature), "{screen}");
     assert!(!screen.contains("drifting since"), "{screen}");
 
@@ -57,8 +63,10 @@ fn every_drift_panel_is_reachable_by_key_at_80x24() {
     c.send("v");
     c.wait_for(&[&drifting]);
 
-    // The help lists the key, from the key map.
+    // The help lists the key, from the key map (a page down: 24 rows show the first keys).
     c.send("?");
+    c.wait_for(&["Version detail"]);
+    c.send("\x04");
     c.wait_for(&["drift: next lower panel"]);
     c.esc();
     c.wait_until("help to close", |s| !s.contains("drift: next lower panel"));

@@ -366,6 +366,7 @@ fn a_decision_being_written_when_sigterm_arrives_is_finished_and_logged() {
         tracking_uri: Some(live.uri.clone()),
         config: Some(&config),
         env: &[("TOLLGATE_USER", "reviewer")],
+        ..Launch::default()
     });
     c.wait_for(&["1 version", "READY"]);
     c.send("a");

@@ -162,6 +162,9 @@ pub fn parse_commit_time(value: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// When each (model, version) held a serving target: from, and until (open while it holds).
+type Holds<'a> = BTreeMap<(&'a str, &'a str), Vec<(i64, Option<i64>)>>;
+
 /// One promotion while the trail is walked.
 struct Promotion<'a> {
     version: &'a str,
@@ -188,7 +191,7 @@ pub fn velocity(
     // each version's hold began and ended (for drift "while it served").
     let mut promotions: BTreeMap<&str, Vec<Promotion>> = BTreeMap::new();
     let mut holders: BTreeMap<(&str, String), &str> = BTreeMap::new();
-    let mut served: BTreeMap<(&str, &str), Vec<(i64, Option<i64>)>> = BTreeMap::new();
+    let mut served: Holds = BTreeMap::new();
     // Verified decisions that restore service after an incident: (model, at, version).
     let mut restorers: Vec<(&str, i64, &str)> = Vec::new();
     for r in &trail {
@@ -341,12 +344,7 @@ pub fn velocity(
 }
 
 /// The version's current hold ends at `at`.
-fn end_hold<'a>(
-    served: &mut BTreeMap<(&'a str, &'a str), Vec<(i64, Option<i64>)>>,
-    model: &'a str,
-    version: &'a str,
-    at: i64,
-) {
+fn end_hold<'a>(served: &mut Holds<'a>, model: &'a str, version: &'a str, at: i64) {
     if let Some(hold) = served
         .get_mut(&(model, version))
         .and_then(|holds| holds.iter_mut().rev().find(|(_, to)| to.is_none()))

@@ -141,6 +141,32 @@ impl DriftTab {
     }
 }
 
+impl DetailScreen {
+    /// The monitored evidence, once loaded.
+    pub fn monitored(&self) -> Option<&Monitored> {
+        self.drift.monitored()
+    }
+
+    /// The latest drift window, drifted features first (triage starts at the top), then by name.
+    pub fn drift_table(&self) -> Option<crate::evidence::drift::WindowTable> {
+        let m = self.monitored()?;
+        let (mut t, _) = crate::evidence::drift::latest_table(&m.history, &m.reports)?;
+        t.features.sort_by(|a, b| {
+            b.drifted()
+                .cmp(&a.drifted())
+                .then(a.feature.cmp(&b.feature))
+        });
+        Some(t)
+    }
+
+    /// The features of the latest drift window, in the Drift tab's order.
+    pub fn drift_features(&self) -> Vec<String> {
+        self.drift_table()
+            .map(|t| t.features.into_iter().map(|f| f.feature).collect())
+            .unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,31 +193,5 @@ mod tests {
             assert_eq!(order[0], p);
             assert!(DriftPanel::ALL.iter().all(|q| order.contains(q)));
         }
-    }
-}
-
-impl DetailScreen {
-    /// The monitored evidence, once loaded.
-    pub fn monitored(&self) -> Option<&Monitored> {
-        self.drift.monitored()
-    }
-
-    /// The latest drift window, drifted features first (triage starts at the top), then by name.
-    pub fn drift_table(&self) -> Option<crate::evidence::drift::WindowTable> {
-        let m = self.monitored()?;
-        let (mut t, _) = crate::evidence::drift::latest_table(&m.history, &m.reports)?;
-        t.features.sort_by(|a, b| {
-            b.drifted()
-                .cmp(&a.drifted())
-                .then(a.feature.cmp(&b.feature))
-        });
-        Some(t)
-    }
-
-    /// The features of the latest drift window, in the Drift tab's order.
-    pub fn drift_features(&self) -> Vec<String> {
-        self.drift_table()
-            .map(|t| t.features.into_iter().map(|f| f.feature).collect())
-            .unwrap_or_default()
     }
 }

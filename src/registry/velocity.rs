@@ -1,4 +1,5 @@
-//! What the `:velocity` view is computed from: every version (one paged search), the audit
+//! What the `:velocity` view is computed from: every version and every model (for who holds
+//! `@champion`; one paged search each), the audit
 //! trail with each record's verification (as `tollgate audit` reads it), the training runs of
 //! the promoted versions (one request each, a bounded few at once: promotions are few), and
 //! where drift first crossed its threshold (the newest monitoring run of each monitored
@@ -31,11 +32,24 @@ impl Registry {
         let versions_fut = self
             .client
             .search_model_versions(None, self.page_size().max(1000));
-        let (all_versions, audit, monitoring_runs) = tokio::try_join!(
+        // Version searches leave aliases out: the models' own listing says who holds
+        // `@champion`.
+        let models_fut = self.client.search_registered_models(None, self.page_size);
+        let (all_versions, models, audit, monitoring_runs) = tokio::try_join!(
             versions_fut,
+            models_fut,
             self.audit_runs(None),
             self.all_monitoring_runs()
         )?;
+        let champions: BTreeSet<(&str, &str)> = models
+            .iter()
+            .flat_map(|m| {
+                m.aliases
+                    .iter()
+                    .filter(|a| a.alias == "champion")
+                    .map(move |a| (m.name.as_str(), a.version.as_str()))
+            })
+            .collect();
         let audit: Vec<Recorded> = audit
             .iter()
             .filter_map(|r| {
@@ -88,7 +102,8 @@ impl Registry {
                     run_started_ms: run.and_then(|r| r.info.start_time),
                     commit_ms: run.and_then(commit_time),
                     serving_now: v.current_stage.as_deref() == Some("Production")
-                        || v.aliases.iter().any(|a| a == "champion"),
+                        || v.aliases.iter().any(|a| a == "champion")
+                        || champions.contains(&(v.name.as_str(), v.version.as_str())),
                 }
             })
             .collect();

@@ -193,6 +193,9 @@ mod tests {
         assert!(text.contains("accuracy = 0.8"), "{text}");
         assert!(!text.contains("0.8500000000000001"), "{text}");
         assert!(!text.contains("0.7999999999999999"), "{text}");
+        let md = report.to_markdown();
+        assert!(md.contains("auc = 0.85 is outside"), "{md}");
+        assert!(!md.contains("0.8500000000000001"), "{md}");
         // The report itself is untouched: exact values, the same digest.
         let auc = report.checks.iter().find(|c| c.id == "auc").unwrap();
         assert!(

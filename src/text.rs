@@ -110,6 +110,71 @@ pub fn metric(value: f64) -> String {
     }
 }
 
+/// Gate messages and bounds for people: every decimal number written with more than four
+/// fraction digits (`0.8500000000000001`, as the report records the float exactly) is shown as a
+/// table cell shows it, trailing zeros dropped (`0.85`). Digits inside words (run ids, digests,
+/// `1.2.3`) are left alone. Only for display: the report keeps full precision, and its digest.
+pub fn round_floats(text: &str) -> Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    while i < chars.len() {
+        let starts_number = chars[i].is_ascii_digit()
+            || (chars[i] == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        if !starts_number || (i > 0 && word(chars[i - 1])) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // [-]digits[.digits], then no letter, digit, `_` or further `.digit` may follow.
+        let mut end = i + 1;
+        while end < chars.len() && chars[end].is_ascii_digit() {
+            end += 1;
+        }
+        let mut fraction = 0;
+        if chars.get(end) == Some(&'.') {
+            let mut j = end + 1;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            fraction = j - end - 1;
+            if fraction > 0 {
+                end = j;
+            }
+        }
+        let inside_word = chars.get(end).is_some_and(|c| {
+            c.is_alphanumeric()
+                || *c == '_'
+                || (*c == '.' && chars.get(end + 1).is_some_and(char::is_ascii_digit))
+        });
+        let token: String = chars[i..end].iter().collect();
+        match token.parse::<f64>() {
+            Ok(v) if fraction > 4 && !inside_word => {
+                let short = metric(v);
+                let short = if short.contains('.') && !short.contains('e') {
+                    short
+                        .trim_end_matches('0')
+                        .trim_end_matches('.')
+                        .to_string()
+                } else {
+                    short
+                };
+                changed |= short != token;
+                out.push_str(&short);
+            }
+            _ => out.push_str(&token),
+        }
+        i = end;
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Scientific notation in at most 8 characters (the narrowest metric column) where it can be:
 /// three significant digits, fewer for long exponents (`1.23e11`, `1.8e308`, `-2e-308`).
 fn scientific(value: f64) -> String {
@@ -133,6 +198,30 @@ pub fn fixed(value: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gate_messages_show_floats_rounded_like_the_table() {
+        assert_eq!(
+            round_floats("auc = 0.8500000000000001 is outside >= 0.9"),
+            "auc = 0.85 is outside >= 0.9"
+        );
+        assert_eq!(
+            round_floats("auc = -0.123456789; @champion v3 0.84150000000000003 x 0.99"),
+            "auc = -0.1235; @champion v3 0.8415 x 0.99"
+        );
+        assert_eq!(round_floats("psi 0.0000012345"), "psi 1.23e-6");
+        // Short numbers, versions, run ids and digests are left alone.
+        for kept in [
+            "auc = 0.905 is not >= 0.9108",
+            "run 0123456789abcdef has no metric 'auc'",
+            "version 1.2.345678 of the library",
+            "digest 3f2a9c1b.1234567",
+            "model_v2.1234567 and x1.1234567",
+        ] {
+            assert_eq!(round_floats(kept), kept);
+            assert!(matches!(round_floats(kept), Cow::Borrowed(_)));
+        }
+    }
 
     /// Issue 9: tables printed f64::MAX as 309 digits.
     #[test]

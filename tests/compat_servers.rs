@@ -378,6 +378,7 @@ fn the_cockpit_opens_a_version_on_every_server() {
             tracking_uri: Some(s.live.uri.clone()),
             config: Some(&config),
             env: &[("TOLLGATE_USER", "bob")],
+            ..pty::Launch::default()
         });
         term.wait_for(&["version 1", "Source run", "FINISHED"]);
         // The Gate tab evaluates the profile's policy against this server's evidence.

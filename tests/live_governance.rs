@@ -998,3 +998,71 @@ fn reject_without_a_policy_records_no_report() {
     ]);
     assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
 }
+
+/// `:velocity` on a real trail: a verified approval to Production is a promotion whose lead time
+/// runs from the commit named by the training run (`mlflow.source.git.commit` with a
+/// `git.commit_time` five days back); versions put in Production or given `@champion` by hand
+/// are counted apart as promoted outside tollgate.
+#[test]
+fn velocity_counts_verified_promotions_from_the_commit_and_marks_the_others() {
+    use tollgate::mlflow::RunBatch;
+    let live = live();
+    let m = fresh_model(&live.uri, "velocity", &[GOOD, GOOD, GOOD]);
+    let committed = chrono::Utc::now() - chrono::Duration::days(5);
+    let batch = RunBatch {
+        tags: vec![
+            ("mlflow.source.git.commit".into(), "0123abcd".repeat(5)),
+            ("git.commit_time".into(), committed.to_rfc3339()),
+        ],
+        ..RunBatch::default()
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    support::rt()
+        .block_on(m.client.log_batch(&m.runs[0].info.run_id, &batch, now))
+        .unwrap();
+    let p = m.policy_path();
+    let ok = live.tollgate_with(
+        &[
+            "approve",
+            &m.name,
+            "1",
+            "--to",
+            "Production",
+            "--comment",
+            "ok",
+            "--yes",
+            "--policy",
+            &p,
+        ],
+        &[("TOLLGATE_USER", "reviewer")],
+    );
+    assert_eq!(code(&ok), 0, "{}{}", stdout(&ok), stderr(&ok));
+    // v2 into Production by hand, beside v1: no record says it was approved.
+    support::rt()
+        .block_on(m.client.transition_stage(&m.name, "2", "Production", false))
+        .unwrap();
+    // v3 made champion by hand (version searches do not list aliases; the model's do).
+    support::rt()
+        .block_on(m.client.set_alias(&m.name, "champion", "3"))
+        .unwrap();
+
+    let registry = tollgate::registry::Registry::new(m.client.clone(), 1000);
+    let figures = support::rt()
+        .block_on(registry.velocity(&Default::default()))
+        .unwrap();
+    let v = figures
+        .iter()
+        .find(|v| v.model == m.name)
+        .unwrap_or_else(|| panic!("{figures:?}"));
+    assert_eq!(v.promotions, 1, "{v:?}");
+    let mut outside = v.outside.clone();
+    outside.sort();
+    assert_eq!(outside, ["2", "3"], "{v:?}");
+    assert_eq!(v.lead_starts.commit, 1, "{v:?}");
+    let five_days = 5 * 86_400_000;
+    assert!(
+        v.lead_times_ms[0] >= five_days && v.lead_times_ms[0] < five_days + 3_600_000,
+        "{v:?}"
+    );
+    assert_eq!(v.change_failure_rate(), Some(0.0));
+}

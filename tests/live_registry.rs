@@ -90,8 +90,9 @@ fn every_monitoring_run_comes_from_one_search() {
     }
 }
 
-/// `:velocity` on the seeded registry: versions found in Production count as promotions with
-/// a lead time, and the drifting monitored versions have an onset.
+/// `:velocity` on the seeded registry: the seed put versions in Production by hand, with no
+/// record of an approval, so they are counted as promoted outside tollgate (and have no lead
+/// time); the drifting monitored versions have an onset.
 #[test]
 fn velocity_of_the_seeded_registry() {
     let live = live();
@@ -103,8 +104,7 @@ fn velocity_of_the_seeded_registry() {
         .iter()
         .find(|v| v.model == "credit-risk-scorer")
         .expect("credit-risk-scorer has a version in Production");
-    assert!(credit.promotions >= 1, "{credit:?}");
-    assert!(!credit.lead_times_ms.is_empty(), "{credit:?}");
+    assert!(!credit.outside.is_empty(), "{credit:?}");
     assert!(credit.lead_times_ms.iter().all(|ms| *ms >= 0));
     let monitored = live.manifest["monitoring"][0]["model_name"]
         .as_str()

@@ -59,6 +59,7 @@ fn cockpit_on(uri: &str, model: &str, policy: &str, user: &str) -> Cockpit {
         tracking_uri: Some(uri.to_string()),
         config: Some(&config),
         env: &env,
+        ..Launch::default()
     });
     c.wait_for(&["1 version", "READY"]);
     c

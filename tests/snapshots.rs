@@ -615,6 +615,32 @@ fn fairness_tab() {
     }
 }
 
+/// A fairness name wider than its column at 80 columns is cut with `…`, not bare.
+#[test]
+fn fairness_names_cut_at_80_columns_end_with_an_ellipsis() {
+    let mut s = detail_state(Kind::Data, 3, 80, 24);
+    with_metrics(
+        &mut s,
+        &[
+            (
+                "fairness.applicant_age_group_at_application_time.equalized_odds_difference",
+                0.07,
+            ),
+            ("fairness.disparate_impact", 0.74),
+        ],
+    );
+    let screen = snapshot("detail_fairness_long_name_80x24", &s);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("applicant_age"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.contains("applicant_age_group_at_application… 0.0700"),
+        "{row}"
+    );
+    assert!(row.contains("0.0700"), "the value is still shown: {row}");
+}
+
 /// Monitoring of 14 daily windows: `income` drifts from window 8 on, `age` never; accuracy falls.
 fn monitored() -> tollgate::app::screens::Monitored {
     use std::collections::HashMap;
@@ -740,6 +766,54 @@ fn drift_tab() {
             "{screen}"
         );
     }
+}
+
+/// At 80x24 one lower panel fits: `v` (CycleDriftPanel) brings each to the screen in turn, the
+/// footer offers it, and the threshold is named on the bottom border, not in a box over the curve.
+#[test]
+fn drift_tab_panels_at_80x24() {
+    let mut s = detail_state(Kind::Data, 4, 80, 24);
+    answer_monitoring(&mut s, Ok(Some(std::sync::Arc::new(monitored()))));
+    let screen = snapshot("detail_drift_panel_trend_80x24", &s);
+    assert!(
+        screen.contains("income drifting since 2026-11-23 · PSI by window"),
+        "{screen}"
+    );
+    // Named once, on the chart's bottom border: nothing is drawn over the curve.
+    assert_eq!(screen.matches("threshold").count(), 1, "{screen}");
+    let named = screen.lines().find(|l| l.contains("threshold")).unwrap();
+    assert!(
+        named.contains("─ threshold 0.2000 ┘"),
+        "on the bottom border: {screen}"
+    );
+    assert!(screen.contains("v panel"), "{screen}");
+    assert!(!screen.contains("live performance"), "{screen}");
+
+    update(&mut s, Action::CycleDriftPanel);
+    let screen = snapshot("detail_drift_panel_histogram_80x24", &s);
+    assert!(screen.contains("income ■ reference ■ current"), "{screen}");
+    assert!(!screen.contains("drifting since"), "{screen}");
+
+    update(&mut s, Action::CycleDriftPanel);
+    let screen = snapshot("detail_drift_panel_perf_80x24", &s);
+    assert!(
+        screen.contains("live performance (perf.*) ■ accuracy ■ auc"),
+        "{screen}"
+    );
+    assert!(!screen.contains("■ reference"), "{screen}");
+
+    update(&mut s, Action::CycleDriftPanel);
+    let screen = text(&draw_with(&s, &theme()));
+    assert!(
+        screen.contains("income drifting since"),
+        "back to the trend: {screen}"
+    );
+
+    // The key means nothing on other tabs.
+    update(&mut s, Action::SelectTab(2));
+    update(&mut s, Action::CycleDriftPanel);
+    update(&mut s, Action::SelectTab(4));
+    assert!(text(&draw_with(&s, &theme())).contains("income drifting since"));
 }
 
 /// A monitoring run that logged only an Evidently report (made by the real `evidently` 0.4.40):
@@ -1320,34 +1394,39 @@ fn run_view_from_lineage() {
 #[test]
 fn velocity_view() {
     use tollgate::governance::decision::{AuditEntry, Decision};
-    use tollgate::governance::velocity::{velocity, DriftStart, VersionTimes};
+    use tollgate::governance::velocity::{velocity, DriftStart, Recorded, VersionTimes};
     let day = 86_400_000i64;
     let start = 1_767_225_600_000i64; // 2026-01-01
     let at = |d: i64| chrono::DateTime::from_timestamp_millis(start + d * day).unwrap();
-    let entry = |model: &str, version: &str, target: &str, decision, d| {
-        (
-            model.to_string(),
-            AuditEntry {
-                target: target.parse().unwrap(),
-                decision,
-                version: version.to_string(),
-                at: at(d),
-                previous: None,
-            },
-        )
+    let entry = |model: &str, version: &str, target: &str, decision, d| Recorded {
+        model: model.to_string(),
+        entry: AuditEntry {
+            target: target.parse().unwrap(),
+            decision,
+            version: version.to_string(),
+            at: at(d),
+            previous: None,
+        },
+        verified: true,
     };
+    // Training runs start six days before registration.
     let versions: Vec<VersionTimes> = (1..=6)
         .map(|v| VersionTimes {
             model: "credit-risk-scorer".into(),
             version: v.to_string(),
             created_ms: start + (v - 1) * 30 * day,
-            production_since_ms: None,
+            run_started_ms: Some(start + (v - 1) * 30 * day - 6 * day),
+            commit_ms: None,
+            serving_now: false,
         })
         .chain((1..=2).map(|v| VersionTimes {
             model: "churn-predictor".into(),
             version: v.to_string(),
             created_ms: start + v * 50 * day,
-            production_since_ms: (v == 2).then_some(start + 130 * day),
+            run_started_ms: None,
+            commit_ms: None,
+            // In Production by hand: promoted outside tollgate.
+            serving_now: v == 2,
         }))
         .collect();
     let audit = vec![
@@ -1426,10 +1505,16 @@ fn velocity_view() {
         .lines()
         .find(|l| l.contains("credit-risk-scorer"))
         .expect("a row per model");
-    assert!(row.contains("33% 2/6"), "change failure rate: {row}");
-    assert!(row.contains("4.0 d"), "median lead time: {row}");
+    // v2 rolled back (it held Production), v4 drifted while champion: 2 of 4 promotions.
+    assert!(row.contains("50% 2/4"), "change failure rate: {row}");
+    assert!(row.contains("10.0 d"), "median lead time: {row}");
     assert!(row.contains("3.0 d"), "time to restore: {row}");
     assert!(screen.contains("promotions per month"), "{screen}");
+    let churn = screen
+        .lines()
+        .find(|l| l.contains("churn-predictor"))
+        .expect("a row per model");
+    assert!(churn.contains("! 1"), "promoted outside tollgate: {churn}");
 }
 
 /// A refresh whose marker loads fail keeps the markers shown, says `(stale)` beside their

@@ -155,6 +155,50 @@ fn gate_tab_failing_says_when_a_recorded_report_disagrees_and_shows_evidence() {
     assert!(text.contains("run00006"), "{text}");
 }
 
+/// A recorded `fail` that the evaluation agrees with is marked as a fail (`✗`), never `✓`: the
+/// agreement is said in words only.
+#[test]
+fn gate_tab_never_ticks_a_recorded_fail_that_agrees() {
+    let (mut s, fx) = detail_on(true, 6);
+    let report = fixtures::gate_report("credit-risk-scorer", 6, false);
+    for e in &fx {
+        match e {
+            Effect::LoadGate { request, .. } => {
+                update(
+                    &mut s,
+                    Action::GateLoaded {
+                        request: *request,
+                        result: Ok(Arc::new(report.clone())),
+                    },
+                );
+            }
+            Effect::LoadAudit { request, .. } => {
+                let mut trail = fixtures::audit_trail("credit-risk-scorer", 6, &report.digest);
+                trail[0].gate_status = Some("fail".into());
+                update(
+                    &mut s,
+                    Action::AuditLoaded {
+                        request: *request,
+                        result: Ok(Arc::new(trail)),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    let text = snapshot("gate_fail_agrees_80x24", &s);
+    let line = text
+        .lines()
+        .find(|l| l.contains("gate_check") && l.contains("agrees"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("fail"), "{line}");
+    assert!(
+        !line.contains('✓'),
+        "no tick beside a recorded fail: {line}"
+    );
+    assert!(line.contains("✗ "), "{line}");
+}
+
 /// A recorded report whose record is not whole is not compared with the evaluation: it is
 /// marked `!` and says UNVERIFIED and why.
 #[test]

@@ -42,3 +42,16 @@ as marco.bianchi request fraud-detector 5 --to @challenger \
 # What CI records on every merge.
 TOLLGATE_USER=ci-bot "$BIN" gate check credit-risk-scorer 4 --to Production \
     --policy "$POLICY" --record >/dev/null || true
+
+# A promotion to where the model serves, recorded by tollgate, so `:velocity` has a verified
+# promotion whose lead time runs from the training run's (backdated) start: the November retrain,
+# trained four days before, becomes churn-predictor's champion. The Production versions the seed
+# set by hand stay marked as promoted outside tollgate. Kept in its own function so the seed's
+# other histories merge beside it.
+serving_promotions() {
+    as sam.okafor request churn-predictor 5 --to @champion \
+        --comment "Shadow traffic looks good; make the Nov retrain champion"
+    as dana.ortiz approve churn-predictor 5 --to @champion \
+        --comment "Gates pass against the current champion"
+}
+serving_promotions

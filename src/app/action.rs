@@ -57,6 +57,9 @@ pub enum Action {
     Export,
     /// Gate tab: evaluate for the next promotion target.
     CycleGateTarget,
+    /// Drift tab: the next lower panel first (trend, histogram, `perf.*`); at 80 columns, where
+    /// one panel fits, the way to each of them.
+    CycleDriftPanel,
 
     // ---- bindable: writes to the registry (refused under --read-only) ----
     RequestPromotion,
@@ -285,6 +288,9 @@ impl Action {
             Action::Compare => "compare the marked versions with the champion",
             Action::Export => "export the evidence pack to a folder",
             Action::CycleGateTarget => "gate: evaluate for the next target (Gate tab)",
+            Action::CycleDriftPanel => {
+                "drift: next lower panel, trend / histogram / perf.* (Drift tab)"
+            }
             Action::RequestPromotion => "request promotion",
             Action::Approve => "approve",
             Action::Reject => "reject",

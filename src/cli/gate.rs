@@ -9,6 +9,7 @@ use crate::config::Resolved;
 use crate::governance::{GateReport, Target};
 use crate::registry::{AuditRecord, Registry, GATE_CHECK};
 use crate::session::policy;
+use crate::text::round_floats;
 
 /// Output form of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,12 +117,13 @@ pub fn write_report(out: &mut dyn Write, report: &GateReport) -> std::io::Result
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
+        // Rounded for reading; `--json` and the recorded report keep the exact values.
         table.row([
             c.id.as_str(),
             c.outcome.as_str(),
             &observed,
-            &c.bound,
-            &c.message,
+            &round_floats(&c.bound),
+            &round_floats(&c.message),
         ]);
     }
     if report.checks.is_empty() {
@@ -145,4 +147,65 @@ pub fn write_report(out: &mut dyn Write, report: &GateReport) -> std::io::Result
         )?;
     }
     writeln!(out, "report digest {}", report.digest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::{evaluate, Evidence, Policy, Stage};
+
+    /// The digest of the report below, pinned: rounding what the table shows must never reach
+    /// the report (whose digest the audit trail records).
+    const PINNED_DIGEST: &str = "f7399f5d372567858eac5f33f592cd55d9aaec1ac25aa2808d2862b4838a77b8";
+
+    fn report() -> GateReport {
+        let policy = Policy::parse(
+            "[[gate]]\nid = \"auc\"\nmetric = \"auc\"\nmin = 0.9\n\n\
+             [[gate]]\nid = \"accuracy\"\nmetric = \"accuracy\"\nmin = 0.5\n",
+            "test",
+        )
+        .unwrap();
+        let evidence = Evidence {
+            model: "m".into(),
+            version: "1".into(),
+            run_id: Some("run1".into()),
+            metrics: [
+                ("auc".to_string(), 0.8500000000000001),
+                ("accuracy".to_string(), 0.1 + 0.7),
+            ]
+            .into(),
+            ..Evidence::default()
+        };
+        evaluate(
+            &policy,
+            &Target::Stage(Stage::Production),
+            &evidence,
+            "2026-01-01T00:00:00Z",
+        )
+    }
+
+    #[test]
+    fn the_table_rounds_floats_in_messages_while_the_report_keeps_them_exact() {
+        let report = report();
+        let mut out = Vec::new();
+        write_report(&mut out, &report).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("auc = 0.85 is outside"), "{text}");
+        assert!(text.contains("accuracy = 0.8"), "{text}");
+        assert!(!text.contains("0.8500000000000001"), "{text}");
+        assert!(!text.contains("0.7999999999999999"), "{text}");
+        let md = report.to_markdown();
+        assert!(md.contains("auc = 0.85 is outside"), "{md}");
+        assert!(!md.contains("0.8500000000000001"), "{md}");
+        // The report itself is untouched: exact values, the same digest.
+        let auc = report.checks.iter().find(|c| c.id == "auc").unwrap();
+        assert!(
+            auc.message.contains("0.8500000000000001"),
+            "{}",
+            auc.message
+        );
+        assert!(report.to_json().contains("0.7999999999999999"));
+        assert_eq!(report.digest, report.compute_digest());
+        assert_eq!(report.digest, PINNED_DIGEST);
+    }
 }

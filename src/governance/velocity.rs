@@ -1,10 +1,23 @@
-//! Delivery figures per model (the `:velocity` view), from registry timestamps and the audit
-//! trail: lead time from a version's creation to Production or `@champion`, promotions per
-//! month, change failure rate (roll backs and rejections over decisions) and time to restore
-//! (drift first crossing its threshold to the next roll back or new champion). Pure: data in,
-//! figures out.
+//! Delivery figures per model (the `:velocity` view), from the audit trail, the versions'
+//! training runs and the monitoring history. Pure: data in, figures out.
+//!
+//! - A **promotion** is a verified approval to where the model serves (the Production stage or
+//!   the `@champion` alias), the first one per version. Only verified records count (see
+//!   [`crate::governance::decision::verify`]); the others are counted apart as unverified.
+//! - A version that serves now with no verified approval to a serving target was **promoted
+//!   outside tollgate** (by hand, by another tool, or with a record that is not whole): it is
+//!   counted and named apart, with no lead time, as nothing says when it was promoted.
+//! - **Lead time** runs from the start of the work to the promotion: the commit's time when the
+//!   training run names a commit (`mlflow.source.git.commit`) and its time is known (a
+//!   `git.commit_time` tag, epoch milliseconds or RFC 3339), else the training run's start,
+//!   else (no readable run) the version's registration. Which start was used is counted.
+//! - **Change failure rate**: promotions that failed over promotions. A promotion failed when a
+//!   verified roll back took the target away from the version, or when the version's drift
+//!   first crossed its threshold while it served.
+//! - **Time to restore**: from a drift onset to the next verified roll back or promotion of
+//!   another version of the model.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
@@ -13,15 +26,25 @@ use super::decision::AuditEntry;
 use super::decision::Decision;
 use super::{Stage, Target};
 
-/// One registered version, as the registry records it.
-#[derive(Debug, Clone, PartialEq)]
+/// The tag naming when the training run's commit was made (epoch ms or RFC 3339), read only
+/// when the run also names the commit.
+pub const COMMIT_TIME_TAG: &str = "git.commit_time";
+/// MLflow's tag naming the commit a run was made from.
+pub const COMMIT_TAG: &str = "mlflow.source.git.commit";
+
+/// One registered version, as the registry and its training run record it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionTimes {
     pub model: String,
     pub version: String,
+    /// Registration in the model registry.
     pub created_ms: i64,
-    /// When the version is in Production now and no audit record says when it got there: the
-    /// registry's last update, the best the registry knows (MLflow keeps no stage history).
-    pub production_since_ms: Option<i64>,
+    /// The training run's start, when the version names a run and it could be read.
+    pub run_started_ms: Option<i64>,
+    /// The commit's time, when the run names a commit and says when it was made.
+    pub commit_ms: Option<i64>,
+    /// Whether the version serves now (the Production stage or the `@champion` alias).
+    pub serving_now: bool,
 }
 
 /// Where a monitored version's drift first crossed its threshold: an incident's start.
@@ -32,31 +55,68 @@ pub struct DriftStart {
     pub at_ms: i64,
 }
 
+/// One record of the audit trail and whether it is whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub model: String,
+    pub entry: AuditEntry,
+    pub verified: bool,
+}
+
+/// What the lead times were measured from, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LeadStarts {
+    pub commit: usize,
+    pub run_start: usize,
+    /// No readable training run: from the version's registration.
+    pub registration: usize,
+}
+
 /// The figures of one model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelVelocity {
     pub model: String,
-    /// Promotions to Production or `@champion` (approvals, and versions found in Production
-    /// without an audit record).
+    /// Verified promotions to Production or `@champion` (one per version).
     pub promotions: usize,
-    /// Creation to promotion, per promoted version (ms), oldest promotion first.
+    /// Versions serving now with no verified approval to a serving target, by version number.
+    pub outside: Vec<String>,
+    /// Start of the work to promotion, per promotion (ms), oldest promotion first.
     pub lead_times_ms: Vec<i64>,
+    pub lead_starts: LeadStarts,
     /// Promotions per calendar month (UTC, `YYYY-MM`), every month from the first to the last.
     pub per_month: Vec<(String, usize)>,
-    /// Approvals, rejections and roll backs recorded (requests are not decisions).
+    /// Verified approvals, rejections and roll backs (requests are not decisions).
     pub decisions: usize,
-    /// Roll backs and rejections among them.
-    pub failures: usize,
-    /// Drift onset to the next roll back or new champion (ms), per restored onset.
+    /// Promotions rolled back, or whose version drifted while it served.
+    pub failed_promotions: usize,
+    /// Drift onset to the next roll back or new promotion (ms), per restored onset.
     pub restore_times_ms: Vec<i64>,
-    /// Drift onsets with no roll back or new champion since.
+    /// Drift onsets with no roll back or new promotion since.
     pub open_incidents: usize,
+    /// Audit records not counted because they are not whole.
+    pub unverified: usize,
 }
 
 impl ModelVelocity {
-    /// Failures over decisions; `None` without decisions.
+    fn blank(model: &str) -> ModelVelocity {
+        ModelVelocity {
+            model: model.to_string(),
+            promotions: 0,
+            outside: Vec::new(),
+            lead_times_ms: Vec::new(),
+            lead_starts: LeadStarts::default(),
+            per_month: Vec::new(),
+            decisions: 0,
+            failed_promotions: 0,
+            restore_times_ms: Vec::new(),
+            open_incidents: 0,
+            unverified: 0,
+        }
+    }
+
+    /// Failed promotions over promotions; `None` without promotions.
     pub fn change_failure_rate(&self) -> Option<f64> {
-        (self.decisions > 0).then(|| self.failures as f64 / self.decisions as f64)
+        (self.promotions > 0).then(|| self.failed_promotions as f64 / self.promotions as f64)
     }
 
     pub fn median_lead_time_ms(&self) -> Option<i64> {
@@ -85,89 +145,212 @@ pub fn is_serving(target: &Target) -> bool {
     }
 }
 
-/// Every model's figures, by name. Models with neither promotions nor decisions nor drift are
-/// left out: there is nothing to say about them.
+/// A commit-time tag's value: epoch milliseconds (or seconds, if it is too small to be
+/// milliseconds) or RFC 3339. `None` when it is neither.
+pub fn parse_commit_time(value: &str) -> Option<i64> {
+    let value = value.trim();
+    if let Ok(n) = value.parse::<i64>() {
+        // Seconds since the epoch stay below 1e11 until the year 5138.
+        return Some(if n.abs() < 100_000_000_000 {
+            n * 1000
+        } else {
+            n
+        });
+    }
+    DateTime::parse_from_rfc3339(value)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+/// When each (model, version) held a serving target: from, and until (open while it holds).
+type Holds<'a> = BTreeMap<(&'a str, &'a str), Vec<(i64, Option<i64>)>>;
+
+/// One promotion while the trail is walked.
+struct Promotion<'a> {
+    version: &'a str,
+    at_ms: i64,
+    failed: bool,
+}
+
+/// Every model's figures, by name. Models with neither promotions, decisions, versions serving
+/// outside tollgate nor drift are left out: there is nothing to say about them.
 pub fn velocity(
     versions: &[VersionTimes],
-    audit: &[(String, AuditEntry)],
+    audit: &[Recorded],
     drift: &[DriftStart],
 ) -> Vec<ModelVelocity> {
     let mut models: BTreeMap<&str, ModelVelocity> = BTreeMap::new();
-    let created: BTreeMap<(&str, &str), &VersionTimes> = versions
+    let times: BTreeMap<(&str, &str), &VersionTimes> = versions
         .iter()
         .map(|v| ((v.model.as_str(), v.version.as_str()), v))
         .collect();
-    let blank = |model: &str| ModelVelocity {
-        model: model.to_string(),
-        promotions: 0,
-        lead_times_ms: Vec::new(),
-        per_month: Vec::new(),
-        decisions: 0,
-        failures: 0,
-        restore_times_ms: Vec::new(),
-        open_incidents: 0,
-    };
-    let mut audit: Vec<&(String, AuditEntry)> = audit.iter().collect();
-    audit.sort_by_key(|(_, e)| e.at);
-    // (model, version) -> when it was first promoted to a serving target.
-    let mut promoted: BTreeMap<(&str, &str), i64> = BTreeMap::new();
-    for (model, e) in &audit {
-        let v = models.entry(model).or_insert_with(|| blank(model));
+    let mut trail: Vec<&Recorded> = audit.iter().collect();
+    trail.sort_by_key(|r| r.entry.at);
+
+    // Per model: its promotions, and who holds each serving target (per the trail), with when
+    // each version's hold began and ended (for drift "while it served").
+    let mut promotions: BTreeMap<&str, Vec<Promotion>> = BTreeMap::new();
+    let mut holders: BTreeMap<(&str, String), &str> = BTreeMap::new();
+    let mut served: Holds = BTreeMap::new();
+    // Verified decisions that restore service after an incident: (model, at, version).
+    let mut restorers: Vec<(&str, i64, &str)> = Vec::new();
+    for r in &trail {
+        let model = r.model.as_str();
+        let v = models
+            .entry(model)
+            .or_insert_with(|| ModelVelocity::blank(model));
+        if !r.verified {
+            v.unverified += 1;
+            continue;
+        }
+        let e = &r.entry;
+        let at = e.at.timestamp_millis();
         match e.decision {
             Decision::Requested => continue,
-            Decision::Approved => v.decisions += 1,
-            Decision::Rejected | Decision::RolledBack => {
-                v.decisions += 1;
-                v.failures += 1;
+            Decision::Approved | Decision::Rejected | Decision::RolledBack => v.decisions += 1,
+        }
+        if !is_serving(&e.target) {
+            continue;
+        }
+        let key = (model, e.target.to_string());
+        match e.decision {
+            Decision::Approved => {
+                let held_already = holders.get(&key).copied();
+                if held_already != Some(e.version.as_str()) {
+                    if let Some(old) = held_already {
+                        end_hold(&mut served, model, old, at);
+                    }
+                    holders.insert(key, e.version.as_str());
+                    served
+                        .entry((model, e.version.as_str()))
+                        .or_default()
+                        .push((at, None));
+                }
+                let list = promotions.entry(model).or_default();
+                if !list.iter().any(|p| p.version == e.version) {
+                    list.push(Promotion {
+                        version: e.version.as_str(),
+                        at_ms: at,
+                        failed: false,
+                    });
+                }
+                restorers.push((model, at, e.version.as_str()));
+            }
+            Decision::RolledBack => {
+                let from = e.previous.as_deref().or_else(|| holders.get(&key).copied());
+                if let Some(from) = from {
+                    end_hold(&mut served, model, from, at);
+                    let list = promotions.entry(model).or_default();
+                    if let Some(p) = list.iter_mut().rev().find(|p| p.version == from) {
+                        p.failed = true;
+                    }
+                }
+                holders.insert(key, e.version.as_str());
+                served
+                    .entry((model, e.version.as_str()))
+                    .or_default()
+                    .push((at, None));
+                restorers.push((model, at, ""));
+            }
+            Decision::Rejected | Decision::Requested => {}
+        }
+    }
+
+    // A drift onset while the version served fails its promotion.
+    for d in drift {
+        let serving_then = served
+            .get(&(d.model.as_str(), d.version.as_str()))
+            .is_some_and(|holds| {
+                holds
+                    .iter()
+                    .any(|(from, to)| *from <= d.at_ms && to.is_none_or(|t| d.at_ms < t))
+            });
+        if serving_then {
+            if let Some(p) = promotions
+                .get_mut(d.model.as_str())
+                .and_then(|list| list.iter_mut().find(|p| p.version == d.version))
+            {
+                p.failed = true;
             }
         }
-        if e.decision == Decision::Approved && is_serving(&e.target) {
-            promoted
-                .entry((model.as_str(), e.version.as_str()))
-                .or_insert(e.at.timestamp_millis());
-        }
-    }
-    // Versions serving now with no recorded approval: the registry's timestamp stands in.
-    for v in versions {
-        if let Some(at) = v.production_since_ms {
-            promoted
-                .entry((v.model.as_str(), v.version.as_str()))
-                .or_insert(at);
-        }
-    }
-    let mut promotions: BTreeMap<&str, Vec<(i64, Option<i64>)>> = BTreeMap::new();
-    for ((model, version), at) in &promoted {
-        let lead = created
-            .get(&(*model, *version))
-            .map(|v| (at - v.created_ms).max(0));
-        promotions.entry(model).or_default().push((*at, lead));
-    }
-    for (model, mut list) in promotions {
-        list.sort();
-        let v = models.entry(model).or_insert_with(|| blank(model));
-        v.promotions = list.len();
-        v.lead_times_ms = list.iter().filter_map(|(_, lead)| *lead).collect();
-        v.per_month = months(list.iter().map(|(at, _)| *at));
-    }
-    for d in drift {
-        // The next event that restores service: a roll back, or a new version made champion.
-        let restored = audit.iter().find_map(|(model, e)| {
-            let at = e.at.timestamp_millis();
-            let restores = e.decision == Decision::RolledBack
-                || (e.decision == Decision::Approved
-                    && is_serving(&e.target)
-                    && e.version != d.version);
-            (model == &d.model && at >= d.at_ms && restores).then_some(at - d.at_ms)
-        });
+        // The next decision that restores service: a roll back, or another version promoted.
+        let restored = restorers
+            .iter()
+            .filter(|(model, at, version)| {
+                *model == d.model && *at >= d.at_ms && *version != d.version
+            })
+            .map(|(_, at, _)| at - d.at_ms)
+            .min();
         let v = models
             .entry(d.model.as_str())
-            .or_insert_with(|| blank(&d.model));
+            .or_insert_with(|| ModelVelocity::blank(&d.model));
         match restored {
             Some(ms) => v.restore_times_ms.push(ms),
             None => v.open_incidents += 1,
         }
     }
-    models.into_values().collect()
+
+    for (model, list) in &promotions {
+        let v = models
+            .entry(*model)
+            .or_insert_with(|| ModelVelocity::blank(model));
+        v.promotions = list.len();
+        v.failed_promotions = list.iter().filter(|p| p.failed).count();
+        for p in list {
+            let Some(t) = times.get(&(*model, p.version)) else {
+                continue;
+            };
+            let start = match (t.commit_ms, t.run_started_ms) {
+                (Some(c), _) => {
+                    v.lead_starts.commit += 1;
+                    c
+                }
+                (None, Some(r)) => {
+                    v.lead_starts.run_start += 1;
+                    r
+                }
+                (None, None) => {
+                    v.lead_starts.registration += 1;
+                    t.created_ms
+                }
+            };
+            v.lead_times_ms.push((p.at_ms - start).max(0));
+        }
+        v.per_month = months(list.iter().map(|p| p.at_ms));
+    }
+
+    // Serving now without a verified approval to a serving target: promoted outside tollgate.
+    let approved: BTreeSet<(&str, &str)> = promotions
+        .iter()
+        .flat_map(|(m, list)| list.iter().map(move |p| (*m, p.version)))
+        .collect();
+    for t in versions.iter().filter(|t| t.serving_now) {
+        if approved.contains(&(t.model.as_str(), t.version.as_str())) {
+            continue;
+        }
+        models
+            .entry(t.model.as_str())
+            .or_insert_with(|| ModelVelocity::blank(&t.model))
+            .outside
+            .push(t.version.clone());
+    }
+    models
+        .into_values()
+        .filter(|v| {
+            v.promotions + v.decisions + v.outside.len() + v.unverified > 0
+                || v.open_incidents + v.restore_times_ms.len() > 0
+        })
+        .collect()
+}
+
+/// The version's current hold ends at `at`.
+fn end_hold<'a>(served: &mut Holds<'a>, model: &'a str, version: &'a str, at: i64) {
+    if let Some(hold) = served
+        .get_mut(&(model, version))
+        .and_then(|holds| holds.iter_mut().rev().find(|(_, to)| to.is_none()))
+    {
+        hold.1 = Some(at);
+    }
 }
 
 /// Counts per month from the first timestamp's month to the last's, empty months included.
@@ -218,152 +401,4 @@ pub fn human_duration(ms: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DAY: i64 = 86_400_000;
-    /// 2026-01-01T00:00:00Z
-    const JAN1: i64 = 1_767_225_600_000;
-
-    fn at(ms: i64) -> DateTime<Utc> {
-        DateTime::<Utc>::from_timestamp_millis(ms).unwrap()
-    }
-
-    fn decision(
-        model: &str,
-        version: &str,
-        target: &str,
-        d: Decision,
-        ms: i64,
-    ) -> (String, AuditEntry) {
-        (
-            model.to_string(),
-            AuditEntry {
-                target: target.parse().unwrap(),
-                decision: d,
-                version: version.to_string(),
-                at: at(ms),
-                previous: None,
-            },
-        )
-    }
-
-    fn created(model: &str, version: &str, ms: i64) -> VersionTimes {
-        VersionTimes {
-            model: model.into(),
-            version: version.into(),
-            created_ms: ms,
-            production_since_ms: None,
-        }
-    }
-
-    #[test]
-    fn lead_time_runs_from_creation_to_the_first_serving_promotion() {
-        let versions = [created("m", "1", JAN1), created("m", "2", JAN1 + 10 * DAY)];
-        let audit = [
-            decision("m", "1", "Staging", Decision::Approved, JAN1 + DAY),
-            decision("m", "1", "Production", Decision::Approved, JAN1 + 3 * DAY),
-            decision("m", "2", "@champion", Decision::Approved, JAN1 + 12 * DAY),
-            // A second approval of the same version is not a second promotion.
-            decision("m", "2", "Production", Decision::Approved, JAN1 + 40 * DAY),
-        ];
-        let v = &velocity(&versions, &audit, &[])[0];
-        assert_eq!(v.promotions, 2);
-        assert_eq!(v.lead_times_ms, [3 * DAY, 2 * DAY]);
-        assert_eq!(v.median_lead_time_ms(), Some(5 * DAY / 2));
-        assert_eq!(v.decisions, 4);
-        assert_eq!(v.change_failure_rate(), Some(0.0));
-    }
-
-    #[test]
-    fn promotions_per_month_fill_empty_months() {
-        let versions = [
-            created("m", "1", JAN1),
-            created("m", "2", JAN1),
-            created("m", "3", JAN1),
-        ];
-        let audit = [
-            decision("m", "1", "Production", Decision::Approved, JAN1 + DAY),
-            decision("m", "2", "Production", Decision::Approved, JAN1 + 5 * DAY),
-            decision("m", "3", "Production", Decision::Approved, JAN1 + 70 * DAY),
-        ];
-        let v = &velocity(&versions, &audit, &[])[0];
-        assert_eq!(
-            v.per_month,
-            [
-                ("2026-01".to_string(), 2),
-                ("2026-02".to_string(), 0),
-                ("2026-03".to_string(), 1)
-            ]
-        );
-        assert!((v.promotions_per_month() - 1.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn change_failure_rate_counts_rollbacks_and_rejections_over_decisions() {
-        let audit = [
-            decision("m", "1", "Production", Decision::Requested, JAN1),
-            decision("m", "1", "Production", Decision::Approved, JAN1 + DAY),
-            decision("m", "2", "Production", Decision::Rejected, JAN1 + 2 * DAY),
-            decision("m", "1", "Production", Decision::RolledBack, JAN1 + 3 * DAY),
-            decision("m", "3", "Production", Decision::Approved, JAN1 + 4 * DAY),
-        ];
-        let v = &velocity(&[], &audit, &[])[0];
-        assert_eq!(v.decisions, 4, "a request is not a decision");
-        assert_eq!(v.failures, 2);
-        assert_eq!(v.change_failure_rate(), Some(0.5));
-        assert!(v.lead_times_ms.is_empty(), "creation times unknown");
-        assert_eq!(v.promotions, 2);
-    }
-
-    #[test]
-    fn time_to_restore_runs_from_drift_onset_to_the_next_rollback_or_new_champion() {
-        let audit = [
-            decision("m", "1", "@champion", Decision::Approved, JAN1),
-            // Re-approving the drifting version restores nothing.
-            decision("m", "1", "@champion", Decision::Approved, JAN1 + 11 * DAY),
-            decision("m", "2", "@champion", Decision::Approved, JAN1 + 12 * DAY),
-            decision("n", "4", "Production", Decision::RolledBack, JAN1 + 6 * DAY),
-        ];
-        let drift = [
-            DriftStart {
-                model: "m".into(),
-                version: "1".into(),
-                at_ms: JAN1 + 10 * DAY,
-            },
-            DriftStart {
-                model: "n".into(),
-                version: "5".into(),
-                at_ms: JAN1 + 5 * DAY,
-            },
-            DriftStart {
-                model: "n".into(),
-                version: "4".into(),
-                at_ms: JAN1 + 20 * DAY,
-            },
-        ];
-        let all = velocity(&[], &audit, &drift);
-        let m = all.iter().find(|v| v.model == "m").unwrap();
-        assert_eq!(m.restore_times_ms, [2 * DAY]);
-        let n = all.iter().find(|v| v.model == "n").unwrap();
-        assert_eq!(n.restore_times_ms, [DAY]);
-        assert_eq!(n.open_incidents, 1, "nothing after the second onset");
-    }
-
-    #[test]
-    fn a_version_in_production_without_an_audit_record_counts_by_registry_time() {
-        let mut v1 = created("m", "1", JAN1);
-        v1.production_since_ms = Some(JAN1 + 4 * DAY);
-        let v = &velocity(&[v1, created("m", "2", JAN1)], &[], &[])[0];
-        assert_eq!(v.promotions, 1);
-        assert_eq!(v.lead_times_ms, [4 * DAY]);
-        assert_eq!(v.change_failure_rate(), None, "no decisions recorded");
-    }
-
-    #[test]
-    fn durations_read_in_minutes_hours_or_days() {
-        assert_eq!(human_duration(20 * 60_000), "20 min");
-        assert_eq!(human_duration(7 * 3_600_000), "7 h");
-        assert_eq!(human_duration(3 * DAY + DAY / 2), "3.5 d");
-    }
-}
+mod tests;

@@ -389,6 +389,13 @@ impl Registry {
     }
 }
 
+/// The trail as people read it, newest first: `tollgate audit`'s table and the Audit tab both
+/// list it so (the JSON keeps the recorded order, oldest first, as a log does).
+pub fn newest_first(mut runs: Vec<AuditRun>) -> Vec<AuditRun> {
+    runs.reverse();
+    runs
+}
+
 /// Verify every run against the versions' current decision tags and its report artifact
 /// (`artifacts` in the runs' order). The version's tags describe only the newest decision per
 /// target, so only the newest run for each version and target is compared with them.

@@ -16,7 +16,8 @@ pub mod verify;
 mod versions;
 
 pub use audit::{
-    AuditRecord, AuditRun, ADOPTION_SUBJECT, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT,
+    newest_first, AuditRecord, AuditRun, ADOPTION_SUBJECT, AUDIT_EXPERIMENT, GATE_CHECK,
+    REPORT_ARTIFACT,
 };
 pub use cache::SessionCache;
 pub use gate::{gate_status_tag, holder, GatheredVersion};

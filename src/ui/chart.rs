@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 use ratatui::Frame;
 
 use super::format::metric;
@@ -57,8 +57,7 @@ fn x_label(x: f64, axis: XAxis) -> String {
 
 /// Draw the chart into `area` (bordered block with the title).
 pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
-    // Series legends ride in the title (always visible, however small the chart); a threshold
-    // line gets ratatui's legend box.
+    // Series legends ride in the title (always visible, however small the chart).
     let mut title = chart.title.clone();
     if chart.legend {
         for s in chart.series {
@@ -71,9 +70,23 @@ pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
             ));
         }
     }
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_style(theme.border(false))
         .title(title);
+    // Thresholds are named on the bottom border, never in a box over the plot: a legend box
+    // sits where a rising curve ends and would hide it, and the top border holds the title.
+    if !chart.hlines.is_empty() {
+        let mut spans = Vec::new();
+        for h in chart.hlines {
+            let style = Style::default().fg(h.color);
+            spans.push(Span::styled(" ─ ", style));
+            spans.push(Span::styled(
+                format!("{} ", crate::text::sanitize_line(&h.name)),
+                style,
+            ));
+        }
+        block = block.title_bottom(Line::from(spans).right_aligned());
+    }
     let inner = block.inner(area);
     // Braille packs 2 points per column; keep a few more than the columns for both.
     let columns = (inner.width as usize).max(1) * 2;
@@ -121,7 +134,6 @@ pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
     for (h, pts) in chart.hlines.iter().zip(&hline_points) {
         datasets.push(
             Dataset::default()
-                .name(crate::text::sanitize_line(&h.name).into_owned())
                 .marker(marker)
                 .graph_type(GraphType::Line)
                 .style(Style::default().fg(h.color))
@@ -148,15 +160,7 @@ pub fn draw(frame: &mut Frame, area: Rect, chart: LineChart, theme: &Theme) {
     let widget = Chart::new(datasets)
         .block(block)
         .style(theme.base())
-        .legend_position(if !chart.hlines.is_empty() {
-            Some(LegendPosition::TopRight)
-        } else {
-            None
-        })
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Percentage(60),
-            ratatui::layout::Constraint::Percentage(60),
-        ))
+        .legend_position(None)
         .x_axis(
             Axis::default()
                 .bounds([x_min, x_max])

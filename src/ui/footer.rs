@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::Theme;
+use crate::app::screens::{DetailTab, Screen};
 use crate::app::{Action, KeyContext, State};
 use crate::text::width;
 
@@ -77,6 +78,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             .collect();
         if tabs.len() == 7 {
             items.push(("1-7".into(), "tabs"));
+        }
+        // The Drift tab's own key, first after the tabs: at 80 columns it is the only way to
+        // the panels that do not fit.
+        let on_drift = matches!(state.top(), Screen::Detail(d) if d.tab == DetailTab::Drift);
+        if on_drift {
+            if let Some(k) = key_of(&Action::CycleDriftPanel) {
+                items.push((k, "panel"));
+            }
         }
     }
     items.extend(

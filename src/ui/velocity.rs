@@ -1,6 +1,8 @@
-//! `:velocity`: per model, promotions (with a sparkline of promotions per month), median lead
-//! time from creation to Production / @champion, change failure rate and median time to
-//! restore; below, the selected model's promotions per month as bars.
+//! `:velocity`: per model, verified promotions (with a sparkline of promotions per month),
+//! versions serving that were promoted outside tollgate, median lead time from the commit or
+//! training run to Production / @champion, change failure rate and median time to restore;
+//! below, the selected model's promotions per month as bars. Definitions:
+//! [`crate::governance::velocity`].
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -23,7 +25,10 @@ const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VelocityScreen, theme: &Theme) {
     let title = vec![
         Span::styled(" Velocity ", theme.title()),
-        Span::styled("registry timestamps + audit trail ", theme.muted()),
+        Span::styled(
+            "verified audit trail + training runs + monitoring ",
+            theme.muted(),
+        ),
     ];
     let Some((inner, rows)) = ScreenFrame::new(title).around(
         frame,
@@ -40,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VelocityScreen, th
             frame,
             inner,
             "No promotions, decisions or drift recorded yet.",
-            "Decisions recorded by tollgate approve / reject / rollback, and versions in Production, fill this view.",
+            "Decisions recorded by tollgate approve / reject / rollback, versions in Production and drift fill this view.",
             theme,
         );
         return;
@@ -67,6 +72,7 @@ fn draw_table(
     let columns = [
         table::Column::new("MODEL", Constraint::Min(14)),
         table::Column::new("PROMO", Constraint::Length(5)).right(),
+        table::Column::new("OUTSIDE", Constraint::Length(7)).right(),
         table::Column::new("PER MONTH", Constraint::Length(SPARK_MONTHS as u16)),
         table::Column::new("LEAD", Constraint::Length(7)).right(),
         table::Column::new("CFR", Constraint::Length(9)).right(),
@@ -75,8 +81,9 @@ fn draw_table(
     let scrollbar = scrollbar_beside(scrollbar, area);
     table::List::new(&columns, rows, &v.cursor).draw(frame, (area, scrollbar), theme, &|m, w| {
         let dash = || "-".to_string();
+        // Failed promotions over promotions (roll backs, drift while serving).
         let cfr = match m.change_failure_rate() {
-            Some(r) => format!("{:.0}% {}/{}", r * 100.0, m.failures, m.decisions),
+            Some(r) => format!("{:.0}% {}/{}", r * 100.0, m.failed_promotions, m.promotions),
             None => dash(),
         };
         let restore = match (m.median_restore_ms(), m.open_incidents) {
@@ -89,9 +96,15 @@ fn draw_table(
             Some(r) if r >= 0.3 => theme.error(),
             _ => theme.base(),
         };
+        // Marked in words too (`!`), so it reads without colour.
+        let outside = match m.outside.len() {
+            0 => Span::styled(dash(), theme.muted()),
+            n => Span::styled(format!("! {n}"), theme.warn()),
+        };
         vec![
             Line::from(span(&m.model, w[0] as usize, theme.base())),
             Line::from(Span::styled(m.promotions.to_string(), theme.base())),
+            Line::from(outside),
             Line::from(Span::styled(sparkline(m), theme.accent())),
             Line::from(Span::styled(
                 m.median_lead_time_ms().map_or_else(dash, human_duration),
@@ -108,6 +121,43 @@ fn draw_table(
             )),
         ]
     });
+}
+
+/// What the figures leave out, said in the chart's title: versions promoted outside tollgate
+/// (no verified approval), records not counted, and where lead times start.
+fn notes(m: &ModelVelocity, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if !m.outside.is_empty() {
+        let versions: Vec<String> = m.outside.iter().map(|v| format!("v{v}")).collect();
+        spans.push(Span::styled(
+            clip(&format!("! outside tollgate: {} ", versions.join(", ")), 40),
+            theme.warn(),
+        ));
+    }
+    if m.unverified > 0 {
+        spans.push(Span::styled(
+            format!("! {} unverified not counted ", m.unverified),
+            theme.warn(),
+        ));
+    }
+    let s = &m.lead_starts;
+    if s.commit + s.run_start + s.registration > 0 {
+        let mut from = Vec::new();
+        for (n, what) in [
+            (s.commit, "commit"),
+            (s.run_start, "run start"),
+            (s.registration, "registration"),
+        ] {
+            if n > 0 {
+                from.push(format!("{what} {n}"));
+            }
+        }
+        spans.push(Span::styled(
+            format!("lead from {} ", from.join(", ")),
+            theme.muted(),
+        ));
+    }
+    spans
 }
 
 /// The last months' promotions as one character each.
@@ -128,22 +178,29 @@ fn sparkline(m: &ModelVelocity) -> String {
 
 /// The selected model's promotions per month as bars, labelled by month.
 fn draw_months(frame: &mut Frame, area: Rect, m: &ModelVelocity, theme: &Theme) {
+    let mut title = vec![
+        Span::styled(format!(" {} ", clip(&m.model, 30)), theme.title()),
+        Span::styled(
+            format!(
+                "promotions per month (avg {:.1}) ",
+                m.promotions_per_month()
+            ),
+            theme.muted(),
+        ),
+    ];
+    title.extend(notes(m, theme));
     let block = Block::bordered()
         .border_style(theme.border(false))
-        .title(Line::from(vec![
-            Span::styled(format!(" {} ", clip(&m.model, 30)), theme.title()),
-            Span::styled(
-                format!(
-                    "promotions per month ({:.1} on average) ",
-                    m.promotions_per_month()
-                ),
-                theme.muted(),
-            ),
-        ]));
+        .title(Line::from(title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if m.per_month.is_empty() {
-        panel::empty(frame, inner, "No promotions recorded.", "", theme);
+        let hint = if m.outside.is_empty() {
+            ""
+        } else {
+            "The versions serving were promoted outside tollgate: no verified approval records it."
+        };
+        panel::empty(frame, inner, "No verified promotion recorded.", hint, theme);
         return;
     }
     // As many recent months as fit at five columns each.

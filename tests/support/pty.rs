@@ -37,6 +37,8 @@ pub struct Launch<'a> {
     pub tracking_uri: Option<String>,
     pub config: Option<&'a str>,
     pub env: &'a [(&'a str, &'a str)],
+    /// (columns, rows) of the terminal; [`COLS`] x [`ROWS`] when `None`.
+    pub size: Option<(u16, u16)>,
 }
 
 fn binary() -> PathBuf {
@@ -61,10 +63,11 @@ impl Cockpit {
         if let Some(config) = launch.config {
             std::fs::write(&config_path, config).expect("write config");
         }
+        let (cols, rows) = launch.size.unwrap_or((COLS, ROWS));
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -103,7 +106,7 @@ impl Cockpit {
             .expect("duplicate the pty's descriptor");
         let mut reader = std::fs::File::from(reader);
         let writer = pty.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let drained = Arc::new(AtomicBool::new(false));
         let stop_reading = Arc::new(AtomicBool::new(false));

@@ -50,10 +50,7 @@ impl EffectRunner {
             Effect::LoadAudit { request, model } => self.spawn_answer(
                 async move {
                     let runs = registry.audit_runs(Some(&model)).await;
-                    runs.map(|mut runs| {
-                        runs.reverse();
-                        Arc::new(runs)
-                    })
+                    runs.map(|runs| Arc::new(crate::registry::newest_first(runs)))
                 },
                 move |result| Action::AuditLoaded { request, result },
             ),

@@ -60,6 +60,7 @@ pub fn bindings() -> Vec<(KeyContext, Key, Action)> {
         (Detail, Key::char('t'), ToggleTimeAxis),
         (Detail, Key::char(' '), ToggleFold),
         (Detail, Key::char('T'), CycleGateTarget),
+        (Detail, Key::char('v'), CycleDriftPanel),
         (Run, Key::char('t'), ToggleTimeAxis),
     ]);
     b

@@ -158,3 +158,30 @@ fn read_only_help_leaves_out_writing_actions() {
     assert!(listed(false));
     assert!(!listed(true));
 }
+
+/// The Drift tab's panel key is a binding like any other: `v` by default, remappable by its
+/// action name, listed in the help.
+#[test]
+fn the_drift_panel_key_goes_through_the_key_map() {
+    let map = KeyMap::defaults();
+    assert_eq!(
+        map.lookup(KeyContext::Detail, Key::char('v')),
+        Some(&Action::CycleDriftPanel)
+    );
+    let help = map.help(KeyContext::Detail, false);
+    assert!(
+        help.iter()
+            .flat_map(|s| &s.entries)
+            .any(|e| e.keys == "v" && e.description.contains("trend / histogram / perf.*")),
+        "{help:?}"
+    );
+    let table: toml::Table = "[detail]\n\"z\" = \"cycle_drift_panel\"\n\"v\" = \"none\"\n"
+        .parse()
+        .unwrap();
+    let (map, warnings) = KeyMap::from_config(Some(&table));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        map.keys_for(KeyContext::Detail, &Action::CycleDriftPanel),
+        [Key::char('z')]
+    );
+}

@@ -18,8 +18,8 @@ pub mod versions;
 pub use behaviour::{DecisionSubject, Move, Notice, ScreenBehaviour};
 pub use ctx::{Asked, Ctx};
 pub use detail::{
-    agreement, tree_lines, Agreement, AuditTrail, DetailScreen, DetailTab, MetricEntry, Monitored,
-    Monitoring, TreeLine,
+    agreement, tree_lines, Agreement, AuditTrail, DetailScreen, DetailTab, DriftPanel, MetricEntry,
+    Monitored, Monitoring, TreeLine,
 };
 pub use inbox::InboxScreen;
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};

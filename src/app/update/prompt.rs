@@ -130,10 +130,13 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             }
         }
         Command::Model(name) => {
-            state.screens.truncate(1);
+            leave_for_jump(state, fx);
             fx.push(state.push_versions(&name, None));
         }
-        Command::Inbox => fx.push(state.push_inbox()),
+        Command::Inbox => {
+            leave_for_jump(state, fx);
+            fx.push(state.push_inbox());
+        }
         Command::Profile(name) => {
             state.set_status(
                 StatusLevel::Info,
@@ -144,7 +147,7 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
         }
         Command::Velocity => {
             // One level below the models list, like a model's versions.
-            state.screens.truncate(1);
+            leave_for_jump(state, fx);
             let request = state.new_request();
             let opening = VelocityScreen::opening(request, state.settings.drift.clone());
             state.screens.push(opening.screen);
@@ -153,4 +156,23 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
         Command::Theme(name) => fx.push(Effect::SetTheme { name }),
         Command::Quit => state.quit = true,
     }
+}
+
+/// A jump (`:model`, `:inbox`, `:velocity`) goes to a level below the models list. A filter
+/// kept there with Enter would be waiting, unseen, when the user comes back: it is cleared on
+/// the way, and the status line says so.
+fn leave_for_jump(state: &mut State, fx: &mut Vec<Effect>) {
+    state.screens.truncate(1);
+    let kept = state.models().filter.clone();
+    if kept.is_empty() {
+        return;
+    }
+    set_filter(state, String::new(), fx);
+    state.set_status(
+        StatusLevel::Info,
+        format!(
+            "cleared the models filter /{}",
+            crate::text::truncate(&crate::text::sanitize_line(&kept), 40)
+        ),
+    );
 }

@@ -524,3 +524,48 @@ fn time_axis_and_marks_go_through_the_key_map() {
     let Screen::Detail(d) = s.top() else { panic!() };
     assert!(d.metrics.by_time);
 }
+
+#[test]
+fn a_kept_filter_does_not_follow_a_model_jump_unannounced() {
+    let mut s = with_models(10);
+    update(&mut s, Action::Filter);
+    type_text(&mut s, "fraud");
+    update(&mut s, Action::PromptSubmit);
+    assert_eq!(s.models().filter, "fraud", "kept with Enter");
+    update(&mut s, Action::Command);
+    type_text(&mut s, "model churn-predictor");
+    update(&mut s, Action::PromptSubmit);
+    assert_eq!(s.screens.len(), 2);
+    let (level, text) = status(&s);
+    assert_eq!(level, StatusLevel::Info);
+    assert_eq!(text, "cleared the models filter /fraud");
+    update(&mut s, Action::Back);
+    assert_eq!(s.screens.len(), 1);
+    assert_eq!(s.models().filter, "", "back on the list, nothing hidden");
+    assert_eq!(s.models().visible.len(), 10);
+}
+
+#[test]
+fn the_metrics_filter_shows_and_clears_only_on_its_tab() {
+    let mut s = state();
+    let fx = s.start(StartAt::Version("credit-risk-scorer".into(), "5".into()));
+    update(
+        &mut s,
+        Action::DetailLoaded {
+            request: detail_request(&fx),
+            result: Ok(Box::new(fixtures::detail("credit-risk-scorer", 5))),
+        },
+    );
+    update(&mut s, Action::SelectTab(2));
+    update(&mut s, Action::Filter);
+    type_text(&mut s, "au");
+    update(&mut s, Action::PromptSubmit);
+    assert_eq!(s.top().filter(), "au");
+    update(&mut s, Action::SelectTab(4));
+    assert_eq!(s.top().filter(), "", "the Drift tab has no filter line");
+    update(&mut s, Action::Back);
+    assert!(
+        matches!(s.top(), Screen::Versions(_)),
+        "Esc on another tab goes back, it does not clear an unseen filter"
+    );
+}

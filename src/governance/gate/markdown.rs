@@ -76,10 +76,11 @@ fn row(c: &CheckResult) -> String {
     format!(
         "| {mark} | {} | {} | {} | {} | {} |",
         cell(&c.id),
-        cell(&observed(&c.observed)),
-        cell(&c.bound),
+        // Rounded for reading, as the table rounds them; the report keeps the exact values.
+        cell(&crate::text::round_floats(&observed(&c.observed))),
+        cell(&crate::text::round_floats(&c.bound)),
         cell(&source(&c.source)),
-        cell(&c.message)
+        cell(&crate::text::round_floats(&c.message))
     )
 }
 

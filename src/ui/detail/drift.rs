@@ -9,7 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use ratatui::Frame;
 
 use super::TabView;
-use crate::app::screens::{DetailScreen, Monitored};
+use crate::app::screens::{DetailScreen, DriftPanel, Monitored};
 use crate::app::State;
 use crate::evidence::drift::{
     day_of, latest_table, FeatureHistogram, FeatureRow, LatestSource, Statistic, WindowTable,
@@ -86,23 +86,23 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
     let Some(row) = selected else {
         return;
     };
-    let panes: Vec<Rect> = if charts_area.width >= 140 {
-        Layout::horizontal([Constraint::Ratio(1, 3); 3])
-            .split(charts_area)
-            .to_vec()
+    // The selected panel first, then as many of the others as fit (`v` cycles).
+    let fit = if charts_area.width >= 140 {
+        3
     } else if charts_area.width >= 100 {
-        Layout::horizontal([Constraint::Ratio(1, 2); 2])
-            .split(charts_area)
-            .to_vec()
+        2
     } else {
-        vec![charts_area]
+        1
     };
-    draw_over_time(frame, panes[0], state, m, row, theme);
-    if panes.len() == 3 {
-        draw_perf(frame, panes[1], state, m, theme);
-    }
-    if panes.len() >= 2 {
-        draw_histogram(frame, panes[panes.len() - 1], m, &row.feature, theme);
+    let panes =
+        Layout::horizontal(vec![Constraint::Ratio(1, fit); fit as usize]).split(charts_area);
+    for (panel, area) in d.drift.panel.order().into_iter().zip(panes.iter()) {
+        let area = *area;
+        match panel {
+            DriftPanel::Trend => draw_over_time(frame, area, state, m, row, theme),
+            DriftPanel::Histogram => draw_histogram(frame, area, m, &row.feature, theme),
+            DriftPanel::Perf => draw_perf(frame, area, state, m, theme),
+        }
     }
 }
 

@@ -77,6 +77,13 @@ pub fn draw(
     .areas(area);
 
     let verdicts = state.fairness_bounds.is_some();
+    // The name column takes what the others leave; names are cut to it here, so a cut ends
+    // with `…` (ratatui would cut them bare).
+    let fixed: [u16; 4] = [8, 6, 16, 9];
+    let name_width = table_area
+        .width
+        .saturating_sub(fixed.iter().sum::<u16>() + fixed.len() as u16)
+        .max(1) as usize;
     let header = Row::new(["AGGREGATE", "VALUE", "IDEAL", "BOUND", "VERDICT"].map(Cell::from))
         .style(theme.table_header());
     let rows: Vec<Row> = all
@@ -90,7 +97,7 @@ pub fn draw(
                 None => Span::styled("no policy", theme.muted()),
             };
             Row::new(vec![
-                Cell::from(clip(name, 48)),
+                Cell::from(clip(name, name_width.min(48))),
                 Cell::from(metric(a.value)),
                 Cell::from(Span::styled(
                     a.ideal.map(metric).unwrap_or_else(|| "-".into()),
@@ -108,10 +115,10 @@ pub fn draw(
         rows,
         [
             Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Length(16),
-            Constraint::Length(9),
+            Constraint::Length(fixed[0]),
+            Constraint::Length(fixed[1]),
+            Constraint::Length(fixed[2]),
+            Constraint::Length(fixed[3]),
         ],
     )
     .header(header)

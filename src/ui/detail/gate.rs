@@ -13,6 +13,7 @@ use super::TabView;
 use crate::app::screens::{agreement, Agreement, DetailScreen};
 use crate::app::State;
 use crate::governance::{CheckResult, GateReport, Outcome};
+use crate::text::round_floats;
 use crate::ui::format::{clip, metric, span};
 use crate::ui::theme::Theme;
 use crate::ui::{panel, scrollbar_beside, table};
@@ -117,6 +118,28 @@ fn outcome_marker(outcome: Outcome, theme: &Theme) -> (&'static str, Style) {
     }
 }
 
+/// The marker of an agreeing record: its recorded outcome's (`✓` only for a recorded pass).
+fn recorded_marker(status: Option<&str>, theme: &Theme) -> Span<'static> {
+    let outcome = status.and_then(|s| {
+        [
+            Outcome::Pass,
+            Outcome::Fail,
+            Outcome::Missing,
+            Outcome::Invalid,
+            Outcome::Ungated,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    });
+    match outcome {
+        Some(o) => {
+            let (marker, style) = outcome_marker(o, theme);
+            Span::styled(format!("{marker} "), style)
+        }
+        None => Span::styled("· ", theme.muted()),
+    }
+}
+
 /// An observed value as text: numbers short, lists joined.
 fn observed(value: &serde_json::Value) -> String {
     match value {
@@ -171,7 +194,7 @@ fn draw_checks(
                     style,
                 )),
                 Line::from(span(&observed(&c.observed), w[2] as usize, theme.base())),
-                Line::from(span(&c.bound, w[3] as usize, theme.muted())),
+                Line::from(span(&round_floats(&c.bound), w[3] as usize, theme.muted())),
             ]
         },
     );
@@ -200,7 +223,11 @@ fn draw_evidence(frame: &mut Frame, area: Rect, c: &CheckResult, theme: &Theme) 
         row("result", format!("{marker} {}", c.outcome.as_str()), style),
         row(
             "observed",
-            format!("{}  vs bound {}", observed(&c.observed), c.bound),
+            format!(
+                "{}  vs bound {}",
+                observed(&c.observed),
+                round_floats(&c.bound)
+            ),
             theme.base(),
         ),
     ];
@@ -216,7 +243,12 @@ fn draw_evidence(frame: &mut Frame, area: Rect, c: &CheckResult, theme: &Theme) 
     push("base run", s.baseline_run_id.as_deref());
     let tags = s.tags.join(", ");
     push("tags", (!tags.is_empty()).then_some(tags.as_str()));
-    lines.push(row("reason", c.message.clone(), theme.base()));
+    // Rounded for reading; the report (and its digest) keep the exact value.
+    lines.push(row(
+        "reason",
+        round_floats(&c.message).into_owned(),
+        theme.base(),
+    ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -321,8 +353,10 @@ fn draw_recorded(
             continue;
         }
         match agreement(r, report) {
+            // `✓` would read as "passed" beside a recorded fail: the marker says what was
+            // recorded, "agrees" says it in words.
             Agreement::Agrees => lines.push(Line::from(vec![
-                Span::styled("✓ ", theme.ok()),
+                recorded_marker(r.gate_status.as_deref(), theme),
                 Span::styled(clip(&text, room.saturating_sub(2)), theme.base()),
                 Span::styled(
                     clip(

@@ -30,10 +30,51 @@ pub struct Monitored {
 /// The Drift tab's data: `None` inside when the version is not monitored.
 pub type Monitoring = Option<Arc<Monitored>>;
 
+/// The Drift tab's lower panels. The selected one is drawn first; as many of the others as
+/// the width allows follow it in this order, so on a narrow terminal (one panel at 80 columns)
+/// the cycle key reaches each in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DriftPanel {
+    /// The selected feature's deciding statistic over the windows, with threshold and onset.
+    #[default]
+    Trend,
+    /// Reference vs current histogram of the selected feature.
+    Histogram,
+    /// The live performance metrics (`perf.*`) over the windows.
+    Perf,
+}
+
+impl DriftPanel {
+    pub const ALL: [DriftPanel; 3] = [DriftPanel::Trend, DriftPanel::Histogram, DriftPanel::Perf];
+
+    pub fn next(self) -> DriftPanel {
+        match self {
+            DriftPanel::Trend => DriftPanel::Histogram,
+            DriftPanel::Histogram => DriftPanel::Perf,
+            DriftPanel::Perf => DriftPanel::Trend,
+        }
+    }
+
+    /// The selected panel, then the others in cycle order: the order the panes are drawn in.
+    pub fn order(self) -> [DriftPanel; 3] {
+        [self, self.next(), self.next().next()]
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DriftPanel::Trend => "trend",
+            DriftPanel::Histogram => "histogram",
+            DriftPanel::Perf => "perf.*",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriftTab {
     /// Asked for on first visit (`None` until then), kept until refresh.
     pub monitoring: Option<Remote<Monitoring>>,
+    /// The lower panel shown first (kept across refreshes and feature changes).
+    pub panel: DriftPanel,
 }
 
 impl DriftTab {
@@ -93,6 +134,11 @@ impl DriftTab {
     pub fn monitored(&self) -> Option<&Monitored> {
         self.monitoring.as_ref()?.data.as_ref()?.as_deref()
     }
+
+    /// The cycle key: the next lower panel comes first.
+    pub fn cycle_panel(&mut self) {
+        self.panel = self.panel.next();
+    }
 }
 
 impl DetailScreen {
@@ -118,5 +164,34 @@ impl DetailScreen {
         self.drift_table()
             .map(|t| t.features.into_iter().map(|f| f.feature).collect())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cycle_reaches_every_panel_and_comes_back() {
+        let mut tab = DriftTab::default();
+        let mut seen = vec![tab.panel];
+        for _ in 0..3 {
+            tab.cycle_panel();
+            seen.push(tab.panel);
+        }
+        assert_eq!(
+            seen,
+            [
+                DriftPanel::Trend,
+                DriftPanel::Histogram,
+                DriftPanel::Perf,
+                DriftPanel::Trend
+            ]
+        );
+        for p in DriftPanel::ALL {
+            let order = p.order();
+            assert_eq!(order[0], p);
+            assert!(DriftPanel::ALL.iter().all(|q| order.contains(q)));
+        }
     }
 }

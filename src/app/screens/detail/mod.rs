@@ -13,7 +13,7 @@ mod overview;
 mod update;
 
 pub use audit::{AuditTab, AuditTrail};
-pub use drift::{DriftTab, Monitored, Monitoring};
+pub use drift::{DriftPanel, DriftTab, Monitored, Monitoring};
 pub use fairness::FairnessTab;
 pub use gate::{agreement, Agreement, GateTab};
 pub use lineage::{tree_lines, LineageTab, TreeLine};

@@ -39,8 +39,14 @@ impl ScreenBehaviour for DetailScreen {
             || self.audit.is_loading()
     }
 
+    /// The Metrics tab's filter, only while that tab is shown: it narrows nothing elsewhere, so
+    /// the other tabs neither show it nor clear it on Esc.
     fn filter(&self) -> &str {
-        &self.metrics.filter
+        if self.tab.filterable() {
+            &self.metrics.filter
+        } else {
+            ""
+        }
     }
 
     fn filterable(&self) -> Result<(), &'static str> {
@@ -90,6 +96,7 @@ impl ScreenBehaviour for DetailScreen {
             (Action::CycleGateTarget, DetailTab::Gate) => {
                 self.cycle_gate_target(ctx.policy.map(|p| p.as_ref()))
             }
+            (Action::CycleDriftPanel, DetailTab::Drift) => self.drift.cycle_panel(),
             (Action::ToggleTimeAxis, DetailTab::Metrics) => {
                 self.metrics.by_time = !self.metrics.by_time
             }

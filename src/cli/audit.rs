@@ -6,7 +6,7 @@ use std::io::Write;
 use super::output::{self, Table};
 use super::CliError;
 use crate::governance::decision::Verification;
-use crate::registry::Registry;
+use crate::registry::{AuditRun, Registry};
 use crate::text::sanitize_line;
 
 pub async fn run(
@@ -23,6 +23,15 @@ pub async fn run(
         )?;
         return Ok(());
     }
+    write_trail(model, &runs, out)
+}
+
+/// The trail as a table, then one line per record that is not whole.
+pub(super) fn write_trail(
+    model: &str,
+    runs: &[AuditRun],
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     if runs.is_empty() {
         writeln!(out, "no recorded decisions for '{model}'")?;
         return Ok(());
@@ -30,7 +39,7 @@ pub async fn run(
     let mut table = Table::new([
         "AT", "VERSION", "TARGET", "DECISION", "ACTOR", "GATES", "DIGEST", "RECORD", "COMMENT",
     ]);
-    for r in &runs {
+    for r in runs {
         let decision = match &r.override_justification {
             Some(_) => format!("{} (override)", r.decision),
             None => r.decision.clone(),

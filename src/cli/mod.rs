@@ -1,6 +1,7 @@
 //! The command line: global connection flags and one module per headless command. Every command
 //! runs the same `registry` code as the cockpit and prints a table, or JSON with `--json`.
 
+mod attest;
 mod audit;
 mod decide;
 mod docs;
@@ -16,6 +17,7 @@ mod lineage;
 mod models;
 mod output;
 mod show;
+mod verify_state;
 mod versions;
 
 use std::path::PathBuf;
@@ -176,6 +178,27 @@ pub enum Command {
     /// A model's decision history from the audit runs.
     Audit {
         model: String,
+        #[arg(long)]
+        json: bool,
+        /// Check the trail and the registry's current state: exit 1 when a record is not whole
+        /// or a version holds Staging, Production or an alias without a verified approval, roll
+        /// back or adoption record (an `unapproved change`).
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Write an in-toto Statement v1 about a version: its artifact files' SHA-256 as the subject,
+    /// the gate report, the policy digest and the decisions as the predicate.
+    Attest {
+        model: String,
+        version: String,
+        /// The statement file to write (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Evaluate the gates for this target now (needs a policy); default: the report the
+        /// newest verified decision was made on.
+        #[arg(long = "to", value_name = "TARGET")]
+        target: Option<String>,
+        /// Print what was written as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -424,9 +447,36 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
             let registry = connect(&resolved)?;
             inbox::run(&registry, *json, out).await
         }
-        Command::Audit { model, json } => {
+        Command::Audit {
+            model,
+            json,
+            verify,
+        } => {
             let registry = connect(&resolved)?;
-            audit::run(&registry, model, *json, out).await
+            if *verify {
+                let policy = crate::session::policy::find(&resolved, global.policy.as_deref())?;
+                verify_state::verify(&registry, model, policy.as_ref(), *json, out).await
+            } else {
+                audit::run(&registry, model, *json, out).await
+            }
+        }
+        Command::Attest {
+            model,
+            version,
+            out: out_file,
+            target,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            let args = attest::AttestArgs {
+                model,
+                version,
+                out_file,
+                target: target.as_deref(),
+                policy: global.policy.as_deref(),
+                json: *json,
+            };
+            attest::run(&resolved, &registry, &args, out).await
         }
         Command::Open { .. } => Err(CliError::Usage(
             "`open` runs the interactive cockpit; it is started from main".into(),

@@ -10,7 +10,9 @@ use ratatui::Frame;
 
 use super::audit::short_digest;
 use super::TabView;
-use crate::app::screens::{agreement, Agreement, DetailScreen};
+use crate::app::screens::{
+    agreement, Agreement, DetailScreen, UNAPPROVED_MARK, UNAPPROVED_WORD,
+};
 use crate::app::State;
 use crate::governance::{CheckResult, GateReport, Outcome};
 use crate::ui::format::{clip, metric, span};
@@ -24,6 +26,8 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
         state,
         theme,
     } = *view;
+    let area = draw_unapproved(frame, area, d, theme);
+    let view = &TabView { area, ..*view };
     if state.policy.is_none() {
         panel::empty(
             frame,
@@ -59,6 +63,33 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
         Some(check) => draw_evidence(frame, below, check, theme),
         None => draw_recorded(frame, below, d, report, theme),
     }
+}
+
+/// Above everything, one line per unapproved change about this version (at most 3), with
+/// the reason; answers the area left.
+fn draw_unapproved(frame: &mut Frame, area: Rect, d: &DetailScreen, theme: &Theme) -> Rect {
+    let changes = d.unapproved.changes(&d.model, &d.version);
+    if changes.is_empty() {
+        return area;
+    }
+    let shown = changes.len().min(3) as u16;
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(shown + 1), Constraint::Fill(1)]).areas(area);
+    let lines: Vec<Line> = changes
+        .iter()
+        .take(3)
+        .map(|c| {
+            Line::from(vec![
+                Span::styled(format!("{UNAPPROVED_MARK} {UNAPPROVED_WORD}: "), theme.error()),
+                Span::styled(
+                    crate::text::sanitize_line(&c.summary()).into_owned(),
+                    theme.base(),
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), top);
+    rest
 }
 
 /// `→ Production  ✗ FAIL  1 fail · 2 pass  digest 3f2a9c1b  T target`

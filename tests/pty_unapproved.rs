@@ -52,6 +52,6 @@ fn a_raw_promotion_is_marked_and_verify_finds_it() {
     c.wait_for(&[
         "⊘ unapproved change: v2 holds Production: no approval, roll back or adoption record",
     ]);
-    c.send("q");
+    c.send("\x03");
     assert!(c.wait_exit());
 }

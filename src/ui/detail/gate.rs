@@ -72,19 +72,28 @@ fn draw_unapproved(frame: &mut Frame, area: Rect, d: &DetailScreen, theme: &Them
     if changes.is_empty() {
         return area;
     }
-    let shown = changes.len().min(3) as u16;
-    let [top, rest] =
-        Layout::vertical([Constraint::Length(shown + 1), Constraint::Fill(1)]).areas(area);
-    let lines: Vec<Line> = changes
+    let prefix = format!("{UNAPPROVED_MARK} {UNAPPROVED_WORD}: ");
+    let texts: Vec<String> = changes
         .iter()
         .take(3)
-        .map(|c| {
+        .map(|c| crate::text::sanitize_line(&c.summary()).into_owned())
+        .collect();
+    // Each line wraps at words (so a row holds a little less than the width); a blank line
+    // separates them from the report.
+    let columns = usize::from(area.width.saturating_sub(10).max(1));
+    let rows: usize = texts
+        .iter()
+        .map(|t| (crate::text::width(&prefix) + crate::text::width(t)).div_ceil(columns))
+        .sum();
+    let height = u16::try_from(rows + 1).unwrap_or(u16::MAX).min(area.height / 2);
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
+    let lines: Vec<Line> = texts
+        .into_iter()
+        .map(|t| {
             Line::from(vec![
-                Span::styled(format!("{UNAPPROVED_MARK} {UNAPPROVED_WORD}: "), theme.error()),
-                Span::styled(
-                    crate::text::sanitize_line(&c.summary()).into_owned(),
-                    theme.base(),
-                ),
+                Span::styled(prefix.clone(), theme.error()),
+                Span::styled(t, theme.base()),
             ])
         })
         .collect();

@@ -106,7 +106,11 @@ fn raw_promotions_are_unapproved_changes_and_tollgate_approvals_are_not() {
         printed.contains("! unapproved change: v3 holds @champion"),
         "{printed}"
     );
-    assert!(stderr(&text).contains("2 unapproved change(s)"), "{}", stderr(&text));
+    assert!(
+        stderr(&text).contains("2 unapproved change(s)"),
+        "{}",
+        stderr(&text)
+    );
 
     // Moving @champion back by hand to v1, the version tollgate approved, ends that change.
     rest.post(
@@ -208,7 +212,11 @@ fn attest_hashes_the_versions_real_artifacts() {
     let file = dir.path().join("v4.intoto.json");
     let out = live.tollgate(&["attest", model, "4", "--out", file.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("artifact file(s)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("artifact file(s)"),
+        "{}",
+        stdout(&out)
+    );
 
     let statement: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(statement["_type"], "https://in-toto.io/Statement/v1");
@@ -220,7 +228,10 @@ fn attest_hashes_the_versions_real_artifacts() {
     assert_eq!(predicate["subject_kind"], "artifact_files");
     assert_eq!(predicate["model_uri"], "models:/credit-risk-scorer/4");
     let subject = statement["subject"].as_array().unwrap();
-    let names: Vec<&str> = subject.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = subject
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"MLmodel"), "{names:?}");
     assert!(names.contains(&"model.pkl"), "{names:?}");
     // Recompute one digest from the file the server stores.

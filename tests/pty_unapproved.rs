@@ -38,7 +38,10 @@ fn a_raw_promotion_is_marked_and_verify_finds_it() {
     c.send(":");
     c.type_text("verify");
     c.send("\r");
-    let screen = c.wait_for(&["verify: 1 unapproved change(s), marked ⊘", "⊘ unapproved change"]);
+    let screen = c.wait_for(&[
+        "verify: 1 unapproved change(s), marked ⊘",
+        "⊘ unapproved change",
+    ]);
     let row = screen
         .lines()
         .find(|l| l.contains("Production"))

@@ -137,7 +137,11 @@ fn command(s: &mut State, line: &str) -> Vec<Effect> {
 fn versions_list_marks_an_unapproved_holder_and_verify_asks_again() {
     let (mut s, fx) = versions();
     // The list asks for the check once it is shown.
-    assert_eq!(answer_unapproved(&mut s, &fx, &[raw_promotion()]), 1, "{fx:?}");
+    assert_eq!(
+        answer_unapproved(&mut s, &fx, &[raw_promotion()]),
+        1,
+        "{fx:?}"
+    );
     let text = snapshot("versions_unapproved_80x24", &s);
     assert!(text.contains("⊘ unapproved change"), "{text}");
     let row = text
@@ -151,7 +155,8 @@ fn versions_list_marks_an_unapproved_holder_and_verify_asks_again() {
     // `:verify` reads again and says what it found.
     let fx = command(&mut s, "verify");
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::LoadUnapproved { models, .. }
+        fx.iter()
+            .any(|e| matches!(e, Effect::LoadUnapproved { models, .. }
             if models == &["credit-risk-scorer".to_string()])),
         "{fx:?}"
     );
@@ -226,7 +231,10 @@ fn gate_tab_says_why_the_version_is_an_unapproved_change() {
         text.contains("⊘ unapproved change: v6 holds @champion"),
         "{text}"
     );
-    assert!(text.contains("Production"), "the report is still shown: {text}");
+    assert!(
+        text.contains("Production"),
+        "the report is still shown: {text}"
+    );
 }
 
 #[test]

@@ -55,14 +55,9 @@ pub async fn run(
     let unapproved: Vec<_> = check.for_version(args.version).cloned().collect();
     let gate_report = match (&target, &policy) {
         (Some(target), Some(policy)) => {
-            let (_, report) = crate::registry::decide::check(
-                registry,
-                policy,
-                args.model,
-                args.version,
-                target,
-            )
-            .await?;
+            let (_, report) =
+                crate::registry::decide::check(registry, policy, args.model, args.version, target)
+                    .await?;
             serde_json::from_str::<Value>(&report.to_json())
                 .ok()
                 .map(|r| (ReportSource::Evaluated, r))

@@ -41,7 +41,10 @@ enum Location {
 
 impl Registry {
     /// Every file of `version` with its digest.
-    pub async fn version_files(&self, version: &ModelVersion) -> Result<ArtifactFiles, MlflowError> {
+    pub async fn version_files(
+        &self,
+        version: &ModelVersion,
+    ) -> Result<ArtifactFiles, MlflowError> {
         let location = match self.locate(version).await? {
             Ok(location) => location,
             Err(reason) => return Ok(ArtifactFiles::Unreadable { reason }),

@@ -109,11 +109,12 @@ pub fn current_state(model: &RegisteredModel, versions: &[ModelVersion]) -> Curr
             Some((Target::Stage(stage), v.version.clone()))
         })
         .collect();
-    holdings.extend(model.aliases.iter().filter_map(|a| {
-        Target::alias(&a.alias)
-            .ok()
-            .map(|t| (t, a.version.clone()))
-    }));
+    holdings.extend(
+        model
+            .aliases
+            .iter()
+            .filter_map(|a| Target::alias(&a.alias).ok().map(|t| (t, a.version.clone()))),
+    );
     let tagged = versions
         .iter()
         .flat_map(|v| {
@@ -194,7 +195,10 @@ baseline = "@champion"
             "test",
         )
         .expect("policy");
-        let names: Vec<String> = named_targets(&policy).iter().map(|t| t.to_string()).collect();
+        let names: Vec<String> = named_targets(&policy)
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
         assert_eq!(names, ["@canary", "@champion"]);
     }
 }

@@ -96,7 +96,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
     // The first column: ★ for the serving version, ● when its latest monitoring window
     // drifted, ⊘ when it holds a target (or carries a decision tag) no verified record backs.
     let mut columns = vec![
-        table::Column::new("", Constraint::Length(if v.unapproved.any() { 3 } else { 2 })),
+        table::Column::new(
+            "",
+            Constraint::Length(if v.unapproved.any() { 3 } else { 2 }),
+        ),
         table::Column::new("VER", Constraint::Length(4)).right(),
         table::Column::new("STAGE", Constraint::Length(10)),
         table::Column::new("ALIASES", Constraint::Length(if wide { 22 } else { 11 })),

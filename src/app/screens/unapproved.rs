@@ -20,6 +20,7 @@ pub type UnapprovedMarks = Arc<BTreeMap<String, Vec<UnapprovedChange>>>;
 pub const UNAPPROVED_MARK: &str = "⊘";
 pub const UNAPPROVED_WORD: &str = "unapproved change";
 
+/// Markers are an extra, like drift markers: loading them does not spin the indicator.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unapproved {
     pub marks: Option<Remote<UnapprovedMarks>>,
@@ -28,10 +29,6 @@ pub struct Unapproved {
 }
 
 impl Unapproved {
-    pub fn is_loading(&self) -> bool {
-        self.marks.as_ref().is_some_and(Remote::is_loading)
-    }
-
     /// Ask once for `models` (nothing when there are none).
     pub fn ensure_loaded(&mut self, models: Vec<String>, ctx: &mut Ctx) {
         if self.marks.is_none() && !models.is_empty() {
@@ -56,7 +53,10 @@ impl Unapproved {
         }
         self.announce = announce;
         if announce {
-            ctx.set_status(StatusLevel::Info, "verify: comparing the registry with the trail…");
+            ctx.set_status(
+                StatusLevel::Info,
+                "verify: comparing the registry with the trail…",
+            );
         }
         load(request, models, ctx);
     }
@@ -76,7 +76,10 @@ impl Unapproved {
                 if let Some(e) = error {
                     marks_failed(ctx, "unapproved change markers", &e, marks.stale);
                 } else if std::mem::take(&mut self.announce) {
-                    let found: usize = marks.data.as_ref().map_or(0, |m| m.values().map(Vec::len).sum());
+                    let found: usize = marks
+                        .data
+                        .as_ref()
+                        .map_or(0, |m| m.values().map(Vec::len).sum());
                     match found {
                         0 => ctx.set_status(
                             StatusLevel::Info,

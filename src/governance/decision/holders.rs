@@ -224,7 +224,8 @@ impl Expected {
             .entry(target.clone())
             .or_default()
             .insert(version.to_string());
-        self.removed_by.remove(&(target.clone(), version.to_string()));
+        self.removed_by
+            .remove(&(target.clone(), version.to_string()));
     }
 
     fn take(&mut self, target: &Target, version: &str, by: usize) {

@@ -152,8 +152,10 @@ fn an_archived_holder_is_not_a_holder_until_it_is_moved_back() {
     let changes = unapproved_changes(&[], &trail, &now);
     assert_eq!(
         summaries(&changes),
-        ["v3 holds Production: tollgate moved the target away from it (approved of v5 at \
-          2026-11-02T09:00:00Z, audit run r2) and no record puts it back"]
+        [
+            "v3 holds Production: tollgate moved the target away from it (approved of v5 at \
+          2026-11-02T09:00:00Z, audit run r2) and no record puts it back"
+        ]
     );
 }
 

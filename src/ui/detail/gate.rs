@@ -10,9 +10,7 @@ use ratatui::Frame;
 
 use super::audit::short_digest;
 use super::TabView;
-use crate::app::screens::{
-    agreement, Agreement, DetailScreen, UNAPPROVED_MARK, UNAPPROVED_WORD,
-};
+use crate::app::screens::{agreement, Agreement, DetailScreen, UNAPPROVED_MARK, UNAPPROVED_WORD};
 use crate::app::State;
 use crate::governance::{CheckResult, GateReport, Outcome};
 use crate::ui::format::{clip, metric, span};
@@ -85,7 +83,9 @@ fn draw_unapproved(frame: &mut Frame, area: Rect, d: &DetailScreen, theme: &Them
         .iter()
         .map(|t| (crate::text::width(&prefix) + crate::text::width(t)).div_ceil(columns))
         .sum();
-    let height = u16::try_from(rows + 1).unwrap_or(u16::MAX).min(area.height / 2);
+    let height = u16::try_from(rows + 1)
+        .unwrap_or(u16::MAX)
+        .min(area.height / 2);
     let [top, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
     let lines: Vec<Line> = texts

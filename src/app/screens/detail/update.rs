@@ -37,7 +37,6 @@ impl ScreenBehaviour for DetailScreen {
             || self.lineage.is_loading()
             || self.gate.is_loading()
             || self.audit.is_loading()
-            || self.unapproved.is_loading()
     }
 
     fn filter(&self) -> &str {

@@ -38,7 +38,7 @@ impl ScreenBehaviour for InboxScreen {
     }
 
     fn is_loading(&self) -> bool {
-        self.data.is_loading() || self.unapproved.is_loading()
+        self.data.is_loading()
     }
 
     fn position(&self) -> Option<(usize, usize)> {

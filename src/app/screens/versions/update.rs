@@ -38,7 +38,6 @@ impl ScreenBehaviour for VersionsScreen {
 
     fn is_loading(&self) -> bool {
         self.data.is_loading()
-            || self.unapproved.is_loading()
             || self
                 .compare
                 .as_ref()

@@ -109,8 +109,15 @@ pub async fn run(options: &CockpitOptions, start: StartAt) -> Result<Ended, Cock
     state.theme = theme.name.clone();
     // An explicit --policy that cannot be used stops here, before the terminal is taken; a
     // broken default one only warns (the cockpit is still useful without gates).
+    let mut registry = registry;
     match session::policy::find(&resolved, options.session.policy.as_deref()) {
-        Ok(policy) => state.set_policy(policy),
+        Ok(policy) => {
+            // Decisions are signed (and trails checked) under the policy's settings.
+            if let Some(p) = &policy {
+                registry = registry.with_signing(p.signing.clone());
+            }
+            state.set_policy(policy)
+        }
         Err(e) if options.session.policy.is_some() => return Err(CockpitError::Session(e.into())),
         Err(e) => warnings.push(format!("policy not used: {e}")),
     }

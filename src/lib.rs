@@ -15,5 +15,6 @@ pub mod logging;
 pub mod mlflow;
 pub mod registry;
 pub mod session;
+pub mod signing;
 pub mod text;
 pub mod ui;

@@ -107,7 +107,7 @@ fn raw_promotions_are_unapproved_changes_and_tollgate_approvals_are_not() {
         "{printed}"
     );
     assert!(
-        stderr(&text).contains("2 unapproved change(s)"),
+        stderr(&text).contains("does not verify (2 problems)"),
         "{}",
         stderr(&text)
     );

@@ -176,6 +176,7 @@ fn gate_tab_marks_an_unverified_recorded_report() {
                 let mut trail = fixtures::audit_trail("credit-risk-scorer", 6, &report.digest);
                 trail[0].verification = Verification::Unverified {
                     reasons: vec![Reason::ReportMissing],
+                    signature: None,
                 };
                 update(
                     &mut s,

@@ -257,7 +257,10 @@ pub fn pending_requests() -> Vec<crate::registry::PendingRequest> {
             comment: format!("please promote {model} v{version}"),
             gate: None,
             report_digest: None,
-            verification: crate::governance::decision::Verification::Verified { note: None },
+            verification: crate::governance::decision::Verification::Verified {
+                note: None,
+                signature: None,
+            },
             audit_run_id: Some(format!("audit-{model}-{version}")),
         }
     };
@@ -287,6 +290,7 @@ pub fn pending_requests() -> Vec<crate::registry::PendingRequest> {
     );
     third.verification = crate::governance::decision::Verification::Unverified {
         reasons: vec![crate::governance::decision::Reason::NoAuditRun],
+        signature: None,
     };
     third.audit_run_id = None;
     vec![first, second, third]
@@ -317,8 +321,12 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
             previous_holder: None,
             archived: Vec::new(),
             run_status: Some("FINISHED".into()),
-            verification: crate::governance::decision::Verification::Verified { note: None },
+            verification: crate::governance::decision::Verification::Verified {
+                note: None,
+                signature: None,
+            },
             start_time,
+            statement_hash: None,
         }
     };
     let mut check = run(1, version, "Production", "gate_check", "ci-bot");
@@ -332,6 +340,7 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
     let mut rejection = run(3, version - 1, "@champion", "rejected", "bob");
     rejection.verification = crate::governance::decision::Verification::Verified {
         note: Some(crate::governance::decision::Note::NoReport),
+        signature: None,
     };
     let mut request = run(4, version - 1, "Production", "requested", "carol");
     request.run_status = Some("RUNNING".into());
@@ -342,6 +351,7 @@ pub fn audit_trail(model: &str, version: u64, digest: &str) -> Vec<crate::regist
             },
             crate::governance::decision::Reason::NoReportDigest,
         ],
+        signature: None,
     };
     vec![check, approval, rejection, request]
 }

@@ -36,28 +36,42 @@ pub(super) fn write_trail(
         writeln!(out, "no recorded decisions for '{model}'")?;
         return Ok(());
     }
-    let mut table = Table::new([
-        "AT", "VERSION", "TARGET", "DECISION", "ACTOR", "GATES", "DIGEST", "RECORD", "COMMENT",
-    ]);
+    // The SIGNATURE column when the trail's signatures were checked (the policy names
+    // allowed signers).
+    let signed = runs.iter().any(|r| r.verification.signature().is_some());
+    let mut headers = vec![
+        "AT", "VERSION", "TARGET", "DECISION", "ACTOR", "GATES", "DIGEST", "RECORD",
+    ];
+    if signed {
+        headers.push("SIGNATURE");
+    }
+    headers.push("COMMENT");
+    let mut table = Table::new(headers);
     for r in runs {
         let decision = match &r.override_justification {
             Some(_) => format!("{} (override)", r.decision),
             None => r.decision.clone(),
         };
-        table.row([
+        let digest = r
+            .report_digest
+            .as_deref()
+            .map(|d| d.chars().take(12).collect::<String>())
+            .unwrap_or_else(|| "-".into());
+        let mut row = vec![
             r.at.as_str(),
             &r.version,
             &r.target,
             &decision,
             &r.actor,
             r.gate_status.as_deref().unwrap_or("-"),
-            &r.report_digest
-                .as_deref()
-                .map(|d| d.chars().take(12).collect::<String>())
-                .unwrap_or_else(|| "-".into()),
+            &digest,
             record_marker(&r.verification),
-            r.comment.as_deref().unwrap_or(""),
-        ]);
+        ];
+        if signed {
+            row.push(r.verification.signature().map_or("-", |s| s.label()));
+        }
+        row.push(r.comment.as_deref().unwrap_or(""));
+        table.row(row);
     }
     table.write(out, output::stdout_styled())?;
     for r in runs.iter().filter(|r| !r.verification.is_verified()) {
@@ -77,8 +91,8 @@ pub(super) fn write_trail(
 /// The RECORD column: a marker and a word, so it reads without colour.
 pub fn record_marker(v: &Verification) -> &'static str {
     match v {
-        Verification::Verified { note: None } => "✓ verified",
-        Verification::Verified { note: Some(_) } => "✓ verified, no report",
+        Verification::Verified { note: None, .. } => "✓ verified",
+        Verification::Verified { note: Some(_), .. } => "✓ verified, no report",
         Verification::Unverified { .. } => "! unverified",
     }
 }

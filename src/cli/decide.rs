@@ -52,6 +52,7 @@ pub async fn decide(
     let Some(policy) = policy else {
         return reject_without_policy(registry, &actor, &target, args, out).await;
     };
+    let registry = &registry.clone().with_signing(policy.signing.clone());
     let mut prepared = decide::prepare(
         registry,
         Arc::new(policy),
@@ -122,8 +123,9 @@ pub async fn decide(
     }
     writeln!(
         out,
-        "{decision}: recorded on the version and in audit run {}",
-        committed.audit_run_id
+        "{decision}: recorded on the version and in audit run {}{}",
+        committed.audit_run_id,
+        signed_note(committed.signed, committed.unsigned_because.as_deref())
     )?;
     if committed.promoted && !committed.holds_target {
         // The truth after re-reading: something moved the target after our promotion.
@@ -185,12 +187,17 @@ pub async fn rollback(
     comment: &str,
     yes: bool,
     archive: Option<bool>,
+    policy_flag: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     governance::refuse_read_only(resolved, "rollback")?;
     comment_given(comment)?;
     let target = parse_target(target)?;
     let actor = governance::actor(resolved)?;
+    let signing = policy::find(resolved, policy_flag)?
+        .map(|p| p.signing)
+        .unwrap_or_default();
+    let registry = &registry.clone().with_signing(signing);
     let plan = decide::plan_rollback(registry, model, &target)
         .await?
         .map_err(|e| CliError::Reported(sanitize_line(&format!("cannot roll back: {e}")).into()))?;
@@ -218,10 +225,21 @@ pub async fn rollback(
     )?;
     writeln!(
         out,
-        "rolled_back: recorded on v{} and in audit run {}",
-        plan.to, done.audit_run_id
+        "rolled_back: recorded on v{} and in audit run {}{}",
+        plan.to,
+        done.audit_run_id,
+        signed_note(done.signed, done.unsigned_because.as_deref())
     )?;
     Ok(())
+}
+
+/// How the record was signed, for the confirmation line.
+fn signed_note(signed: bool, unsigned_because: Option<&str>) -> String {
+    match (signed, unsigned_because) {
+        (true, _) => " (signed)".into(),
+        (false, Some(why)) => format!(" (unsigned: {})", sanitize_line(why)),
+        (false, None) => " (unsigned)".into(),
+    }
 }
 
 /// The CLI's words and exit codes for a failed commit.

@@ -77,6 +77,7 @@ pub async fn check(
                 report: Some(&report),
                 previous_holder: None,
                 archived: &[],
+                signed: None,
             })
             .await?;
         eprintln!("recorded: tag {key}={value}, audit run {run_id}");

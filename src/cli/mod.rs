@@ -1,6 +1,7 @@
 //! The command line: global connection flags and one module per headless command. Every command
 //! runs the same `registry` code as the cockpit and prints a table, or JSON with `--json`.
 
+mod adopt;
 mod attest;
 mod audit;
 mod decide;
@@ -17,7 +18,7 @@ mod lineage;
 mod models;
 mod output;
 mod show;
-mod verify_state;
+mod verify;
 mod versions;
 
 use std::path::PathBuf;
@@ -175,16 +176,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// A model's decision history from the audit runs.
+    /// A model's decision history from the audit runs; `--verify` checks every record's
+    /// signature and the hash chain (exit 0 all verified, 1 something fails, 2 usage).
     Audit {
         model: String,
         #[arg(long)]
         json: bool,
-        /// Check the trail and the registry's current state: exit 1 when a record is not whole
-        /// or a version holds Staging, Production or an alias without a verified approval, roll
-        /// back or adoption record (an `unapproved change`).
+        /// Verify every record: whole, signed by a key allowed for its actor, chained by hash.
         #[arg(long)]
         verify: bool,
+        /// The allowed_signers file (ssh-keygen format; principals = tollgate identities);
+        /// default: the policy's `allowed_signers`.
+        #[arg(long, value_name = "FILE", requires = "verify")]
+        allowed_signers: Option<PathBuf>,
+        /// A file keeping the last verified head of the chain (kept outside the registry, e.g.
+        /// by CI): read, checked, and replaced with the new head when all verifies.
+        #[arg(long, value_name = "FILE", requires = "verify")]
+        head: Option<PathBuf>,
+    },
+    /// Start a model's signed trail: a signed record of the current stage and alias holders.
+    Adopt {
+        model: String,
+        #[arg(
+            long,
+            default_value = "adopted: the current holders start the signed trail"
+        )]
+        comment: String,
     },
     /// Write an in-toto Statement v1 about a version: its artifact files' SHA-256 as the subject,
     /// the gate report, the policy digest and the decisions as the predicate.
@@ -439,6 +456,7 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
                 comment,
                 *yes,
                 archive.choice(),
+                global.policy.as_deref(),
                 out,
             )
             .await
@@ -450,15 +468,40 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
         Command::Audit {
             model,
             json,
-            verify,
+            verify: true,
+            allowed_signers,
+            head,
         } => {
             let registry = connect(&resolved)?;
-            if *verify {
-                let policy = crate::session::policy::find(&resolved, global.policy.as_deref())?;
-                verify_state::verify(&registry, model, policy.as_ref(), *json, out).await
-            } else {
-                audit::run(&registry, model, *json, out).await
-            }
+            let args = verify::VerifyArgs {
+                model,
+                policy: global.policy.as_deref(),
+                allowed_signers: allowed_signers.as_deref(),
+                head: head.as_deref(),
+                json: *json,
+            };
+            verify::run(&resolved, &registry, &args, out).await
+        }
+        Command::Audit { model, json, .. } => {
+            let registry = connect(&resolved)?;
+            let signing = crate::session::policy::find(&resolved, global.policy.as_deref())
+                .ok()
+                .flatten()
+                .map(|p| p.signing)
+                .unwrap_or_default();
+            audit::run(&registry.with_signing(signing), model, *json, out).await
+        }
+        Command::Adopt { model, comment } => {
+            let registry = connect(&resolved)?;
+            adopt::run(
+                &resolved,
+                &registry,
+                model,
+                comment,
+                global.policy.as_deref(),
+                out,
+            )
+            .await
         }
         Command::Attest {
             model,

@@ -7,7 +7,7 @@ pub mod target;
 pub use target::{Stage, Target, TargetError};
 pub mod policy;
 
-pub use policy::{BaselineRule, Check, DriftMeasure, Gate, Policy, PolicyError, Settings};
+pub use policy::{BaselineRule, Check, DriftMeasure, Gate, Policy, PolicyError, Settings, Signing};
 pub mod gate;
 
 pub use gate::{
@@ -15,4 +15,5 @@ pub use gate::{
     VersionState,
 };
 pub mod decision;
+pub mod jcs;
 pub mod velocity;

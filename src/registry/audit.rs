@@ -9,10 +9,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 
+use super::sign::{SignedStatement, SIGNATURE_ARTIFACT, STATEMENT_ARTIFACT, STATEMENT_TAG};
 use super::Registry;
 use crate::governance::decision::{
     fit_tag_value, verify, AuditEntry, CurrentTags, Decision, DecisionRecord, RecordedReport,
-    RecordedRun, Verification,
+    RecordedRun, Verification, ADOPTED,
 };
 use crate::governance::{GateReport, Target};
 use crate::mlflow::{filter, MlflowError, ModelVersion, Run, RunBatch, RunSearch, Tag};
@@ -23,6 +24,8 @@ pub const AUDIT_EXPERIMENT: &str = "tollgate-audit";
 pub const REPORT_ARTIFACT: &str = "gate_report.json";
 /// The `decision` param of a headless `gate check --record`.
 pub const GATE_CHECK: &str = "gate_check";
+/// The `version` and `target` params of an adoption record (it names every holder).
+pub const ADOPTION_SUBJECT: &str = "*";
 
 /// What one audit run records.
 #[derive(Debug, Clone)]
@@ -41,6 +44,8 @@ pub struct AuditRecord<'a> {
     pub previous_holder: Option<&'a str>,
     /// The other versions the promotion moved out of the target stage (to Archived).
     pub archived: &'a [String],
+    /// The decision's statement and signature, stored verbatim (decisions; not gate checks).
+    pub signed: Option<&'a SignedStatement>,
 }
 
 /// One audit run read back.
@@ -69,6 +74,9 @@ pub struct AuditRun {
     pub verification: Verification,
     #[serde(skip)]
     pub start_time: i64,
+    /// The run's `tollgate.statement` tag: it says it stores a statement (whose hash this is).
+    #[serde(skip)]
+    pub statement_hash: Option<String>,
 }
 
 impl AuditRun {
@@ -106,6 +114,7 @@ impl AuditRun {
             run_status: run.info.status.clone(),
             verification: Verification::default(),
             start_time,
+            statement_hash: tag(STATEMENT_TAG),
         })
     }
 
@@ -200,6 +209,9 @@ impl Registry {
             tags.push(("tollgate.report_digest".into(), report.digest.clone()));
             tags.push(("tollgate.gate_status".into(), report.status.as_str().into()));
         }
+        if let Some(signed) = record.signed {
+            tags.push((STATEMENT_TAG.into(), signed.hash.clone()));
+        }
         let batch = RunBatch {
             params,
             tags,
@@ -211,14 +223,96 @@ impl Registry {
                 .upload_artifact(&run.info, REPORT_ARTIFACT, report.to_json().into_bytes())
                 .await?;
         }
+        if let Some(signed) = record.signed {
+            self.store_statement(&run.info, signed).await?;
+        }
         self.client
             .terminate_run(&run.info.run_id, "FINISHED", Utc::now().timestamp_millis())
             .await?;
         Ok(run.info.run_id)
     }
 
-    /// The audit runs of `model` (every model when `None`), oldest first, each verified.
+    /// The statement's exact bytes and its signature, as artifacts of the run.
+    async fn store_statement(
+        &self,
+        run: &crate::mlflow::RunInfo,
+        signed: &SignedStatement,
+    ) -> Result<(), MlflowError> {
+        self.client
+            .upload_artifact(run, STATEMENT_ARTIFACT, signed.bytes.clone())
+            .await?;
+        if let Some(signature) = &signed.signature {
+            self.client
+                .upload_artifact(run, SIGNATURE_ARTIFACT, signature.clone().into_bytes())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Write an adoption record: a signed statement of the current holders of the model's
+    /// targets, the start of its chain (records before it are `legacy`).
+    pub async fn record_adoption(&self, signed: &SignedStatement) -> Result<String, MlflowError> {
+        let experiment_id = self.audit_experiment().await?;
+        let now = Utc::now().timestamp_millis();
+        let s = &signed.statement;
+        let run = self
+            .client
+            .create_run_as(
+                &experiment_id,
+                &format!("adopted {}", s.model),
+                now,
+                Some(&s.actor),
+            )
+            .await?;
+        let params = [
+            ("model", s.model.as_str()),
+            ("version", ADOPTION_SUBJECT),
+            ("target", ADOPTION_SUBJECT),
+            ("decision", ADOPTED),
+            ("actor", s.actor.as_str()),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let holders: Vec<String> = s.holders.iter().map(|(t, v)| format!("{t}=v{v}")).collect();
+        let tags = vec![
+            ("mlflow.user".into(), s.actor.clone()),
+            ("tollgate.comment".into(), fit_tag_value(&s.comment)),
+            (
+                "tollgate.holders".into(),
+                fit_tag_value(&holders.join(", ")),
+            ),
+            (STATEMENT_TAG.into(), signed.hash.clone()),
+        ];
+        let batch = RunBatch {
+            params,
+            tags,
+            metrics: Vec::new(),
+        };
+        self.client.log_batch(&run.info.run_id, &batch, now).await?;
+        self.store_statement(&run.info, signed).await?;
+        self.client
+            .terminate_run(&run.info.run_id, "FINISHED", Utc::now().timestamp_millis())
+            .await?;
+        Ok(run.info.run_id)
+    }
+
+    /// The audit runs of `model` (every model when `None`), oldest first, each verified;
+    /// signatures and the chain too when the policy names allowed signers.
     pub async fn audit_runs(&self, model: Option<&str>) -> Result<Vec<AuditRun>, MlflowError> {
+        let mut runs = self.audit_runs_whole(model).await?;
+        if self.signing.allowed_signers.is_some() {
+            let options = super::verify::TrailOptions::from_signing(&self.signing);
+            self.check_signatures(&mut runs, &options).await?;
+        }
+        Ok(runs)
+    }
+
+    /// The audit runs, each checked for being whole (not for its signature).
+    pub(super) async fn audit_runs_whole(
+        &self,
+        model: Option<&str>,
+    ) -> Result<Vec<AuditRun>, MlflowError> {
         let mut runs = self.read_audit_runs(model).await?;
         if runs.is_empty() {
             return Ok(runs);
@@ -337,7 +431,7 @@ pub fn verify_runs(
 pub fn newest_decisions(runs: &[AuditRun]) -> HashSet<usize> {
     let mut newest: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
     for (i, run) in runs.iter().enumerate() {
-        if run.decision != GATE_CHECK {
+        if run.decision != GATE_CHECK && run.decision != ADOPTED {
             newest.insert(run.subject(), i);
         }
     }
@@ -376,6 +470,7 @@ mod tests {
             run_status: Some(FINISHED.into()),
             verification: Verification::default(),
             start_time: i,
+            statement_hash: None,
         }
     }
 

@@ -1,17 +1,18 @@
-//! What the "changed behind tollgate's back" check needs of a registry, in four requests and
-//! the report artifacts: the model (aliases), its versions (stages, decision tags), its audit
-//! runs, each verified. The comparison itself is `governance::decision::unapproved_changes`.
+//! What the "changed behind tollgate's back" check needs of a registry: the model (aliases),
+//! its versions (stages, decision tags), its audit runs, each verified (signatures too when the
+//! policy names allowed signers), and the holders each verified adoption record's signed
+//! statement names. The comparison itself is `governance::decision::unapproved_changes`.
 
-use super::audit::{verify_runs, AuditRun};
+use std::collections::BTreeMap;
+
+use super::audit::AuditRun;
 use super::Registry;
 use crate::governance::decision::{
-    unapproved_changes, CurrentState, DecisionRecord, Move, TrailRecord, UnapprovedChange,
+    unapproved_changes, CurrentState, DecisionRecord, Move, Statement, TrailRecord,
+    UnapprovedChange, ADOPTED,
 };
 use crate::governance::{Policy, Stage, Target};
 use crate::mlflow::{MlflowError, ModelVersion, RegisteredModel};
-
-/// The `decision` of an adoption record (`tollgate adopt`).
-pub const ADOPTED: &str = "adopted";
 
 /// A model's trail, verified, with what the registry's current state holds that it does not
 /// account for.
@@ -33,26 +34,69 @@ impl StateCheck {
 }
 
 impl Registry {
-    /// Read a model's state and trail and compare them. `policy` names the aliases to check
+    /// Read a model's trail and state and compare them. `policy` names the aliases to check
     /// besides Staging, Production and those the trail names.
     pub async fn check_state(
         &self,
         model: &str,
         policy: Option<&Policy>,
     ) -> Result<StateCheck, MlflowError> {
-        let (registered, versions, mut runs) = tokio::try_join!(
-            self.client.get_registered_model(model),
-            self.versions_of(model),
-            self.read_audit_runs(Some(model)),
-        )?;
-        let artifacts = self.report_artifacts(&runs).await?;
-        verify_runs(&mut runs, &versions, &artifacts);
-        let trail: Vec<TrailRecord> = runs.iter().map(trail_record).collect();
-        let state = current_state(&registered, &versions);
-        let policy_targets = policy.map(named_targets).unwrap_or_default();
-        let changes = unapproved_changes(&policy_targets, &trail, &state);
+        let runs = self.audit_runs(Some(model)).await?;
+        let changes = self.unapproved_in(model, &runs, policy).await?;
         Ok(StateCheck { runs, changes })
     }
+
+    /// Compare the registry's current state of `model` with `runs` (its trail, oldest first,
+    /// already verified: `audit --verify` passes the runs whose signatures it checked).
+    pub async fn unapproved_in(
+        &self,
+        model: &str,
+        runs: &[AuditRun],
+        policy: Option<&Policy>,
+    ) -> Result<Vec<UnapprovedChange>, MlflowError> {
+        let (registered, versions) = tokio::try_join!(
+            self.client.get_registered_model(model),
+            self.versions_of(model),
+        )?;
+        let mut adoptions: BTreeMap<String, Vec<(Target, String)>> = BTreeMap::new();
+        for run in runs
+            .iter()
+            .filter(|r| r.decision == ADOPTED && r.verification.is_verified())
+        {
+            // The holders as signed, never the run's tag copy (tags are free text).
+            let holders = match self.statement_artifacts(&run.run_id).await? {
+                Some((bytes, _)) => Statement::parse(&bytes)
+                    .map(|s| adopted_holders(&s))
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            adoptions.insert(run.run_id.clone(), holders);
+        }
+        let trail: Vec<TrailRecord> = runs
+            .iter()
+            .map(|r| trail_record(r, adoptions.get(&r.run_id).cloned().unwrap_or_default()))
+            .collect();
+        let state = current_state(&registered, &versions);
+        let policy_targets = policy.map(named_targets).unwrap_or_default();
+        Ok(unapproved_changes(&policy_targets, &trail, &state))
+    }
+}
+
+/// An adoption statement's holders: `Production` -> `3,5`, `@champion` -> `4`.
+fn adopted_holders(statement: &Statement) -> Vec<(Target, String)> {
+    statement
+        .holders
+        .iter()
+        .filter_map(|(target, versions)| Some((target.parse::<Target>().ok()?, versions)))
+        .flat_map(|(target, versions)| {
+            versions
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| (target.clone(), v.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Every target a policy names: its gates' targets and the baselines they compare with.
@@ -72,16 +116,13 @@ pub fn named_targets(policy: &Policy) -> Vec<Target> {
     out
 }
 
-/// An audit run as the replay sees it. Only verified runs move holders.
-pub fn trail_record(run: &AuditRun) -> TrailRecord {
+/// An audit run as the replay sees it; `adopted` is an adoption's holders as signed. Only
+/// verified runs move holders.
+pub fn trail_record(run: &AuditRun, adopted: Vec<(Target, String)>) -> TrailRecord {
     let movement = match run.decision.as_str() {
         "approved" => Move::Approved,
         "rolled_back" => Move::RolledBack,
-        // The adoption's holders live in its signed statement; until the run carries them, an
-        // adoption accounts for nobody (fail closed: every holder is then reported).
-        ADOPTED => Move::Adopted {
-            holders: Vec::new(),
-        },
+        ADOPTED => Move::Adopted { holders: adopted },
         other => Move::Other {
             decision: other.to_string(),
         },

@@ -89,6 +89,7 @@ pub fn verify_request(
     let Some(run) = run else {
         request.verification = Verification::Unverified {
             reasons: vec![Reason::NoAuditRun],
+            signature: None,
         };
         return;
     };
@@ -130,6 +131,41 @@ impl Registry {
             let artifact = found.and_then(|i| artifacts[i].as_deref());
             verify_request(request, &versions, run, artifact);
         }
+        if self.signing.allowed_signers.is_some() {
+            self.add_signatures(&mut pending, &runs).await?;
+        }
         Ok(pending)
+    }
+
+    /// Each request's signature status, from its model's whole chain.
+    async fn add_signatures(
+        &self,
+        pending: &mut [PendingRequest],
+        runs: &[AuditRun],
+    ) -> Result<(), MlflowError> {
+        let models: std::collections::HashSet<&str> =
+            pending.iter().map(|p| p.model.as_str()).collect();
+        let mut trail: Vec<AuditRun> = runs
+            .iter()
+            .filter(|r| models.contains(r.model.as_str()))
+            .cloned()
+            .collect();
+        let options = super::verify::TrailOptions::from_signing(&self.signing);
+        self.check_signatures(&mut trail, &options).await?;
+        for request in pending.iter_mut() {
+            let status = request.audit_run_id.as_ref().and_then(|id| {
+                trail
+                    .iter()
+                    .find(|r| &r.run_id == id)
+                    .and_then(|r| r.verification.signature().cloned())
+            });
+            if let Some(status) = status {
+                request.verification = request
+                    .verification
+                    .clone()
+                    .with_signature(status, options.require_signature);
+            }
+        }
+        Ok(())
     }
 }

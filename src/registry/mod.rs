@@ -12,18 +12,26 @@ mod inbox;
 mod lineage;
 mod models;
 mod monitoring;
+mod sign;
 mod velocity;
+pub mod verify;
 mod versions;
 
 pub use attest::{ArtifactDigest, ArtifactFiles};
-pub use audit::{AuditRecord, AuditRun, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT};
+pub use audit::{
+    AuditRecord, AuditRun, ADOPTION_SUBJECT, AUDIT_EXPERIMENT, GATE_CHECK, REPORT_ARTIFACT,
+};
 pub use cache::SessionCache;
 pub use gate::{gate_status_tag, holder, GatheredVersion};
-pub use holders::{current_state, named_targets, trail_record, StateCheck, ADOPTED};
+pub use holders::{current_state, named_targets, trail_record, StateCheck};
 pub use inbox::{pending_requests, PendingRequest};
 pub use lineage::LineageData;
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
+pub use sign::{
+    SignRefusal, SignedStatement, StatementDraft, SIGNATURE_ARTIFACT, STATEMENT_ARTIFACT,
+    STATEMENT_TAG,
+};
 pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};
 
 use crate::mlflow::MlflowClient;
@@ -34,6 +42,8 @@ pub struct Registry {
     cache: SessionCache,
     page_size: usize,
     concurrency: usize,
+    /// The policy's signing settings, for writing decisions and checking trails.
+    signing: std::sync::Arc<crate::governance::Signing>,
 }
 
 impl Registry {
@@ -44,6 +54,7 @@ impl Registry {
             cache: SessionCache::default(),
             page_size: page_size.max(1),
             concurrency,
+            signing: Default::default(),
         }
     }
 

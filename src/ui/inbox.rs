@@ -11,7 +11,7 @@ use super::theme::Theme;
 use super::{panel, scrollbar_area, table};
 use crate::app::screens::InboxScreen;
 use crate::app::State;
-use crate::governance::decision::Verification;
+use crate::governance::decision::{Signature, Verification};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme: &Theme) {
     let mut title = vec![Span::styled(" Inbox ", theme.title())];
@@ -41,7 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         );
         return;
     }
-    let all_verified = rows.iter().all(|r| r.verification.is_verified());
+    // A bare `✓` when every request is whole and no signature status is shown.
+    let all_verified = rows
+        .iter()
+        .all(|r| r.verification.is_verified() && r.verification.signature().is_none());
     let any_unapproved = rows
         .iter()
         .any(|r| i.unapproved.marked(&r.model, &r.version));
@@ -56,9 +59,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         table::Column::new(
             "RECORD",
             Constraint::Length(match (all_verified, any_unapproved) {
-                (_, true) => 12,
+                (_, true) => record_width(rows.iter().map(|r| &r.verification)).max(12),
                 (true, false) => 6,
-                (false, false) => 12,
+                (false, false) => record_width(rows.iter().map(|r| &r.verification)),
             }),
         ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
@@ -110,11 +113,25 @@ pub fn gate_status(status: Option<&str>, theme: &Theme) -> (String, ratatui::sty
     }
 }
 
-/// Whether a record is whole, as a marker and a word (`! unverified` reads without colour).
+/// Whether a record is whole, as a marker and a word (`! unverified` reads without colour);
+/// when its signature was checked, the signature status (`signed ✓`, `unsigned`, `legacy`,
+/// and `BAD SIGNATURE` / `chain broken` in the warning colour).
 pub fn record_marker(v: &Verification, theme: &Theme) -> (&'static str, ratatui::style::Style) {
-    match v {
-        Verification::Verified { .. } => ("✓ verified", theme.ok()),
-        Verification::Unverified { .. } => ("! unverified", theme.error()),
+    match (v.signature(), v) {
+        (Some(s), _) if s.is_bad() => (s.label(), theme.warn()),
+        (_, Verification::Unverified { .. }) => ("! unverified", theme.error()),
+        (Some(s @ Signature::Signed { .. }), _) => (s.label(), theme.ok()),
+        (Some(s), _) => (s.label(), theme.muted()),
+        (None, Verification::Verified { .. }) => ("✓ verified", theme.ok()),
+    }
+}
+
+/// The RECORD column's width: `BAD SIGNATURE` needs 13 once signatures are shown.
+pub fn record_width<'a>(mut records: impl Iterator<Item = &'a Verification>) -> u16 {
+    if records.any(|v| v.signature().is_some()) {
+        13
+    } else {
+        12
     }
 }
 

@@ -17,6 +17,11 @@ impl EffectRunner {
         tokio::task::spawn_blocking(move || {
             let action = match session::open(&options) {
                 Ok((resolved, registry)) => {
+                    let found = session::policy::find(&resolved, options.policy.as_deref());
+                    let registry = match &found {
+                        Ok(Some(p)) => registry.with_signing(p.signing.clone()),
+                        _ => registry,
+                    };
                     *slot.lock().unwrap_or_else(|p| p.into_inner()) = registry;
                     tracing::info!(profile = %name, url = %resolved.connection.tracking_uri, "switched profile");
                     let _ = tx.send(Action::ProfileSwitched(ServerContext::from_resolved(
@@ -24,9 +29,7 @@ impl EffectRunner {
                     )));
                     // Then the new profile's policy (or none); a broken one warns after the
                     // switch's own message.
-                    let policy = session::policy::find(&resolved, options.policy.as_deref())
-                        .map(|p| p.map(Box::new))
-                        .map_err(load_error);
+                    let policy = found.map(|p| p.map(Box::new)).map_err(load_error);
                     Action::PolicyChanged(policy)
                 }
                 Err(error) => Action::ProfileFailed {

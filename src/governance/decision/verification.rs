@@ -11,14 +11,15 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::chain::Signature;
 use super::record::{Decision, DecisionRecord};
-use crate::governance::gate::canonical_json;
-use crate::governance::policy::sha256_hex;
+use super::statement::ADOPTED;
+use crate::governance::gate::report_digest;
 
 /// The run status of a complete audit run.
 pub const FINISHED: &str = "FINISHED";
 /// The `decision` param of a recorded gate check (a report, no decision).
-const GATE_CHECK: &str = "gate_check";
+pub(super) const GATE_CHECK: &str = "gate_check";
 /// Report fields left out of its digest (see `GateReport::compute_digest`).
 const UNDIGESTED: [&str; 2] = ["evaluated_at", "digest"];
 
@@ -30,9 +31,14 @@ pub enum Verification {
     Verified {
         #[serde(skip_serializing_if = "Option::is_none")]
         note: Option<Note>,
+        /// The signature and chain status, when the trail's signatures were checked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<Signature>,
     },
     Unverified {
         reasons: Vec<Reason>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<Signature>,
     },
 }
 
@@ -92,6 +98,11 @@ pub enum Reason {
     ApprovedWithoutPassing {
         report: String,
     },
+    /// The signature or chain check failed (or the record is unsigned where the policy
+    /// requires signatures).
+    Signature {
+        status: Signature,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -131,6 +142,10 @@ impl fmt::Display for Reason {
             Reason::ApprovedWithoutPassing { report } => {
                 write!(f, "approved on a '{report}' report without an override")
             }
+            Reason::Signature {
+                status: status @ Signature::Unsigned { .. },
+            } => write!(f, "{status}, and the policy requires signatures"),
+            Reason::Signature { status } => write!(f, "{status}"),
         }
     }
 }
@@ -148,7 +163,40 @@ impl Verification {
     pub fn reasons(&self) -> &[Reason] {
         match self {
             Verification::Verified { .. } => &[],
-            Verification::Unverified { reasons } => reasons,
+            Verification::Unverified { reasons, .. } => reasons,
+        }
+    }
+
+    /// The signature status, when the trail's signatures were checked.
+    pub fn signature(&self) -> Option<&Signature> {
+        match self {
+            Verification::Verified { signature, .. }
+            | Verification::Unverified { signature, .. } => signature.as_ref(),
+        }
+    }
+
+    /// Add the signature status; a failing one makes the record unverified (an unsigned one
+    /// only when `require_signature`).
+    pub fn with_signature(self, status: Signature, require_signature: bool) -> Verification {
+        let failure = status.fails(require_signature).then(|| Reason::Signature {
+            status: status.clone(),
+        });
+        match (self, failure) {
+            (Verification::Verified { note, .. }, None) => Verification::Verified {
+                note,
+                signature: Some(status),
+            },
+            (Verification::Verified { .. }, Some(reason)) => Verification::Unverified {
+                reasons: vec![reason],
+                signature: Some(status),
+            },
+            (Verification::Unverified { mut reasons, .. }, failure) => {
+                reasons.extend(failure);
+                Verification::Unverified {
+                    reasons,
+                    signature: Some(status),
+                }
+            }
         }
     }
 
@@ -156,11 +204,12 @@ impl Verification {
     /// `unverified: reason; reason`.
     pub fn summary(&self) -> String {
         match self {
-            Verification::Verified { note: None } => "verified".into(),
+            Verification::Verified { note: None, .. } => "verified".into(),
             Verification::Verified {
                 note: Some(Note::NoReport),
+                ..
             } => "verified (no report)".into(),
-            Verification::Unverified { reasons } => {
+            Verification::Unverified { reasons, .. } => {
                 let why: Vec<String> = reasons.iter().map(Reason::to_string).collect();
                 format!("unverified: {}", why.join("; "))
             }
@@ -173,6 +222,7 @@ impl Default for Verification {
     fn default() -> Self {
         Verification::Unverified {
             reasons: vec![Reason::NoAuditRun],
+            signature: None,
         }
     }
 }
@@ -245,8 +295,9 @@ impl RecordedReport {
         for key in UNDIGESTED {
             map.remove(key);
         }
+        // Each schema's own digest form: reports recorded before RFC 8785 still verify.
         Ok(RecordedReport {
-            computed_digest: sha256_hex(canonical_json(&value).as_bytes()),
+            computed_digest: report_digest(&value, report.schema_version.unwrap_or(1)),
             ..report
         })
     }
@@ -262,7 +313,7 @@ pub fn verify(run: &RecordedRun, tags: CurrentTags, artifact: Option<&[u8]>) -> 
         });
     }
     let decision = Decision::parse(run.decision);
-    if decision.is_none() && run.decision != GATE_CHECK {
+    if decision.is_none() && run.decision != GATE_CHECK && run.decision != ADOPTED {
         reasons.push(Reason::UnknownDecision {
             decision: run.decision.to_string(),
         });
@@ -270,8 +321,9 @@ pub fn verify(run: &RecordedRun, tags: CurrentTags, artifact: Option<&[u8]>) -> 
     if let (Some(decision), CurrentTags::Describe(record)) = (decision, tags) {
         compare_tags(run, decision, record, &mut reasons);
     }
-    // Rejections and roll backs may come without a report; everything else needs one.
-    let report_optional = matches!(decision, Some(Decision::Rejected | Decision::RolledBack));
+    // Rejections, roll backs and adoptions may come without a report; everything else needs one.
+    let report_optional = matches!(decision, Some(Decision::Rejected | Decision::RolledBack))
+        || run.decision == ADOPTED;
     let mut note = None;
     match (run.report_digest, artifact) {
         (None, None) if report_optional => note = Some(Note::NoReport),
@@ -283,9 +335,15 @@ pub fn verify(run: &RecordedRun, tags: CurrentTags, artifact: Option<&[u8]>) -> 
         },
     }
     if reasons.is_empty() {
-        Verification::Verified { note }
+        Verification::Verified {
+            note,
+            signature: None,
+        }
     } else {
-        Verification::Unverified { reasons }
+        Verification::Unverified {
+            reasons,
+            signature: None,
+        }
     }
 }
 

@@ -69,7 +69,13 @@ fn a_whole_approval_is_verified() {
         CurrentTags::Describe(Some(&record)),
         Some(&bytes),
     );
-    assert_eq!(v, Verification::Verified { note: None });
+    assert_eq!(
+        v,
+        Verification::Verified {
+            note: None,
+            signature: None,
+        }
+    );
     assert_eq!(
         serde_json::to_value(&v).unwrap(),
         serde_json::json!({"status": "verified"})
@@ -228,7 +234,8 @@ fn rejections_and_roll_backs_without_a_policy_have_no_report_and_say_so() {
         assert_eq!(
             v,
             Verification::Verified {
-                note: Some(Note::NoReport)
+                note: Some(Note::NoReport),
+                signature: None,
             }
         );
         assert_eq!(

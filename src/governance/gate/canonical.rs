@@ -15,17 +15,27 @@ pub fn canonical_json<T: Serialize>(value: &T) -> String {
     out
 }
 
-/// SHA-256 (hex) of the canonical JSON of `value` with top-level `excluded` keys removed.
-pub fn digest_without<T: Serialize>(value: &T, excluded: &[&str]) -> String {
-    let mut v = serde_json::to_value(value).expect("serializable to JSON");
+/// The first report schema whose digest is taken over the RFC 8785 form.
+pub const JCS_REPORT_SCHEMA: u64 = 2;
+
+/// A gate report's digest as its schema defines it: the canonical JSON without `evaluated_at`
+/// and `digest`; RFC 8785 from schema 2 on, this module's older form before (so digests of
+/// reports already recorded still verify).
+pub fn report_digest<T: Serialize>(report: &T, schema_version: u64) -> String {
+    let mut v = serde_json::to_value(report).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut v {
-        for key in excluded {
-            map.remove(*key);
+        for key in ["evaluated_at", "digest"] {
+            map.remove(key);
         }
     }
-    let mut out = String::new();
-    write(&v, &mut out);
-    sha256_hex(out.as_bytes())
+    let text = if schema_version >= JCS_REPORT_SCHEMA {
+        crate::governance::jcs::canonicalize(&v)
+    } else {
+        let mut out = String::new();
+        write(&v, &mut out);
+        out
+    };
+    sha256_hex(text.as_bytes())
 }
 
 fn write(v: &Value, out: &mut String) {
@@ -73,17 +83,14 @@ mod tests {
     }
 
     #[test]
-    fn excluded_keys_do_not_change_the_digest() {
-        let a = json!({"k": 1, "evaluated_at": "2026-01-01T00:00:00Z"});
-        let b = json!({"k": 1, "evaluated_at": "2027-01-01T00:00:00Z"});
-        assert_eq!(
-            digest_without(&a, &["evaluated_at"]),
-            digest_without(&b, &["evaluated_at"])
-        );
-        assert_ne!(digest_without(&a, &[]), digest_without(&b, &[]));
-        assert_eq!(
-            digest_without(&a, &["evaluated_at"]),
-            sha256_hex(br#"{"k":1}"#)
-        );
+    fn excluded_keys_do_not_change_the_digest_and_schema_2_is_rfc_8785() {
+        let a = json!({"k": 1.0, "evaluated_at": "2026-01-01T00:00:00Z", "digest": "x"});
+        let b = json!({"k": 1.0, "evaluated_at": "2027-01-01T00:00:00Z"});
+        for schema in [1, 2] {
+            assert_eq!(report_digest(&a, schema), report_digest(&b, schema));
+        }
+        // Schema 1 kept serde_json's `1.0`; RFC 8785 writes `1`.
+        assert_eq!(report_digest(&a, 1), sha256_hex(br#"{"k":1.0}"#));
+        assert_eq!(report_digest(&a, 2), sha256_hex(br#"{"k":1}"#));
     }
 }

@@ -16,10 +16,10 @@ use super::policy::Policy;
 use super::target::Target;
 use crate::evidence::drift::WindowTable;
 
-pub use canonical::canonical_json;
+pub use canonical::{canonical_json, report_digest};
 
 /// The report format's version; bump on any change to its fields or their meaning.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 /// Tags under this prefix are tollgate's own records, not evidence (see [`VersionState`]).
 pub const TOLLGATE_TAG_PREFIX: &str = "tollgate.";
 
@@ -235,8 +235,10 @@ fn overall(checks: &[CheckResult], allow_ungated: bool) -> Outcome {
 
 impl GateReport {
     /// The digest of this report's content (everything but `evaluated_at` and `digest`).
+    /// Schema 2 on: SHA-256 of the RFC 8785 form (as the signed statements); schema 1 reports
+    /// keep the digest they were written with (sorted keys, serde_json's numbers).
     pub fn compute_digest(&self) -> String {
-        canonical::digest_without(self, &["evaluated_at", "digest"])
+        canonical::report_digest(self, u64::from(self.schema_version))
     }
 
     /// Whether `digest` matches the content (a report read back from an artifact).

@@ -43,7 +43,21 @@ pub struct Policy {
     /// SHA-256 (hex) of the policy file's bytes: `sha256sum` reproduces it.
     pub digest: String,
     pub settings: Settings,
+    /// `require_signature`, `allowed_signers`, `signatures_since` of `[settings]`.
+    pub signing: Signing,
     pub gates: Vec<Gate>,
+}
+
+/// What the policy says about signed decisions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Signing {
+    /// Refuse to record a decision that cannot be signed; unsigned records fail `--verify`.
+    pub require_signature: bool,
+    /// The `allowed_signers` file (principals = tollgate identities), relative paths taken
+    /// from the policy file's folder.
+    pub allowed_signers: Option<std::path::PathBuf>,
+    /// Records before this day without a statement are `legacy`.
+    pub signatures_since: Option<chrono::NaiveDate>,
 }
 
 /// `[settings]`.
@@ -183,6 +197,7 @@ impl Policy {
             origin: origin.to_string(),
             digest: sha256_hex(b""),
             settings: Settings::default(),
+            signing: Signing::default(),
             gates: Vec::new(),
         }
     }

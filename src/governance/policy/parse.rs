@@ -7,7 +7,9 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{sha256_hex, BaselineRule, Check, DriftMeasure, Gate, Policy, PolicyError, Settings};
+use super::{
+    sha256_hex, BaselineRule, Check, DriftMeasure, Gate, Policy, PolicyError, Settings, Signing,
+};
 use crate::evidence::bounds::Bounds;
 use crate::evidence::drift::Statistic;
 use crate::evidence::fairness::FourFifthsRule;
@@ -29,6 +31,9 @@ struct RawSettings {
     allow_override: Option<bool>,
     allow_unknown_creator: Option<bool>,
     allow_ungated: Option<bool>,
+    require_signature: Option<bool>,
+    allowed_signers: Option<String>,
+    signatures_since: Sp<toml::Value>,
 }
 
 type Sp<T> = Option<Spanned<T>>;
@@ -135,6 +140,10 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
         origin,
     };
     let raw: RawPolicy = toml::from_str(text).map_err(|e| ctx.error(e.span(), e.message()))?;
+    let signing = match &raw.settings {
+        Some(s) => signing(&ctx, s)?,
+        None => Signing::default(),
+    };
     let settings = raw
         .settings
         .map(|s| Settings {
@@ -164,7 +173,57 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
         origin: origin.to_string(),
         digest: sha256_hex(text.as_bytes()),
         settings,
+        signing,
         gates,
+    })
+}
+
+/// `file` as written in the policy at `origin`: relative paths start in the policy's folder.
+fn relative_to_policy(origin: &str, file: &str) -> std::path::PathBuf {
+    let file = std::path::Path::new(file);
+    match std::path::Path::new(origin).parent() {
+        Some(dir) if file.is_relative() => dir.join(file),
+        _ => file.to_path_buf(),
+    }
+}
+
+/// The signing settings; `allowed_signers` taken relative to the policy file.
+fn signing(ctx: &Ctx<'_>, s: &RawSettings) -> Result<Signing, PolicyError> {
+    let since = match &s.signatures_since {
+        None => None,
+        Some(value) => {
+            let text = match value.get_ref() {
+                toml::Value::Datetime(d) => d.to_string(),
+                toml::Value::String(s) => s.clone(),
+                _ => String::new(),
+            };
+            let day = text.get(..10).unwrap_or(&text);
+            match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+                Ok(d) if text.len() == 10 => Some(d),
+                _ => {
+                    return Err(ctx.error(
+                        Some(value.span()),
+                        "signatures_since must be a date (YYYY-MM-DD)",
+                    ))
+                }
+            }
+        }
+    };
+    let allowed_signers = s
+        .allowed_signers
+        .as_deref()
+        .map(|f| relative_to_policy(ctx.origin, f));
+    let require_signature = s.require_signature.unwrap_or(false);
+    if require_signature && allowed_signers.is_none() {
+        return Err(ctx.error(
+            None,
+            "require_signature = true needs allowed_signers = \"FILE\" (whose keys count)",
+        ));
+    }
+    Ok(Signing {
+        require_signature,
+        allowed_signers,
+        signatures_since: since,
     })
 }
 

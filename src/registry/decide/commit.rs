@@ -9,7 +9,7 @@ use super::{DecideError, DecisionInputs};
 use crate::governance::decision::{staleness, Decision, DecisionRecord};
 use crate::governance::{Stage, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{gate_status_tag, AuditRecord, Registry};
+use crate::registry::{gate_status_tag, AuditRecord, Registry, SignedStatement, StatementDraft};
 
 /// A decision written in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,10 @@ pub struct Committed {
     pub audit_run_id: String,
     /// The approval went past failing gates with a justification.
     pub overridden: bool,
+    /// The record carries a signature.
+    pub signed: bool,
+    /// Why it does not (no agent, no allowed key), when signatures are not required.
+    pub unsigned_because: Option<String>,
 }
 
 /// Write the decision `prepared` describes, with the decider's answers.
@@ -71,6 +75,37 @@ pub async fn commit(
     }
 
     let override_justification = prepared.override_justification(inputs);
+    // Who held the target, for the audit trail: a later roll back returns there. The claim
+    // below refuses if another holds it by then.
+    let expected_previous = if decision == Decision::Approved {
+        prepared.holder.clone().filter(|v| v != version)
+    } else {
+        None
+    };
+    // Signed before anything is written: a refusal (signatures required, no usable key)
+    // leaves the registry untouched.
+    let signed = registry
+        .sign_decision(StatementDraft {
+            model: model.clone(),
+            version: Some(version.clone()),
+            target: Some(target.to_string()),
+            decision: decision.as_str().into(),
+            actor: prepared.actor.name.clone(),
+            comment: inputs.comment.clone(),
+            override_justification: override_justification.clone(),
+            report_digest: Some(seen.digest.clone()),
+            policy_digest: Some(prepared.policy.digest.clone()),
+            source: fresh_version.version.source.clone(),
+            run_id: fresh_version.version.run_id.clone(),
+            requester: if decision == Decision::Requested {
+                None
+            } else {
+                prepared.requester.clone()
+            },
+            previous_holder: expected_previous,
+            holders: Default::default(),
+        })
+        .await?;
     let record = DecisionRecord {
         target: target.clone(),
         decision,
@@ -136,6 +171,7 @@ pub async fn commit(
         previous_holder.as_deref(),
         &archived,
         decision != Decision::Approved,
+        &signed,
     )
     .await;
     if let Some(claim) = &claim {
@@ -156,6 +192,8 @@ pub async fn commit(
         holds_target,
         audit_run_id,
         overridden: override_justification.is_some(),
+        unsigned_because: signed.unsigned_because.clone(),
+        signed: signed.signature.is_some(),
     })
 }
 
@@ -171,6 +209,7 @@ async fn holds_target(
 }
 
 /// The decision tags, the gate tag and the audit run; answers the audit run's id.
+#[allow(clippy::too_many_arguments)]
 async fn record_decision(
     registry: &Registry,
     prepared: &Prepared,
@@ -179,6 +218,7 @@ async fn record_decision(
     previous_holder: Option<&str>,
     archived: &[String],
     first_is_guard: bool,
+    signed: &SignedStatement,
 ) -> Result<String, DecideError> {
     let (model, version) = (&prepared.model, &prepared.version);
     write_record(registry, model, version, record, first_is_guard).await?;
@@ -205,6 +245,7 @@ async fn record_decision(
             report: Some(&prepared.report),
             previous_holder,
             archived,
+            signed: Some(signed),
         })
         .await
         .map_err(|error| DecideError::Partial {

@@ -48,6 +48,9 @@ pub enum DecideError {
         what: &'static str,
         error: MlflowError,
     },
+    /// The decision could not be signed and the policy requires signatures; nothing was written.
+    #[error("refused: the policy requires signed decisions, and {0}; nothing was written")]
+    Unsigned(crate::signing::SignError),
     /// Some writes went through and a later one failed.
     #[error("{what} ({error})")]
     Partial { what: String, error: MlflowError },
@@ -108,4 +111,13 @@ pub enum RaceLoss {
 fn version_label(v: &Option<String>) -> String {
     v.as_deref()
         .map_or_else(|| "(none)".to_string(), |v| format!("v{v}"))
+}
+
+impl From<crate::registry::SignRefusal> for DecideError {
+    fn from(refusal: crate::registry::SignRefusal) -> Self {
+        match refusal {
+            crate::registry::SignRefusal::Required(e) => DecideError::Unsigned(e),
+            crate::registry::SignRefusal::Read(e) => DecideError::Read(e),
+        }
+    }
 }

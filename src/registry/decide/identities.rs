@@ -6,7 +6,7 @@
 //! - the requester: the request's audit run (its `actor` param cannot be changed once logged,
 //!   its `user_id` is fixed at creation) and the version's decision tag (editable).
 
-use crate::governance::decision::{Decision, DecisionRecord, Recorded};
+use crate::governance::decision::{Decision, DecisionRecord, Recorded, SignatureCheck, Statement};
 use crate::governance::Target;
 use crate::mlflow::{filter, MlflowError, Run, RunSearch, Tag};
 use crate::registry::{GatheredVersion, Registry, AUDIT_EXPERIMENT, GATE_CHECK};
@@ -66,12 +66,51 @@ pub(super) async fn requesters(
     if user_id.name.is_some() {
         records.push(user_id);
     }
+    // The signed request, when there is one, is the requester: first, so a refusal names it.
+    if let Some(request) = &request {
+        if let Some(signed) = signed_requester(registry, request).await? {
+            records.insert(0, signed);
+        }
+    }
     Ok(records)
+}
+
+/// The requester as the request's signed statement names it, when the request is signed and
+/// the policy names allowed signers. A signature that does not verify is a record naming
+/// nobody known, so four-eyes finds the records disagree and refuses.
+async fn signed_requester(
+    registry: &Registry,
+    request: &TrailDecision,
+) -> Result<Option<Recorded>, MlflowError> {
+    let Some(allowed) = registry.signing().allowed_signers.clone() else {
+        return Ok(None);
+    };
+    let Some((bytes, Some(signature))) = registry.statement_artifacts(&request.run_id).await?
+    else {
+        return Ok(None);
+    };
+    let actor = request.actor.clone();
+    let statement = Statement::parse(&bytes).ok();
+    let check = tokio::task::spawn_blocking(move || {
+        crate::signing::verify(&allowed, &actor, &bytes, &signature)
+    })
+    .await
+    .unwrap_or(SignatureCheck::Absent);
+    Ok(Some(match (check, statement) {
+        (SignatureCheck::Good { .. }, Some(s)) if s.decision == Decision::Requested.as_str() => {
+            Recorded::new("the signed request", Some(&s.actor))
+        }
+        _ => Recorded::new(
+            "the request's signature (it does not verify)",
+            Some("(unverified signer)"),
+        ),
+    }))
 }
 
 /// One decision of the audit trail, as four-eyes reads it.
 #[derive(Debug, Clone, PartialEq)]
 struct TrailDecision {
+    run_id: String,
     decision: Decision,
     actor: String,
     user_id: Option<String>,
@@ -96,6 +135,7 @@ impl TrailDecision {
             return None;
         }
         Some(TrailDecision {
+            run_id: run.info.run_id.clone(),
             decision: Decision::parse(decision)?,
             actor: param("actor").unwrap_or_default().to_string(),
             user_id: run.info.user_id.clone(),

@@ -7,7 +7,7 @@ use super::commit::write_record;
 use super::{require_comment, DecideError};
 use crate::governance::decision::{Actor, Decision, DecisionRecord};
 use crate::governance::Target;
-use crate::registry::{AuditRecord, Registry};
+use crate::registry::{AuditRecord, Registry, StatementDraft};
 
 /// Record `actor`'s rejection of `version` for `target` with no gate report; answers the
 /// audit run's id. The version is read first (so a missing one is "not found", nothing written).
@@ -29,6 +29,20 @@ pub async fn reject_without_policy(
         .into_iter()
         .find(|r| &r.target == target && r.decision == Decision::Requested)
         .map(|r| r.by);
+    let signed = registry
+        .sign_decision(StatementDraft {
+            model: model.to_string(),
+            version: Some(version.to_string()),
+            target: Some(target.to_string()),
+            decision: Decision::Rejected.as_str().into(),
+            actor: actor.name.clone(),
+            comment: comment.to_string(),
+            source: current.source.clone(),
+            run_id: current.run_id.clone(),
+            requester: requested_by.clone(),
+            ..StatementDraft::default()
+        })
+        .await?;
     let record = DecisionRecord {
         target: target.clone(),
         decision: Decision::Rejected,
@@ -54,6 +68,7 @@ pub async fn reject_without_policy(
             report: None,
             previous_holder: None,
             archived: &[],
+            signed: Some(&signed),
         })
         .await
         .map_err(|error| DecideError::Partial {

@@ -12,7 +12,7 @@ use super::DecideError;
 use crate::governance::decision::{rollback_target, Actor, Decision, DecisionRecord, Verification};
 use crate::governance::Target;
 use crate::mlflow::MlflowError;
-use crate::registry::{holder, AuditRecord, AuditRun, Registry};
+use crate::registry::{holder, AuditRecord, AuditRun, Registry, SignedStatement, StatementDraft};
 
 /// From which version to which the target would move.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,10 @@ impl RollbackPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RolledBack {
     pub audit_run_id: String,
+    /// The record carries a signature.
+    pub signed: bool,
+    /// Why it does not, when signatures are not required.
+    pub unsigned_because: Option<String>,
 }
 
 /// Work out the roll back from the verified audit trail. `Ok(Err(reason))` when there is
@@ -155,6 +159,22 @@ pub async fn commit_rollback(
     let actor = &super::confirm_actor(registry.client(), actor.clone())
         .await
         .actor;
+    let version = registry.client().get_model_version(model, back_to).await?;
+    // Signed before anything is written (see `commit`).
+    let signed = registry
+        .sign_decision(StatementDraft {
+            model: model.to_string(),
+            version: Some(back_to.to_string()),
+            target: Some(target.to_string()),
+            decision: Decision::RolledBack.as_str().into(),
+            actor: actor.name.clone(),
+            comment: comment.to_string(),
+            source: version.source.clone(),
+            run_id: version.run_id.clone(),
+            previous_holder: plan.from.clone(),
+            ..StatementDraft::default()
+        })
+        .await?;
     // One promotion per target: a roll back claims the target as an approval does.
     let claim = claim::take(
         registry,
@@ -165,7 +185,7 @@ pub async fn commit_rollback(
         plan.from.as_deref(),
     )
     .await?;
-    let outcome = roll_back(registry, plan, actor, comment, archive).await;
+    let outcome = roll_back(registry, plan, actor, comment, archive, &signed).await;
     claim::release(registry, &claim).await;
     outcome
 }
@@ -177,6 +197,7 @@ async fn roll_back(
     actor: &Actor,
     comment: &str,
     archive: Option<bool>,
+    signed: &SignedStatement,
 ) -> Result<RolledBack, DecideError> {
     let (model, target, back_to) = (&plan.model, &plan.target, &plan.to);
     let (archived, archive_failure) = match promote(registry, model, back_to, target, archive).await
@@ -219,6 +240,7 @@ async fn roll_back(
             report: None,
             previous_holder: plan.from.as_deref(),
             archived: &archived,
+            signed: Some(signed),
         })
         .await
         .map_err(|error| DecideError::Partial {
@@ -228,7 +250,11 @@ async fn roll_back(
     if let Some((failed, error)) = archive_failure {
         return Err(archive_failed(back_to, target, &archived, &failed, error));
     }
-    Ok(RolledBack { audit_run_id })
+    Ok(RolledBack {
+        audit_run_id,
+        signed: signed.signature.is_some(),
+        unsigned_because: signed.unsigned_because.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -248,6 +274,7 @@ mod tests {
         forged.previous_holder = Some("3".into());
         forged.verification = Verification::Unverified {
             reasons: vec![Reason::NoReportDigest],
+            signature: None,
         };
         trail.push(forged);
         let (history, skipped) = verified_history(&trail, &production);

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::TabView;
 use crate::app::screens::DetailScreen;
 use crate::ui::format::{clip, span};
-use crate::ui::inbox::record_marker;
+use crate::ui::inbox::{record_marker, record_width};
 use crate::ui::{panel, scrollbar_beside, table};
 
 pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
@@ -67,7 +67,10 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
         table::Column::new("DECISION", Constraint::Length(14)),
         table::Column::new("BY", Constraint::Length(8)),
         table::Column::new("DIGEST", Constraint::Length(if wide { 8 } else { 0 })),
-        table::Column::new("RECORD", Constraint::Length(12)),
+        table::Column::new(
+            "RECORD",
+            Constraint::Length(record_width(rows.iter().map(|r| &r.verification))),
+        ),
         table::Column::new("COMMENT", Constraint::Fill(1)),
     ];
     let scrollbar = scrollbar_beside(block_area, area);

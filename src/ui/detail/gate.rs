@@ -328,13 +328,18 @@ fn draw_recorded(
     for r in recorded {
         // `2025-11-19 10:00 gate_check Production pass 3f2a9c1b`, then how it compares.
         let at: String = r.at.replace('T', " ").chars().take(16).collect();
-        let text = format!(
+        let mut text = format!(
             "{at} {} {} {} {}",
             r.decision,
             r.target,
             r.gate_status.as_deref().unwrap_or("-"),
             short_digest(r.report_digest.as_deref()),
         );
+        // The signature status, when the trail's signatures were checked.
+        if let Some(signature) = r.verification.signature() {
+            text.push(' ');
+            text.push_str(signature.label());
+        }
         // A record that is not whole is not compared: it says so, and why.
         if !r.verification.is_verified() {
             lines.push(Line::from(vec![

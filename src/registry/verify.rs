@@ -112,6 +112,9 @@ impl TrailReport {
     }
 }
 
+/// A statement's bytes and its signature.
+type SignedBytes = (Vec<u8>, Vec<u8>);
+
 /// One run's stored statement and signature.
 type Stored = Option<(Vec<u8>, Option<Vec<u8>>)>;
 
@@ -218,7 +221,7 @@ async fn signature_checks(
     stored: &[Stored],
     allowed_signers: Option<PathBuf>,
 ) -> Vec<SignatureCheck> {
-    let work: Vec<(String, Option<(Vec<u8>, Vec<u8>)>)> = runs
+    let work: Vec<(String, Option<SignedBytes>)> = runs
         .iter()
         .zip(stored)
         .map(|(run, s)| {

@@ -142,7 +142,7 @@ fn a_signed_chain_verifies_and_its_head_is_the_newest_record() {
     let report = t.walk(ChainSettings::default());
     assert_eq!(labels(&report), ["signed ✓"; 3]);
     assert!(report.forks.is_empty());
-    assert_eq!(report.heads, [head.clone()]);
+    assert_eq!(report.heads, std::slice::from_ref(&head));
     assert!(missing_heads(&[head], &report).is_empty());
 }
 

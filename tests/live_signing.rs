@@ -343,9 +343,17 @@ fn a_signed_trail_verifies_and_every_forgery_is_caught() {
     );
     rest.post("runs/restore", json!({"run_id": ids[2]}));
 
-    // The newest record deleted: invisible from inside the registry, caught by the head file.
+    // The newest record deleted: the chain cannot see it, the head file can. Here its decision
+    // tag stays behind with no audit run, which the state comparison reports too (a forger who
+    // also deletes the tags leaves only the head file to notice).
     rest.post("runs/delete", json!({"run_id": ids[5]}));
-    assert_eq!(verify(&live, &policy, name, None).0, 0);
+    let (exit, v) = verify(&live, &policy, name, None);
+    assert_eq!(exit, 1);
+    assert!(
+        failures(&v).contains("unapproved change: v2 @champion: decision tag 'rejected'"),
+        "{}",
+        failures(&v)
+    );
     let (exit, v) = verify(&live, &policy, name, Some(&head));
     assert_eq!(exit, 1);
     assert!(

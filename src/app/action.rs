@@ -203,6 +203,12 @@ pub enum Action {
         request: RequestId,
         result: Answer<crate::app::screens::AuditTrail>,
     },
+    /// Unapproved changes per model (versions list, inbox, Gate tab; `:verify`).
+    #[serde(skip)]
+    UnapprovedLoaded {
+        request: RequestId,
+        result: Answer<crate::app::screens::UnapprovedMarks>,
+    },
     /// Every pending promotion request (`:inbox`).
     #[serde(skip)]
     InboxLoaded {

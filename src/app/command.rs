@@ -9,6 +9,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "velocity",
         "lead time, promotions, failure rate, time to restore per model",
     ),
+    (
+        "verify",
+        "compare the registry with the trail: unapproved changes",
+    ),
     ("profile", "switch server: profile NAME"),
     ("theme", "switch theme: theme NAME"),
     ("quit", "leave tollgate"),
@@ -20,6 +24,7 @@ pub enum Command {
     Model(String),
     Inbox,
     Velocity,
+    Verify,
     Profile(String),
     Theme(String),
     Quit,
@@ -47,14 +52,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "model" => needs_arg("name", Command::Model),
         "inbox" | "i" => Ok(Command::Inbox),
         "velocity" | "vel" => Ok(Command::Velocity),
+        "verify" => Ok(Command::Verify),
         "profile" | "ctx" => needs_arg("profile", Command::Profile),
         "theme" => needs_arg("theme", Command::Theme),
         "quit" | "q" | "q!" | "exit" => Ok(Command::Quit),
         "" => Err(
-            "type a command: models, model NAME, inbox, velocity, profile NAME, theme NAME, quit".into(),
+            "type a command: models, model NAME, inbox, velocity, verify, profile NAME, theme NAME, quit".into(),
         ),
         other => Err(format!(
-            "unknown command :{other}; try models, model NAME, inbox, velocity, profile NAME, theme NAME, quit"
+            "unknown command :{other}; try models, model NAME, inbox, velocity, verify, profile NAME, theme NAME, quit"
         )),
     }
 }
@@ -127,6 +133,7 @@ mod tests {
         assert_eq!(parse("q"), Ok(Command::Quit));
         assert_eq!(parse("inbox"), Ok(Command::Inbox));
         assert_eq!(parse("velocity"), Ok(Command::Velocity));
+        assert_eq!(parse("verify"), Ok(Command::Verify));
         assert!(parse("model").unwrap_err().contains("needs a name"));
         assert!(parse("fly").unwrap_err().contains("unknown command :fly"));
     }
@@ -143,6 +150,7 @@ mod tests {
         };
         assert_eq!(candidates("mo", &src), ["models", "model "]);
         assert_eq!(candidates("in", &src), ["inbox"]);
+        assert_eq!(candidates("ve", &src), ["velocity", "verify"]);
         assert_eq!(
             candidates("model fra", &src),
             ["model Fraud Detection (EU)", "model fraud-detector"]

@@ -96,6 +96,12 @@ pub enum Effect {
         request: RequestId,
         model: String,
     },
+    /// Compare each model's registry state with its verified trail (unapproved changes).
+    LoadUnapproved {
+        request: RequestId,
+        models: Vec<String>,
+        policy: Option<std::sync::Arc<crate::governance::Policy>>,
+    },
     /// Every pending promotion request.
     LoadInbox {
         request: RequestId,

@@ -24,11 +24,20 @@ pub async fn run(
         )?;
         return Ok(());
     }
+    write_trail(model, &runs, out)
+}
+
+/// The trail as a table, then one line per record that is not whole.
+pub(super) fn write_trail(
+    model: &str,
+    runs: &[AuditRun],
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     if runs.is_empty() {
         writeln!(out, "no recorded decisions for '{model}'")?;
         return Ok(());
     }
-    write_table(&newest_first(runs), out, output::stdout_styled())
+    write_table(&newest_first(runs.to_vec()), out, output::stdout_styled())
 }
 
 /// The table, in the order given, then why each record that is not whole is not.

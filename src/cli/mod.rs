@@ -2,6 +2,7 @@
 //! runs the same `registry` code as the cockpit and prints a table, or JSON with `--json`.
 
 mod adopt;
+mod attest;
 mod audit;
 mod decide;
 mod docs;
@@ -201,6 +202,22 @@ pub enum Command {
             default_value = "adopted: the current holders start the signed trail"
         )]
         comment: String,
+    },
+    /// Write an in-toto Statement v1 about a version: its artifact files' SHA-256 as the subject,
+    /// the gate report, the policy digest and the decisions as the predicate.
+    Attest {
+        model: String,
+        version: String,
+        /// The statement file to write (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Evaluate the gates for this target now (needs a policy); default: the report the
+        /// newest verified decision was made on.
+        #[arg(long = "to", value_name = "TARGET")]
+        target: Option<String>,
+        /// Print what was written as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a shell completion script: `tollgate completions bash > /etc/bash_completion.d/tollgate`
     /// (zsh: into a directory on $fpath as `_tollgate`; fish: ~/.config/fish/completions/tollgate.fish).
@@ -485,6 +502,24 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
                 out,
             )
             .await
+        }
+        Command::Attest {
+            model,
+            version,
+            out: out_file,
+            target,
+            json,
+        } => {
+            let registry = connect(&resolved)?;
+            let args = attest::AttestArgs {
+                model,
+                version,
+                out_file,
+                target: target.as_deref(),
+                policy: global.policy.as_deref(),
+                json: *json,
+            };
+            attest::run(&resolved, &registry, &args, out).await
         }
         Command::Open { .. } => Err(CliError::Usage(
             "`open` runs the interactive cockpit; it is started from main".into(),

@@ -1,7 +1,9 @@
 //! `tollgate audit MODEL --verify [--allowed-signers FILE] [--head FILE]`: every record whole,
 //! signed by a key allowed for its actor, and chained by hash. Exit 0 when all verify, 1 when
 //! something fails (each record named with why), 2 for usage. `--head FILE` keeps the chain's
-//! last verified head outside the registry, so deleting the newest records is caught.
+//! last verified head outside the registry, so deleting the newest records is caught. The
+//! registry's current state is compared with the verified trail too: a version holding a
+//! target, or a decision tag, that no verified record accounts for is an `unapproved change`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,9 @@ use crate::registry::verify::{TrailOptions, TrailReport};
 use crate::registry::Registry;
 use crate::session::policy;
 use crate::text::sanitize_line;
+
+/// The word every report of a change made outside tollgate carries.
+pub const UNAPPROVED: &str = "unapproved change";
 
 pub struct VerifyArgs<'a> {
     pub model: &'a str,
@@ -58,7 +63,16 @@ pub async fn run(
         None => Vec::new(),
     };
     let report = registry.verify_trail(args.model, &options).await?;
-    let failures = report.failures();
+    let policy = policy::find(resolved, args.policy)?;
+    let changes = registry
+        .unapproved_in(args.model, &report.decisions, policy.as_ref())
+        .await?;
+    let mut failures = report.failures();
+    failures.extend(
+        changes
+            .iter()
+            .map(|c| format!("{UNAPPROVED}: {}", c.summary())),
+    );
     let missing = report.missing_heads(&expected);
     let head_failures: Vec<String> =
         missing
@@ -81,6 +95,7 @@ pub async fn run(
                 "count": report.decisions.len(),
                 "decisions": report.decisions,
                 "forks": report.forks,
+                "unapproved_changes": changes,
                 "heads": report.heads,
                 "adopted_at": report.adopted_at,
                 "failures": failures.iter().chain(&head_failures).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 //! function of the gathered data ([`gather::PackData`], also written as `evidence.json`), so the
 //! same registry state always gives byte-identical files.
 
+pub mod attest;
 pub mod charts;
 pub mod gather;
 pub mod naming;

@@ -148,6 +148,7 @@ mod tests {
     /// The example of RFC 8785 §3.2.2 (numbers, literals, strings). Its first number is
     /// checked from a Rust literal: serde_json's default parser rounds it differently.
     #[test]
+    #[allow(clippy::excessive_precision)] // the RFC 8785 test vector, as written there
     fn the_rfc_example() {
         #[allow(clippy::excessive_precision)] // the RFC's literal, as written there
         let rfc = 333333333.33333329;

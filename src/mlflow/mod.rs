@@ -5,6 +5,7 @@ mod client;
 pub mod error;
 pub mod filter;
 pub mod http;
+mod logged_artifacts;
 pub mod settings;
 pub mod types;
 

@@ -2,10 +2,12 @@
 //! versions with their runs (batched), one version in full. Shared by the CLI and the cockpit.
 
 mod artifacts;
+mod attest;
 mod audit;
 mod cache;
 pub mod decide;
 mod gate;
+mod holders;
 mod inbox;
 mod lineage;
 mod models;
@@ -15,12 +17,14 @@ mod velocity;
 pub mod verify;
 mod versions;
 
+pub use attest::{ArtifactDigest, ArtifactFiles};
 pub use audit::{
     newest_first, AuditRecord, AuditRun, ADOPTION_SUBJECT, AUDIT_EXPERIMENT, GATE_CHECK,
     REPORT_ARTIFACT,
 };
 pub use cache::SessionCache;
 pub use gate::{gate_status_tag, holder, GatheredVersion};
+pub use holders::{current_state, named_targets, trail_record, StateCheck};
 pub use inbox::{pending_requests, PendingRequest};
 pub use lineage::LineageData;
 pub use models::ModelSummary;

@@ -112,6 +112,9 @@ impl TrailReport {
     }
 }
 
+/// A statement's bytes and its signature.
+type SignedBytes = (Vec<u8>, Vec<u8>);
+
 /// One run's stored statement and signature.
 type Stored = Option<(Vec<u8>, Option<Vec<u8>>)>;
 
@@ -219,8 +222,7 @@ async fn signature_checks(
     allowed_signers: Option<PathBuf>,
 ) -> Vec<SignatureCheck> {
     // Per run: the actor (the principal checked) and the signed bytes with their signature.
-    type Work = (String, Option<(Vec<u8>, Vec<u8>)>);
-    let work: Vec<Work> = runs
+    let work: Vec<(String, Option<SignedBytes>)> = runs
         .iter()
         .zip(stored)
         .map(|(run, s)| {

@@ -45,6 +45,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
     let all_verified = rows
         .iter()
         .all(|r| r.verification.is_verified() && r.verification.signature().is_none());
+    let any_unapproved = rows
+        .iter()
+        .any(|r| i.unapproved.marked(&r.model, &r.version));
     let columns = [
         table::Column::new("MODEL", Constraint::Fill(3)),
         table::Column::new("VER", Constraint::Length(4)).right(),
@@ -55,10 +58,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         // Wide enough for `! unverified` only when a row needs it; a verified row shows `✓`.
         table::Column::new(
             "RECORD",
-            Constraint::Length(if all_verified {
-                6
-            } else {
-                record_width(rows.iter().map(|r| &r.verification))
+            Constraint::Length(match (all_verified, any_unapproved) {
+                (_, true) => record_width(rows.iter().map(|r| &r.verification)).max(12),
+                (true, false) => 6,
+                (false, false) => record_width(rows.iter().map(|r| &r.verification)),
             }),
         ),
         table::Column::new("COMMENT", Constraint::Fill(2)),
@@ -70,7 +73,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         &|r, w| {
             let (gate_text, gate_style) = gate_status(r.gate.as_deref(), theme);
             let (record_text, record_style) = match record_marker(&r.verification, theme) {
-                (_, style) if all_verified => ("✓", style),
+                // The version holds a target (or carries a tag) no verified record backs.
+                _ if i.unapproved.marked(&r.model, &r.version) => {
+                    (UNAPPROVED_RECORD, theme.error())
+                }
+                (_, style) if all_verified && !any_unapproved => ("✓", style),
                 marker => marker,
             };
             vec![
@@ -90,6 +97,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, i: &InboxScreen, theme
         },
     );
 }
+
+/// The RECORD cell of a request whose version has an unapproved change.
+const UNAPPROVED_RECORD: &str = "⊘ unapproved";
 
 /// A report's gate status with a text marker, so it reads without colour; `None` is a request
 /// with no report matching its recorded digest.

@@ -10,7 +10,7 @@ use super::format::{clip, date, metric, span};
 use super::frame::ScreenFrame;
 use super::theme::Theme;
 use super::{panel, scrollbar_area, table};
-use crate::app::screens::{creator, VersionsScreen};
+use crate::app::screens::{creator, VersionsScreen, UNAPPROVED_MARK, UNAPPROVED_WORD};
 use crate::app::State;
 use crate::registry::RunState;
 use crate::text::width;
@@ -54,6 +54,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
     if let Some(legend) = drift_legend(&v.drift, theme) {
         screen = screen.right(legend);
     }
+    if v.unapproved.any() {
+        screen = screen.right(Line::from(vec![
+            Span::styled(format!(" {UNAPPROVED_MARK} "), theme.error()),
+            Span::styled(format!("{UNAPPROVED_WORD} "), theme.muted()),
+        ]));
+    }
     if let Some(champion) = &v.champion {
         screen = screen.right(Line::from(vec![
             Span::styled(format!(" {CHAMPION} "), theme.accent()),
@@ -87,10 +93,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
         return;
     }
     let wide = inner.width >= WIDE;
-    // The first column: ★ for the serving version, then ● when its latest monitoring window
-    // drifted.
+    // The first column: ★ for the serving version, ● when its latest monitoring window
+    // drifted, ⊘ when it holds a target (or carries a decision tag) no verified record backs.
     let mut columns = vec![
-        table::Column::new("", Constraint::Length(2)),
+        table::Column::new(
+            "",
+            Constraint::Length(if v.unapproved.any() { 3 } else { 2 }),
+        ),
         table::Column::new("VER", Constraint::Length(4)).right(),
         table::Column::new("STAGE", Constraint::Length(10)),
         table::Column::new("ALIASES", Constraint::Length(if wide { 22 } else { 11 })),
@@ -158,6 +167,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &VersionsScreen, th
                 Line::from(vec![
                     Span::styled(if champion { CHAMPION } else { " " }, theme.accent()),
                     drift_marker(v.drifted(&ver.version), drift_stale, theme),
+                    if v.unapproved.marked(&v.model, &ver.version) {
+                        Span::styled(UNAPPROVED_MARK, theme.error())
+                    } else {
+                        Span::raw("")
+                    },
                 ]),
                 if v.marked.contains(&ver.version) {
                     Line::from(vec![

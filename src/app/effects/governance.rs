@@ -54,6 +54,22 @@ impl EffectRunner {
                 },
                 move |result| Action::AuditLoaded { request, result },
             ),
+            Effect::LoadUnapproved {
+                request,
+                models,
+                policy,
+            } => self.spawn_answer(
+                async move {
+                    let mut marks = std::collections::BTreeMap::new();
+                    // One model at a time: each check is a handful of requests already.
+                    for model in models {
+                        let check = registry.check_state(&model, policy.as_deref()).await?;
+                        marks.insert(model, check.changes);
+                    }
+                    Ok::<_, MlflowError>(Arc::new(marks))
+                },
+                move |result| Action::UnapprovedLoaded { request, result },
+            ),
             Effect::LoadInbox { request } => self.spawn_answer(
                 async move { registry.pending_requests().await },
                 move |result| Action::InboxLoaded { request, result },

@@ -65,6 +65,7 @@ impl EffectRunner {
             | Effect::LoadVelocity { .. }) => self.load(load),
             governance @ (Effect::LoadGate { .. }
             | Effect::LoadAudit { .. }
+            | Effect::LoadUnapproved { .. }
             | Effect::LoadInbox { .. }
             | Effect::LoadPendingMarks { .. }
             | Effect::PrepareDecision { .. }

@@ -89,6 +89,14 @@ pub trait ScreenBehaviour {
     /// Keep the cursor valid after the window changed size.
     fn refollow(&mut self, rows: usize);
 
+    /// `:verify`: compare the registry's state of the models shown with their trails now.
+    fn verify(&mut self, ctx: &mut Ctx) {
+        ctx.set_status(
+            StatusLevel::Info,
+            "verify: open a model, a version or the inbox to compare it with its trail",
+        );
+    }
+
     /// The version a decision key (`p`, `a`, `x`, `b`) acts on.
     fn decision_subject(&self) -> Option<DecisionSubject> {
         None

@@ -12,6 +12,7 @@ pub mod detail;
 pub mod inbox;
 pub mod models;
 pub mod run;
+pub mod unapproved;
 pub mod velocity;
 pub mod versions;
 
@@ -24,6 +25,7 @@ pub use detail::{
 pub use inbox::InboxScreen;
 pub use models::{ModelSort, ModelSortColumn, ModelsScreen, ServerSearch};
 pub use run::{RunEntry, RunScreen};
+pub use unapproved::{Unapproved, UnapprovedMarks, UNAPPROVED_MARK, UNAPPROVED_WORD};
 pub use velocity::VelocityScreen;
 pub use versions::{Compare, VersionsScreen, MAX_METRIC_COLUMNS};
 

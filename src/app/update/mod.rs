@@ -78,6 +78,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::MonitoringLoaded { .. }
         | Action::GateLoaded { .. }
         | Action::AuditLoaded { .. }
+        | Action::UnapprovedLoaded { .. }
         | Action::InboxLoaded { .. }
         | Action::PendingMarksLoaded { .. }) => route::answer(state, &mut fx, answer),
 

@@ -153,6 +153,7 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             state.screens.push(opening.screen);
             fx.push(opening.load);
         }
+        Command::Verify => route::to_top(state, fx, |screen, ctx| screen.verify(ctx)),
         Command::Theme(name) => fx.push(Effect::SetTheme { name }),
         Command::Quit => state.quit = true,
     }

@@ -227,8 +227,8 @@ fn command_line_runs_and_completes() {
     );
     let fx = update(&mut s, Action::PromptSubmit);
     assert!(
-        matches!(&fx[..], [Effect::LoadVersions { model, .. }, Effect::LoadDriftMarks { model: m2, .. }] if model == "fraud-detector" && m2 == model),
-        "the versions and, once per list, their drift markers: {fx:?}"
+        matches!(&fx[..], [Effect::LoadVersions { model, .. }, Effect::LoadUnapproved { models, .. }, Effect::LoadDriftMarks { model: m2, .. }] if model == "fraud-detector" && m2 == model && models == std::slice::from_ref(model)),
+        "the versions and, once per list, their unapproved changes and drift markers: {fx:?}"
     );
     assert_eq!(s.screens.len(), 2);
 

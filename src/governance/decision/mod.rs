@@ -1,9 +1,11 @@
 //! Decisions: the record kept in version tags, who is acting, four-eyes, the roll back target,
-//! the staleness check made right before writing, and whether a recorded decision is whole.
+//! the staleness check made right before writing, whether a recorded decision is whole, and
+//! which holders of a target the trail does not account for.
 
 mod actor;
 mod chain;
 mod four_eyes;
+mod holders;
 mod record;
 mod rollback;
 mod staleness;
@@ -16,6 +18,10 @@ pub use chain::{
     SignatureCheck,
 };
 pub use four_eyes::{check_four_eyes, FourEyesInput, FourEyesOk, Recorded, Refusal, Role};
+pub use holders::{
+    checked_targets, unapproved_changes, ChangeKind, ChangeReason, CurrentState, Move, TrailRecord,
+    UnapprovedChange,
+};
 pub use record::{
     fit_tag_value, iso8601, Decision, DecisionRecord, DECISION_TAG_PREFIX, MAX_TAG_VALUE,
 };

@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::audit::short_digest;
 use super::TabView;
-use crate::app::screens::{agreement, Agreement, DetailScreen};
+use crate::app::screens::{agreement, Agreement, DetailScreen, UNAPPROVED_MARK, UNAPPROVED_WORD};
 use crate::app::State;
 use crate::governance::{CheckResult, GateReport, Outcome};
 use crate::text::round_floats;
@@ -25,6 +25,8 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
         state,
         theme,
     } = *view;
+    let area = draw_unapproved(frame, area, d, theme);
+    let view = &TabView { area, ..*view };
     if state.policy.is_none() {
         panel::empty(
             frame,
@@ -60,6 +62,44 @@ pub fn draw(frame: &mut Frame, view: &TabView, d: &DetailScreen) {
         Some(check) => draw_evidence(frame, below, check, theme),
         None => draw_recorded(frame, below, d, report, theme),
     }
+}
+
+/// Above everything, one line per unapproved change about this version (at most 3), with
+/// the reason; answers the area left.
+fn draw_unapproved(frame: &mut Frame, area: Rect, d: &DetailScreen, theme: &Theme) -> Rect {
+    let changes = d.unapproved.changes(&d.model, &d.version);
+    if changes.is_empty() {
+        return area;
+    }
+    let prefix = format!("{UNAPPROVED_MARK} {UNAPPROVED_WORD}: ");
+    let texts: Vec<String> = changes
+        .iter()
+        .take(3)
+        .map(|c| crate::text::sanitize_line(&c.summary()).into_owned())
+        .collect();
+    // Each line wraps at words (so a row holds a little less than the width); a blank line
+    // separates them from the report.
+    let columns = usize::from(area.width.saturating_sub(10).max(1));
+    let rows: usize = texts
+        .iter()
+        .map(|t| (crate::text::width(&prefix) + crate::text::width(t)).div_ceil(columns))
+        .sum();
+    let height = u16::try_from(rows + 1)
+        .unwrap_or(u16::MAX)
+        .min(area.height / 2);
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
+    let lines: Vec<Line> = texts
+        .into_iter()
+        .map(|t| {
+            Line::from(vec![
+                Span::styled(prefix.clone(), theme.error()),
+                Span::styled(t, theme.base()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), top);
+    rest
 }
 
 /// `→ Production  ✗ FAIL  1 fail · 2 pass  digest 3f2a9c1b  T target`

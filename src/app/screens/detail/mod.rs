@@ -102,6 +102,8 @@ pub struct DetailScreen {
     pub lineage: LineageTab,
     pub gate: GateTab,
     pub audit: AuditTab,
+    /// The model's unapproved changes (the Gate tab says why this version is one).
+    pub unapproved: crate::app::screens::Unapproved,
 }
 
 impl DetailScreen {
@@ -119,6 +121,7 @@ impl DetailScreen {
             lineage: LineageTab::default(),
             gate: GateTab::default(),
             audit: AuditTab::default(),
+            unapproved: Default::default(),
         }
     }
 

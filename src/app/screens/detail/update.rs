@@ -123,6 +123,12 @@ impl ScreenBehaviour for DetailScreen {
             other => other,
         };
         let action = self.metrics.answer(action)?;
+        if let unapproved @ Action::UnapprovedLoaded { .. } = action {
+            return match self.unapproved.answer(unapproved, ctx) {
+                None => self.answered(DetailTab::Gate, ctx.rows),
+                other => other,
+            };
+        }
         let about = self.about();
         let action = match self.drift.answer(action, &about, ctx) {
             None => return self.answered(DetailTab::Drift, ctx.rows),
@@ -156,6 +162,7 @@ impl ScreenBehaviour for DetailScreen {
             DetailTab::Lineage => self.lineage.ensure_loaded(&self.model, &self.version, ctx),
             DetailTab::Gate => {
                 self.audit.ensure_loaded(&self.model, ctx);
+                self.unapproved.ensure_loaded(vec![self.model.clone()], ctx);
                 let target = self.gate_target();
                 self.gate
                     .ensure_loaded(target, &self.model, &self.version, ctx);
@@ -174,6 +181,9 @@ impl ScreenBehaviour for DetailScreen {
         let target = self.gate_target();
         self.gate.refresh(target, &self.model, &self.version, ctx);
         self.audit.refresh(&self.model, ctx);
+        if self.unapproved.marks.is_some() {
+            self.unapproved.reload(vec![self.model.clone()], false, ctx);
+        }
     }
 
     /// A decision changes the version's stage and tags, what the gates read and the trail;
@@ -185,8 +195,13 @@ impl ScreenBehaviour for DetailScreen {
         // The Gate and Audit tabs are evaluated and read again when shown.
         self.gate.on_model_changed();
         self.audit.on_model_changed();
+        self.unapproved.marks = None;
         let request = ctx.new_request();
         self.reload(request, ctx);
+    }
+
+    fn verify(&mut self, ctx: &mut Ctx) {
+        self.unapproved.reload(vec![self.model.clone()], true, ctx);
     }
 
     fn refollow(&mut self, rows: usize) {

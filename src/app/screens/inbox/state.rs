@@ -8,6 +8,9 @@ use crate::registry::PendingRequest;
 pub struct InboxScreen {
     pub data: Remote<Vec<PendingRequest>>,
     pub cursor: ListCursor,
+    /// Requests whose version holds a target, or carries a decision tag, that the verified
+    /// trail does not account for.
+    pub unapproved: crate::app::screens::Unapproved,
 }
 
 impl InboxScreen {
@@ -15,7 +18,16 @@ impl InboxScreen {
         InboxScreen {
             data,
             cursor: ListCursor::default(),
+            unapproved: Default::default(),
         }
+    }
+
+    /// The models the requests are about, each once.
+    pub fn models(&self) -> Vec<String> {
+        let mut models: Vec<String> = self.rows().iter().map(|r| r.model.clone()).collect();
+        models.sort();
+        models.dedup();
+        models
     }
 
     pub fn rows(&self) -> &[PendingRequest] {

@@ -63,6 +63,12 @@ impl ScreenBehaviour for InboxScreen {
     }
 
     fn answer(&mut self, action: Action, ctx: &mut Ctx) -> Option<Action> {
+        let action = match action {
+            unapproved @ Action::UnapprovedLoaded { .. } => {
+                return self.unapproved.answer(unapproved, ctx)
+            }
+            other => other,
+        };
         let Action::InboxLoaded { request, result } = action else {
             return Some(action);
         };
@@ -83,6 +89,9 @@ impl ScreenBehaviour for InboxScreen {
         // The inbox read everything the marker needs: keep the models list in step.
         if let Some(marks) = read {
             ctx.tell(Notice::PendingMarks(marks));
+            // The requests' models may have changed: check those now shown.
+            let models = self.models();
+            self.unapproved.reload(models, false, ctx);
         }
         None
     }
@@ -94,6 +103,11 @@ impl ScreenBehaviour for InboxScreen {
     /// A decided request leaves the inbox, whichever model it was on.
     fn on_model_changed(&mut self, _model: &str, ctx: &mut Ctx) {
         self.reload(ctx);
+    }
+
+    fn verify(&mut self, ctx: &mut Ctx) {
+        let models = self.models();
+        self.unapproved.reload(models, true, ctx);
     }
 
     fn refollow(&mut self, rows: usize) {

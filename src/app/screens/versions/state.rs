@@ -30,6 +30,9 @@ pub struct VersionsScreen {
     pub marked: std::collections::BTreeSet<String>,
     /// The compare view (`c`), when open.
     pub compare: Option<super::Compare>,
+    /// Versions holding a target (or carrying a decision tag) the verified trail does not
+    /// account for.
+    pub unapproved: crate::app::screens::Unapproved,
 }
 
 impl VersionsScreen {
@@ -46,6 +49,7 @@ impl VersionsScreen {
             drift: None,
             marked: Default::default(),
             compare: None,
+            unapproved: Default::default(),
         }
     }
 

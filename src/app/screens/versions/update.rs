@@ -134,6 +134,7 @@ impl ScreenBehaviour for VersionsScreen {
                 }
                 None
             }
+            unapproved @ Action::UnapprovedLoaded { .. } => self.unapproved.answer(unapproved, ctx),
             history @ Action::HistoryLoaded { .. } => {
                 let compare = self.compare.as_mut();
                 answer_history(history, move |run_id, key| {
@@ -148,6 +149,7 @@ impl ScreenBehaviour for VersionsScreen {
 
     fn ensure_loaded(&mut self, ctx: &mut Ctx) {
         self.ensure_compare_histories(ctx);
+        self.unapproved.ensure_loaded(vec![self.model.clone()], ctx);
         if self.drift.is_none() {
             let request = ctx.new_request();
             self.drift = Some(Remote::loading(request));
@@ -164,6 +166,9 @@ impl ScreenBehaviour for VersionsScreen {
             c.histories.clear();
         }
         self.reload(ctx);
+        if self.unapproved.marks.is_some() {
+            self.unapproved.reload(vec![self.model.clone()], false, ctx);
+        }
         if let Some(drift) = self.drift.as_mut() {
             let request = ctx.new_request();
             drift.start(request);
@@ -178,7 +183,12 @@ impl ScreenBehaviour for VersionsScreen {
     fn on_model_changed(&mut self, model: &str, ctx: &mut Ctx) {
         if self.model == model {
             self.reload(ctx);
+            self.unapproved.marks = None;
         }
+    }
+
+    fn verify(&mut self, ctx: &mut Ctx) {
+        self.unapproved.reload(vec![self.model.clone()], true, ctx);
     }
 
     fn refollow(&mut self, rows: usize) {

@@ -129,6 +129,7 @@ mod tests {
                 signature: None,
             },
             start_time: 0,
+            statement_hash: None,
         }
     }
 

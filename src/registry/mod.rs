@@ -10,6 +10,7 @@ mod inbox;
 mod lineage;
 mod models;
 mod monitoring;
+mod pending_index;
 mod velocity;
 mod versions;
 
@@ -20,6 +21,7 @@ pub use inbox::{pending_requests, PendingRequest};
 pub use lineage::LineageData;
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
+pub use pending_index::{INDEXED_TAG, PENDING_FLAG};
 pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};
 
 use crate::mlflow::MlflowClient;

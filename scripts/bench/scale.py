@@ -144,10 +144,9 @@ def main():
           flagged == manifest["pending_total"])
 
     inbox = []
-    for _ in range(args.runs + 1):
+    for _ in range(max(3, args.runs)):
         t, out, _ = timed([args.tollgate, "inbox", "--json"], env)
         inbox.append((t, json.loads(out)["count"]))
-    inbox = inbox[1:]  # the first is a warm-up
     lines = log_lines(args.server_log)
     timed([args.tollgate, "inbox", "--json"], env)
     time.sleep(0.5)
@@ -158,7 +157,8 @@ def main():
 
     # models --json against its floor, interleaved run by run (the machine's load drifts).
     tg, fl, rss = [], [], []
-    for i in range(args.runs + 1):
+    warm_up = 1 if args.runs > 1 else 0  # one run: the inbox runs above warmed the server
+    for i in range(args.runs + warm_up):
         f, chains = floor_models(base)
         t, out, r = timed([args.tollgate, "models", "--json", "--page-size", "1000"], env)
         listed = json.loads(out)
@@ -168,7 +168,8 @@ def main():
             counted = sum(m["version_count"] or 0 for m in listed["models"])
             if counted != manifest["versions"]:
                 sys.exit(f"tollgate counted {counted} versions, expected {manifest['versions']}")
-            continue  # warm-up
+            if warm_up:
+                continue
         tg.append(t)
         fl.append(f)
         rss.append(r)

@@ -181,27 +181,18 @@ mod tests {
             .collect()
     }
 
-    fn request(decision: &str) -> Vec<(&'static str, String)> {
+    fn request(decision: &str) -> Vec<(&str, &str)> {
         vec![
-            ("tollgate.decision.Production", decision.to_string()),
-            ("tollgate.decision.Production.by", "ana".to_string()),
-            (
-                "tollgate.decision.Production.at",
-                "2026-11-20T10:00:00Z".to_string(),
-            ),
+            ("tollgate.decision.Production", decision),
+            ("tollgate.decision.Production.by", "ana"),
+            ("tollgate.decision.Production.at", "2026-11-20T10:00:00Z"),
         ]
     }
 
     #[test]
     fn an_open_request_is_read_from_the_decision_tags_not_the_flag() {
-        let open: Vec<(&str, &str)> = request("requested")
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect::<Vec<_>>();
-        assert!(has_open_request(&tags(&open)));
-        let approved = request("approved");
-        let mut flagged: Vec<(&str, &str)> =
-            approved.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert!(has_open_request(&tags(&request("requested"))));
+        let mut flagged = request("approved");
         flagged.push((PENDING_FLAG, "true"));
         let flagged = tags(&flagged);
         assert!(is_flagged(&flagged));

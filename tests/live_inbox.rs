@@ -12,7 +12,7 @@ use support::live::{live, stderr, stdout};
 use support::rest::Rest;
 use support::{client, rt};
 use tollgate::governance::{Stage, Target};
-use tollgate::registry::Registry;
+use tollgate::registry::{Registry, AUDIT_EXPERIMENT, INDEXED_TAG, PENDING_FLAG};
 
 fn request(live: &support::live::Live, model: &str, version: &str, to: &str, policy: &str) {
     let out = live.tollgate_with(
@@ -140,6 +140,8 @@ fn forged_requests_are_unverified_and_the_gate_comes_from_the_report() {
     };
     forgery.tags(&rest);
     forgery.set_tag(&rest, "tollgate.gate.alias:champion", "pass");
+    // The inbox finds requests by their flag; a forger wanting to be seen sets it too.
+    forgery.set_tag(&rest, PENDING_FLAG, "true");
     forgery.audit_run(&rest, true);
     // Tags alone, no audit run at all.
     let bare = Forgery {
@@ -152,6 +154,7 @@ fn forged_requests_are_unverified_and_the_gate_comes_from_the_report() {
     };
     bare.tags(&rest);
     bare.set_tag(&rest, "tollgate.gate.alias:challenger", "pass");
+    bare.set_tag(&rest, PENDING_FLAG, "true");
 
     let inbox = live.json(&["inbox", "--json"]);
     let mine: Vec<&Value> = inbox["pending"]
@@ -199,4 +202,142 @@ fn forged_requests_are_unverified_and_the_gate_comes_from_the_report() {
         line.contains("no report") && line.contains("! unverified"),
         "{text}"
     );
+}
+
+fn decide(live: &support::live::Live, verb: &str, model: &str, version: &str, to: &str, p: &str) {
+    let out = live.tollgate_with(
+        &[
+            verb,
+            model,
+            version,
+            "--to",
+            to,
+            "--comment",
+            "done",
+            "--yes",
+            "--policy",
+            p,
+        ],
+        &[("TOLLGATE_USER", "bob")],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+}
+
+fn listed(live: &support::live::Live, model: &str) -> Vec<(String, String)> {
+    let inbox = live.json(&["inbox", "--json"]);
+    inbox["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["model"] == model)
+        .map(|p| {
+            (
+                p["version"].as_str().unwrap().to_string(),
+                p["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A request flags its version (`tollgate.pending` = `true`); the flag stays while any request
+/// on the version is open, and the last answer flips it to `false` (EDIT rights cannot delete
+/// a version tag). The inbox finds requests by the flag, and only what the decision tags say
+/// is pending is listed: a flag left on by hand lists nothing.
+#[test]
+fn a_request_flags_its_version_and_the_last_answer_flips_the_flag() {
+    let live = live();
+    let m = fresh_model(&live.uri, "inbox-flag", &[GOOD]);
+    let p = m.policy_path();
+    request(&live, &m.name, "1", "Production", &p);
+    assert_eq!(m.tag("1", PENDING_FLAG).as_deref(), Some("true"));
+    request(&live, &m.name, "1", "@champion", &p);
+    decide(&live, "approve", &m.name, "1", "Production", &p);
+    assert_eq!(
+        m.tag("1", PENDING_FLAG).as_deref(),
+        Some("true"),
+        "the @champion request is still open"
+    );
+    assert_eq!(listed(&live, &m.name), [("1".into(), "@champion".into())]);
+    decide(&live, "reject", &m.name, "1", "@champion", &p);
+    assert_eq!(m.tag("1", PENDING_FLAG).as_deref(), Some("false"));
+    assert!(listed(&live, &m.name).is_empty());
+
+    // A flag set by hand on a version with no open request lists nothing.
+    let rest = Rest::new(&live.uri);
+    rest.post(
+        "model-versions/set-tag",
+        serde_json::json!({"name": m.name, "version": "1", "key": PENDING_FLAG, "value": "true"}),
+    );
+    assert!(listed(&live, &m.name).is_empty());
+}
+
+/// Requests recorded before the flag existed (decision tags, no flag) are found once: while
+/// the audit experiment lacks its `tollgate.pending_indexed` tag the inbox reads every
+/// version, flags the open requests it finds and marks the experiment; `--rescan` scans again.
+#[test]
+fn requests_from_before_the_flag_are_found_once_and_flagged() {
+    let live = live();
+    let m = fresh_model(&live.uri, "inbox-legacy", &[GOOD, UNFAIR]);
+    let p = m.policy_path();
+    request(&live, &m.name, "1", "Production", &p);
+    // v2's request as an older tollgate wrote it: the decision tags and audit run, no flag.
+    request(&live, &m.name, "2", "Staging", &p);
+    let rest = Rest::new(&live.uri);
+    let unflag = |value: &str| {
+        rest.post(
+            "model-versions/set-tag",
+            serde_json::json!({"name": m.name, "version": "2", "key": PENDING_FLAG, "value": value}),
+        );
+    };
+    unflag("false");
+    let registry = Registry::new(client(&live.uri), 1000);
+    let experiment = rt()
+        .block_on(registry.client().get_experiment_by_name(AUDIT_EXPERIMENT))
+        .unwrap();
+    let set_indexed = |value: &str| {
+        rest.post(
+            "experiments/set-experiment-tag",
+            serde_json::json!({"experiment_id": experiment.experiment_id, "key": INDEXED_TAG, "value": value}),
+        );
+    };
+    // Indexed: the flag is trusted, so the unflagged request is not seen.
+    set_indexed("1");
+    assert_eq!(listed(&live, &m.name), [("1".into(), "Production".into())]);
+
+    // Not indexed (as on a registry an older tollgate used): one scan finds and flags it.
+    set_indexed("");
+    let mine = |all: Vec<tollgate::registry::PendingRequest>| -> Vec<String> {
+        all.into_iter()
+            .filter(|r| r.model == m.name)
+            .map(|r| r.version)
+            .collect()
+    };
+    let found = rt().block_on(registry.pending_requests()).unwrap();
+    assert_eq!(mine(found), ["1", "2"]);
+    assert_eq!(m.tag("2", PENDING_FLAG).as_deref(), Some("true"));
+    let marked = rt()
+        .block_on(registry.client().get_experiment_by_name(AUDIT_EXPERIMENT))
+        .unwrap();
+    assert!(
+        marked
+            .tags
+            .iter()
+            .any(|t| t.key == INDEXED_TAG && t.value == "1"),
+        "{:?}",
+        marked.tags
+    );
+    assert_eq!(
+        listed(&live, &m.name),
+        [
+            ("1".into(), "Production".into()),
+            ("2".into(), "Staging".into())
+        ],
+        "found by the flag from now on"
+    );
+
+    // `--rescan` finds a request that lost its flag, whatever the experiment says.
+    unflag("false");
+    let out = live.tollgate(&["inbox", "--json", "--rescan"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(m.tag("2", PENDING_FLAG).as_deref(), Some("true"));
 }

@@ -97,10 +97,23 @@ pub enum Action {
     DialogCancel,
 
     // ---- internal: answers from background tasks ----
+    /// One page of the models list while more follow (shown as it arrives on a first load).
+    #[serde(skip)]
+    ModelsPage {
+        request: RequestId,
+        rows: Vec<ModelSummary>,
+    },
+    /// The list's last page (every row when it came in one answer), or why listing stopped.
     #[serde(skip)]
     ModelsLoaded {
         request: RequestId,
         result: Answer<Vec<ModelSummary>>,
+    },
+    /// Versions per model, after the list (counting reads every version).
+    #[serde(skip)]
+    ModelCountsLoaded {
+        request: RequestId,
+        result: Answer<std::sync::Arc<std::collections::HashMap<String, usize>>>,
     },
     #[serde(skip)]
     ModelSearchLoaded {

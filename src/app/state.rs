@@ -4,7 +4,6 @@ use super::action::RequestId;
 use super::effect::Effect;
 use super::keymap::{InputMode, KeyContext, KeyMap};
 use super::prompt::Prompt;
-use super::remote::Remote;
 use super::screens::{
     Ctx, DetailScreen, InboxScreen, ModelsScreen, Opening, Screen, VersionsScreen,
 };
@@ -119,10 +118,7 @@ impl State {
     /// Open at `target`, asking for its data (the models list always loads, for going back).
     pub fn start(&mut self, target: StartAt) -> Vec<Effect> {
         let request = self.new_request();
-        self.screens = vec![Screen::Models(ModelsScreen {
-            all: Remote::loading(request),
-            ..ModelsScreen::default()
-        })];
+        self.screens = vec![Screen::Models(ModelsScreen::loading(request))];
         let mut effects = vec![Effect::LoadModels { request }];
         match target {
             StartAt::Models => {}

@@ -45,9 +45,14 @@ impl From<PendingRequest> for Pending {
     }
 }
 
-pub async fn run(registry: &Registry, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+pub async fn run(
+    registry: &Registry,
+    json: bool,
+    rescan: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let pending: Vec<Pending> = registry
-        .pending_requests()
+        .pending_requests_scanning(rescan)
         .await?
         .into_iter()
         .map(Pending::from)

@@ -175,6 +175,10 @@ pub enum Command {
     Inbox {
         #[arg(long)]
         json: bool,
+        /// Read every version instead of the flagged ones, and flag any open request found
+        /// unflagged (the inbox does this by itself once, on its first run).
+        #[arg(long)]
+        rescan: bool,
     },
     /// A model's decision history from the audit runs; `--verify` checks every record's
     /// signature and the hash chain (exit 0 all verified, 1 something fails, 2 usage).
@@ -461,9 +465,9 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
             )
             .await
         }
-        Command::Inbox { json } => {
+        Command::Inbox { json, rescan } => {
             let registry = connect(&resolved)?;
-            inbox::run(&registry, *json, out).await
+            inbox::run(&registry, *json, *rescan, out).await
         }
         Command::Audit {
             model,

@@ -1,5 +1,6 @@
 //! Typed calls, one per MLflow route tollgate uses. Every list follows `next_page_token` to the end.
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use reqwest::Method;
@@ -175,27 +176,74 @@ impl MlflowClient {
         page_size: usize,
     ) -> Result<Vec<ModelVersion>, MlflowError> {
         all_pages(|token| async move {
-            let mut query = vec![(
-                "max_results",
-                page_size.clamp(1, MAX_VERSIONS_PAGE).to_string(),
-            )];
-            if let Some(f) = filter {
-                query.push(("filter", f.to_string()));
-            }
-            if let Some(t) = token {
-                query.push(("page_token", t));
-            }
-            let page: ModelVersionsPage = self
-                .transport
-                .get_json(
-                    "model-versions/search",
-                    &query,
-                    &Subject::new("list versions", "model versions"),
-                )
-                .await?;
-            Ok((page.model_versions, page.next_page_token))
+            self.search_model_versions_page(filter, page_size, token.as_deref())
+                .await
         })
         .await
+    }
+
+    /// One page of model versions, for callers that keep only part of each page (a scan of
+    /// 100,000 versions must not hold them all at once).
+    pub async fn search_model_versions_page(
+        &self,
+        filter: Option<&str>,
+        page_size: usize,
+        page_token: Option<&str>,
+    ) -> Result<(Vec<ModelVersion>, Option<String>), MlflowError> {
+        let page: ModelVersionsPage<ModelVersion> =
+            self.versions_page(filter, page_size, page_token).await?;
+        Ok((page.model_versions, non_empty(page.next_page_token)))
+    }
+
+    /// How many versions each model has (of those matching `filter`), page by page: only the
+    /// names are decoded and each page is dropped once counted, so memory stays bounded.
+    pub async fn count_model_versions(
+        &self,
+        filter: Option<&str>,
+        page_size: usize,
+    ) -> Result<HashMap<String, usize>, MlflowError> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page: ModelVersionsPage<VersionName> = self
+                .versions_page(filter, page_size, token.as_deref())
+                .await?;
+            for v in page.model_versions {
+                *counts.entry(v.name).or_insert(0) += 1;
+            }
+            match non_empty(page.next_page_token) {
+                Some(next) if token.as_deref() == Some(next.as_str()) => {
+                    return Err(repeated_token());
+                }
+                Some(next) => token = Some(next),
+                None => return Ok(counts),
+            }
+        }
+    }
+
+    async fn versions_page<T: serde::de::DeserializeOwned>(
+        &self,
+        filter: Option<&str>,
+        page_size: usize,
+        page_token: Option<&str>,
+    ) -> Result<ModelVersionsPage<T>, MlflowError> {
+        let mut query = vec![(
+            "max_results",
+            page_size.clamp(1, MAX_VERSIONS_PAGE).to_string(),
+        )];
+        if let Some(f) = filter {
+            query.push(("filter", f.to_string()));
+        }
+        if let Some(t) = page_token {
+            query.push(("page_token", t.to_string()));
+        }
+        self.transport
+            .get_json(
+                "model-versions/search",
+                &query,
+                &Subject::new("list versions", "model versions"),
+            )
+            .await
     }
 
     pub async fn get_model_version(
@@ -506,6 +554,25 @@ impl MlflowClient {
         Ok(())
     }
 
+    /// Set a tag on an experiment (EDIT on the experiment).
+    pub async fn set_experiment_tag(
+        &self,
+        experiment_id: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), MlflowError> {
+        let _: serde_json::Value = self
+            .transport
+            .post_json(
+                "experiments/set-experiment-tag",
+                &json!({"experiment_id": experiment_id, "key": key, "value": value}),
+                Idempotency::Write,
+                &Subject::new("set tag", format!("experiment {experiment_id}")),
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn delete_registered_model_tag(
         &self,
         name: &str,
@@ -777,15 +844,17 @@ where
         all.extend(page);
         match non_empty(next) {
             // A server that hands back the token it was given would page forever.
-            Some(next) if token.as_deref() == Some(next.as_str()) => {
-                return Err(MlflowError::Malformed {
-                    url: "a paged search".into(),
-                    detail: "the server returned the same page token twice".into(),
-                })
-            }
+            Some(next) if token.as_deref() == Some(next.as_str()) => return Err(repeated_token()),
             Some(next) => token = Some(next),
             None => return Ok(all),
         }
+    }
+}
+
+fn repeated_token() -> MlflowError {
+    MlflowError::Malformed {
+        url: "a paged search".into(),
+        detail: "the server returned the same page token twice".into(),
     }
 }
 

@@ -389,11 +389,18 @@ pub(crate) struct RegisteredModelEnvelope {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct ModelVersionsPage {
-    #[serde(default)]
-    pub model_versions: Vec<ModelVersion>,
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub(crate) struct ModelVersionsPage<T> {
+    #[serde(default = "Vec::new")]
+    pub model_versions: Vec<T>,
     #[serde(default)]
     pub next_page_token: Option<String>,
+}
+
+/// A model version's name alone (counting versions decodes nothing else).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct VersionName {
+    pub name: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -332,13 +332,26 @@ impl Registry {
         &self,
         model: Option<&str>,
     ) -> Result<Vec<AuditRun>, MlflowError> {
+        self.read_audit_runs_since(model, None).await
+    }
+
+    /// As [`Registry::read_audit_runs`], only the runs started at or after `since` (ms).
+    pub(super) async fn read_audit_runs_since(
+        &self,
+        model: Option<&str>,
+        since: Option<i64>,
+    ) -> Result<Vec<AuditRun>, MlflowError> {
         let experiment_id = match self.client.get_experiment_by_name(AUDIT_EXPERIMENT).await {
             Ok(e) => e.experiment_id,
             Err(MlflowError::NotFound { .. }) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        let server_filter =
-            model.and_then(|m| filter::quote(m).map(|q| format!("params.model = {q}")));
+        let clauses: Vec<String> = model
+            .and_then(|m| filter::quote(m).map(|q| format!("params.model = {q}")))
+            .into_iter()
+            .chain(since.map(|ms| format!("attributes.start_time >= {ms}")))
+            .collect();
+        let server_filter = (!clauses.is_empty()).then(|| clauses.join(" AND "));
         let search = RunSearch {
             experiment_ids: vec![experiment_id],
             filter: server_filter,

@@ -1,5 +1,6 @@
-//! Pending promotion requests across every model: one search returns every version with its
-//! tags, and the requests are read from the decision tags. Each request is then checked against
+//! Pending promotion requests across every model: one filtered search returns the versions
+//! flagged as holding a request (see `pending_index`), and the requests are read from their
+//! decision tags (the flag alone proves nothing). Each request is then checked against
 //! its audit run and report artifact (tags alone are free text anyone with EDIT can write): its
 //! gate status is the report's, and a request that is not whole is marked unverified. The CLI's
 //! `inbox`, the cockpit's `:inbox` and its models-list marker all come through here.
@@ -7,10 +8,14 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::{newest_decisions, report_status, AuditRun};
+use super::pending_index::{IndexState, FLAGGED};
 use super::Registry;
 use crate::governance::decision::{verify, CurrentTags, DecisionRecord, Reason, Verification};
 use crate::governance::Target;
 use crate::mlflow::{MlflowError, ModelVersion, MAX_VERSIONS_PAGE};
+
+/// How far before the oldest open request the inbox reads audit runs (one day).
+const CLOCK_MARGIN_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// One pending request, as approvers see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,15 +112,38 @@ pub fn verify_request(
 impl Registry {
     /// Every pending promotion request on the server, oldest first, each verified.
     pub async fn pending_requests(&self) -> Result<Vec<PendingRequest>, MlflowError> {
-        let versions = self
+        self.pending_requests_scanning(false).await
+    }
+
+    /// As [`Registry::pending_requests`]; `rescan` reads every version again instead of the
+    /// flagged ones (see `pending_index`), flagging any open request found unflagged.
+    pub async fn pending_requests_scanning(
+        &self,
+        rescan: bool,
+    ) -> Result<Vec<PendingRequest>, MlflowError> {
+        let flagged = self
             .client
-            .search_model_versions(None, MAX_VERSIONS_PAGE)
-            .await?;
+            .search_model_versions(Some(FLAGGED), MAX_VERSIONS_PAGE);
+        let (flagged, state) = tokio::join!(flagged, self.pending_index_state(rescan));
+        let versions = match state? {
+            IndexState::Indexed | IndexState::NoAuditTrail => flagged?,
+            IndexState::Unindexed { experiment_id } => {
+                self.scan_for_requests(&experiment_id).await?
+            }
+        };
         let mut pending = pending_requests(&versions, Utc::now());
         if pending.is_empty() {
             return Ok(pending);
         }
-        let runs = self.read_audit_runs(None).await?;
+        // Only the runs a request's verification can involve: those from a day before the
+        // oldest open request on (a later decision on the same version and target always
+        // starts after the request; the day absorbs clocks that disagree between deciders).
+        let since = pending
+            .iter()
+            .map(|p| p.requested_at.timestamp_millis())
+            .min()
+            .map(|oldest| oldest - CLOCK_MARGIN_MS);
+        let runs = self.read_audit_runs_since(None, since).await?;
         let matched: Vec<AuditRun> = request_runs(&pending, &runs)
             .into_iter()
             .flatten()

@@ -12,6 +12,7 @@ mod inbox;
 mod lineage;
 mod models;
 mod monitoring;
+mod pending_index;
 mod sign;
 mod velocity;
 pub mod verify;
@@ -29,6 +30,7 @@ pub use inbox::{pending_requests, PendingRequest};
 pub use lineage::LineageData;
 pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
+pub use pending_index::{INDEXED_TAG, PENDING_FLAG};
 pub use sign::{
     SignRefusal, SignedStatement, StatementDraft, SIGNATURE_ARTIFACT, STATEMENT_ARTIFACT,
     STATEMENT_TAG,

@@ -76,15 +76,28 @@ impl Registry {
             .collect())
     }
 
-    async fn version_counts(&self) -> Result<HashMap<String, usize>, MlflowError> {
-        let versions = self
+    /// How many versions each model has. Page by page, decoding only names: a registry of
+    /// 100,000 versions is counted without holding them.
+    pub async fn version_counts(&self) -> Result<HashMap<String, usize>, MlflowError> {
+        self.client
+            .count_model_versions(None, MAX_VERSIONS_PAGE)
+            .await
+    }
+
+    /// One page of the models list (no counts yet), and the token of the next; the cockpit
+    /// shows each page as it arrives.
+    pub async fn models_page(
+        &self,
+        page_token: Option<&str>,
+    ) -> Result<(Vec<ModelSummary>, Option<String>), MlflowError> {
+        let (models, next) = self
             .client
-            .search_model_versions(None, MAX_VERSIONS_PAGE)
+            .search_registered_models_page(None, self.page_size, page_token)
             .await?;
-        let mut counts = HashMap::new();
-        for v in versions {
-            *counts.entry(v.name).or_insert(0) += 1;
-        }
-        Ok(counts)
+        let rows = models
+            .into_iter()
+            .map(|m| ModelSummary::from_model(m, None))
+            .collect();
+        Ok((rows, next))
     }
 }

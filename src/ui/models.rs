@@ -137,7 +137,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, m: &ModelsScreen, them
                 Line::from(span(&model.name, w[0] as usize, theme.base())),
                 Line::from(drift_marker(m.drifted(&model.name), drift_stale, theme)),
                 Line::from(Span::styled(
-                    model.version_count.map_or("?".into(), |n| n.to_string()),
+                    model.version_count.map_or_else(
+                        // Counts arrive after the list: "…" while they are read.
+                        || if m.counting() { "…" } else { "?" }.to_string(),
+                        |n| n.to_string(),
+                    ),
                     theme.base(),
                 )),
                 stages_and_aliases(model, w[3] as usize, wide, theme),

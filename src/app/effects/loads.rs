@@ -16,10 +16,7 @@ impl EffectRunner {
     pub(super) fn load(&self, effect: Effect) {
         let registry = self.registry();
         match effect {
-            Effect::LoadModels { request } => self
-                .spawn_answer(async move { registry.models(None).await }, move |result| {
-                    Action::ModelsLoaded { request, result }
-                }),
+            Effect::LoadModels { request } => self.load_models(registry, request),
             Effect::SearchModels { request, text } => self.spawn_answer(
                 async move { registry.models(Some(&text)).await },
                 move |result| Action::ModelSearchLoaded { request, result },

@@ -8,6 +8,7 @@
 mod export;
 mod governance;
 mod loads;
+mod models_list;
 mod profile;
 mod theme;
 mod writes;

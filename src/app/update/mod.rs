@@ -65,6 +65,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         // Answers from the background tasks, and the debounced search: for the screen that
         // asked.
         answer @ (Action::ModelsLoaded { .. }
+        | Action::ModelsPage { .. }
+        | Action::ModelCountsLoaded { .. }
         | Action::ModelSearchLoaded { .. }
         | Action::SearchDue { .. }
         | Action::VersionsLoaded { .. }

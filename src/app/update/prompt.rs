@@ -125,7 +125,7 @@ fn run_command(state: &mut State, line: &str, fx: &mut Vec<Effect>) {
             let idle = !state.models().all.is_loading() && state.models().all.data.is_none();
             if idle {
                 let request = state.new_request();
-                state.models_mut().all.start(request);
+                state.models_mut().start_load(request);
                 fx.push(Effect::LoadModels { request });
             }
         }

@@ -397,5 +397,13 @@ pub(super) async fn write_record(
             }
         }
     }
-    Ok(())
+    // The inbox finds open requests by this flag (registry::pending_index).
+    registry
+        .update_pending_flag(model, version, record.decision)
+        .await
+        .map_err(|error| DecideError::Partial {
+            what: "the request was recorded but not flagged for the inbox; run the command again"
+                .into(),
+            error,
+        })
 }

@@ -1,8 +1,10 @@
 //! The models list: the full list, server-side search results for long lists, filter and sort.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::app::action::LoadError;
+use crate::app::action::{LoadError, RequestId};
 use crate::app::cursor::ListCursor;
 use crate::app::remote::Remote;
 use crate::app::screens::matches;
@@ -96,6 +98,14 @@ pub struct ModelsScreen {
     /// Model -> whether a monitored version's latest window drifted; asked for once the list
     /// has loaded (the list is usable before), kept until refresh.
     pub drift: Option<Remote<std::collections::BTreeMap<String, bool>>>,
+    /// Versions per model: they arrive after the list (counting reads every version), and the
+    /// last counts known fill the rows of a refreshed list until the new ones arrive.
+    pub counts: Remote<Arc<HashMap<String, usize>>>,
+    /// Pages of the list being loaded, kept aside while an older list is shown (a refresh
+    /// swaps the list at once when its last page arrives).
+    pub fill: Vec<ModelSummary>,
+    /// The list on screen is being filled page by page (a first load).
+    pub filling: bool,
 }
 
 impl ModelsScreen {
@@ -170,6 +180,78 @@ impl ModelsScreen {
 
     pub fn selected(&self) -> Option<&ModelSummary> {
         self.row(self.cursor.selected)
+    }
+
+    /// A screen whose list (and counts) `request` loads.
+    pub fn loading(request: RequestId) -> Self {
+        let mut screen = ModelsScreen::default();
+        screen.start_load(request);
+        screen
+    }
+
+    /// `request` reads the list and its counts again; what is shown stays until it answers.
+    pub fn start_load(&mut self, request: RequestId) {
+        self.all.start(request);
+        self.counts.start(request);
+        self.fill = Vec::new();
+    }
+
+    /// One page of a list on its way: shown at once on a first load, else kept aside.
+    pub fn page_arrived(&mut self, rows: Vec<ModelSummary>) {
+        let rows = self.with_counts(rows);
+        match self.all.data.as_mut() {
+            Some(shown) if self.filling => shown.extend(rows),
+            None => {
+                self.filling = true;
+                self.all.data = Some(rows);
+            }
+            Some(_) => self.fill.extend(rows),
+        }
+    }
+
+    /// The last page: the whole list, to resolve the load with.
+    pub fn last_page(&mut self, rows: Vec<ModelSummary>) -> Vec<ModelSummary> {
+        let rows = self.with_counts(rows);
+        let mut all = if self.filling {
+            self.all.data.take().unwrap_or_default()
+        } else {
+            std::mem::take(&mut self.fill)
+        };
+        all.extend(rows);
+        all
+    }
+
+    /// A load ended (answered or failed): nothing is being filled any more.
+    pub fn fill_ended(&mut self) {
+        self.filling = false;
+        self.fill = Vec::new();
+    }
+
+    /// The counts arrived: every row of the list takes its count.
+    pub fn apply_counts(&mut self) {
+        let Some(counts) = self.counts.data.clone() else {
+            return;
+        };
+        if let Some(all) = self.all.data.as_mut() {
+            for m in all.iter_mut() {
+                m.version_count = Some(counts.get(&m.name).copied().unwrap_or(0));
+            }
+        }
+    }
+
+    /// Rows with the counts known so far (none before the first count).
+    fn with_counts(&self, mut rows: Vec<ModelSummary>) -> Vec<ModelSummary> {
+        if let Some(counts) = self.counts.data.as_deref() {
+            for m in rows.iter_mut().filter(|m| m.version_count.is_none()) {
+                m.version_count = counts.get(&m.name).copied();
+            }
+        }
+        rows
+    }
+
+    /// The counts are being read (the VERSIONS column says so rather than `?`).
+    pub fn counting(&self) -> bool {
+        self.counts.is_loading()
     }
 
     /// Re-filter and re-sort, keeping the selected model selected when it is still shown.

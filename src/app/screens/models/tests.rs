@@ -169,3 +169,191 @@ fn the_models_list_asks_for_its_pending_marker_once_and_again_on_refresh() {
         .iter()
         .any(|e| matches!(e, Effect::LoadPendingMarks { .. })));
 }
+
+/// Rows without their count, as pages arrive (counts come after the list).
+fn uncounted(models: &[crate::registry::ModelSummary]) -> Vec<crate::registry::ModelSummary> {
+    models
+        .iter()
+        .cloned()
+        .map(|mut m| {
+            m.version_count = None;
+            m
+        })
+        .collect()
+}
+
+#[test]
+fn a_first_load_shows_each_page_as_it_arrives_and_the_counts_last() {
+    let mut s = state();
+    let fx = s.start(StartAt::Models);
+    let Effect::LoadModels { request } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let all = fixtures::models(30);
+    update(
+        &mut s,
+        Action::ModelsPage {
+            request,
+            rows: uncounted(&all[..10]),
+        },
+    );
+    assert_eq!(s.models().visible.len(), 10, "the first page shows at once");
+    assert!(s.models().is_loading(), "more are on their way");
+    assert!(s.models().counting());
+    update(&mut s, Action::MoveDown);
+    assert_eq!(s.models().cursor.selected, 1, "keys work while it fills");
+    update(
+        &mut s,
+        Action::ModelsPage {
+            request,
+            rows: uncounted(&all[10..20]),
+        },
+    );
+    assert_eq!(s.models().visible.len(), 20);
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(uncounted(&all[20..])),
+        },
+    );
+    assert_eq!(s.models().visible.len(), 30);
+    assert!(!s.models().is_loading());
+    assert!(s.models().counting(), "the counts come after the list");
+    assert!(s
+        .models()
+        .all
+        .data
+        .as_ref()
+        .unwrap()
+        .iter()
+        .all(|m| m.version_count.is_none()));
+    let counts: std::collections::HashMap<String, usize> =
+        [("fraud-detector".to_string(), 4)].into();
+    update(
+        &mut s,
+        Action::ModelCountsLoaded {
+            request,
+            result: Ok(std::sync::Arc::new(counts)),
+        },
+    );
+    assert!(!s.models().counting());
+    let count = |name: &str| {
+        s.models()
+            .all
+            .data
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap()
+            .version_count
+    };
+    assert_eq!(count("fraud-detector"), Some(4));
+    assert_eq!(count("churn-predictor"), Some(0), "counted: none found");
+}
+
+#[test]
+fn a_refresh_keeps_the_list_shown_until_its_last_page_and_keeps_the_old_counts() {
+    let mut s = state();
+    let fx = s.start(StartAt::Models);
+    let Effect::LoadModels { request } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let first = fixtures::models(12);
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(uncounted(&first)),
+        },
+    );
+    let counts: std::collections::HashMap<String, usize> =
+        first.iter().map(|m| (m.name.clone(), 7)).collect();
+    update(
+        &mut s,
+        Action::ModelCountsLoaded {
+            request,
+            result: Ok(std::sync::Arc::new(counts)),
+        },
+    );
+    let before: Vec<String> = (0..12)
+        .map(|i| s.models().row(i).unwrap().name.clone())
+        .collect();
+    let fx = update(&mut s, Action::Refresh);
+    let Some(Effect::LoadModels { request }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadModels { .. }))
+        .cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    // A newer list in two pages: the old one stays on screen until the last page.
+    let fresh = fixtures::models(13);
+    update(
+        &mut s,
+        Action::ModelsPage {
+            request,
+            rows: uncounted(&fresh[..5]),
+        },
+    );
+    let shown: Vec<String> = (0..s.models().visible.len())
+        .map(|i| s.models().row(i).unwrap().name.clone())
+        .collect();
+    assert_eq!(shown, before, "no flicker to a half list");
+    // A page of a superseded load is dropped.
+    update(
+        &mut s,
+        Action::ModelsPage {
+            request: request + 1000,
+            rows: uncounted(&fresh[..1]),
+        },
+    );
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Ok(uncounted(&fresh[5..])),
+        },
+    );
+    assert_eq!(s.models().visible.len(), 13);
+    assert!(s.models().counting());
+    let all = s.models().all.data.as_ref().unwrap();
+    assert_eq!(
+        all.iter().filter(|m| m.version_count == Some(7)).count(),
+        12,
+        "the old counts stand in until the new ones arrive"
+    );
+    assert_eq!(
+        all.iter().filter(|m| m.version_count.is_none()).count(),
+        1,
+        "a new model waits for its count"
+    );
+}
+
+#[test]
+fn a_failed_first_load_keeps_the_pages_shown_and_says_so() {
+    let mut s = state();
+    let fx = s.start(StartAt::Models);
+    let Effect::LoadModels { request } = fx[0] else {
+        panic!("{fx:?}")
+    };
+    let all = fixtures::models(8);
+    update(
+        &mut s,
+        Action::ModelsPage {
+            request,
+            rows: uncounted(&all[..4]),
+        },
+    );
+    update(
+        &mut s,
+        Action::ModelsLoaded {
+            request,
+            result: Err("server went away".into()),
+        },
+    );
+    assert_eq!(s.models().visible.len(), 4, "what arrived stays");
+    assert!(s.models().is_stale(), "marked as incomplete");
+    assert!(!s.models().is_loading());
+}

@@ -81,7 +81,24 @@ impl ScreenBehaviour for ModelsScreen {
 
     fn answer(&mut self, action: Action, ctx: &mut Ctx) -> Option<Action> {
         match action {
+            Action::ModelsPage { request, rows } => {
+                if self.all.pending == Some(request) {
+                    self.page_arrived(rows);
+                    self.recompute(ctx.rows);
+                }
+            }
             Action::ModelsLoaded { request, result } => self.models_loaded(request, result, ctx),
+            Action::ModelCountsLoaded { request, result } => {
+                let error = result.as_ref().err().cloned();
+                if !self.counts.resolve(request, result) {
+                    return None;
+                }
+                self.apply_counts();
+                self.recompute(ctx.rows);
+                if let Some(e) = error {
+                    tracing::warn!(error = %e, "could not count versions");
+                }
+            }
             Action::ModelSearchLoaded { request, result } => {
                 self.search_loaded(request, result, ctx)
             }
@@ -164,7 +181,7 @@ impl ModelsScreen {
     /// marker is asked for again once the list shows.
     fn reload(&mut self, ctx: &mut Ctx) {
         let request = ctx.new_request();
-        self.all.start(request);
+        self.start_load(request);
         ctx.effect(Effect::LoadModels { request });
         if let Some(search) = self.search.as_mut() {
             let request = ctx.new_request();
@@ -188,10 +205,13 @@ impl ModelsScreen {
         result: Answer<Vec<ModelSummary>>,
         ctx: &mut Ctx,
     ) {
-        let error = result.as_ref().err().cloned();
-        if !self.all.resolve(request, result) {
+        if self.all.pending != Some(request) {
             return;
         }
+        let error = result.as_ref().err().cloned();
+        let result = result.map(|rows| self.last_page(rows));
+        self.all.resolve(request, result);
+        self.fill_ended();
         self.recompute(ctx.rows);
         if let Some(e) = error {
             let text = failure("listing models", &e, self.all.stale);

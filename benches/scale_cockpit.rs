@@ -1,0 +1,174 @@
+//! The cockpit on a large registry, in a pseudo-terminal read with vt100 (a measurement run by
+//! scripts/bench-scale.sh, not a test): when the first models show, how fast keys are answered
+//! while the list fills, when every model is listed, when the version counts arrive, the
+//! resident memory with every model listed and the cursor on the last one, and how long the
+//! inbox view takes. Prints one JSON line.
+//!
+//!   cargo bench --bench scale_cockpit -- BINARY TRACKING_URI MODELS
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    /// Poll (every 2 ms) until `ok` holds for the screen; the instant it was first seen.
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> Instant {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if ok(&self.text()) {
+                return Instant::now();
+            }
+            if Instant::now() > deadline {
+                eprintln!("---- screen ----\n{}", self.text());
+                panic!("timed out waiting for {what}");
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let [binary, uri, models] = args.as_slice() else {
+        eprintln!("usage: scale_cockpit BINARY TRACKING_URI MODELS");
+        std::process::exit(2);
+    };
+    let home = tempfile::tempdir().expect("temp home");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(binary);
+    cmd.env_clear();
+    cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.env("HOME", home.path());
+    cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+    cmd.env("XDG_DATA_HOME", home.path().join("data"));
+    cmd.env("XDG_STATE_HOME", home.path().join("state"));
+    cmd.env("TOLLGATE_CONFIG", home.path().join("config.toml"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("NO_COLOR", "1");
+    cmd.env("MLFLOW_TRACKING_URI", uri);
+    cmd.cwd(home.path());
+    let started = Instant::now();
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn tollgate");
+    drop(pty.slave);
+    let pid = child.process_id().expect("a pid");
+    let mut reader = pty.master.try_clone_reader().expect("pty reader");
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+    let p = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut parser) = p.lock() {
+                parser.process(&buf[..n]);
+            }
+        }
+    });
+    let mut screen = Screen {
+        parser,
+        writer: pty.master.take_writer().expect("pty writer"),
+    };
+    let secs = |at: Instant| at.duration_since(started).as_secs_f64();
+    let all_listed = format!("/{models} ");
+
+    let first = screen.wait("the first models", |s| s.contains("scale-"));
+    // Keys while the list fills: each move down must show in the position counter.
+    let mut key_ms: Vec<f64> = Vec::new();
+    for k in 1..=8 {
+        if screen.text().contains(&all_listed) {
+            break;
+        }
+        let sent = Instant::now();
+        screen.send("j");
+        let shown = format!(" {}/", k + 1);
+        let seen = screen.wait("a key's answer", |s| s.contains(&shown));
+        key_ms.push(seen.duration_since(sent).as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let listed = screen.wait("every model", |s| s.contains(&all_listed));
+    // Sort by version count (most first): the 3,000-version model comes to the top once the
+    // counts are in.
+    screen.send("ss");
+    let counted = screen.wait("the version counts", |s| {
+        s.lines()
+            .any(|l| l.contains("scale-giant") && l.contains(" 3000 "))
+    });
+    screen.send("G");
+    let last = format!(" {models}/{models} ");
+    screen.wait("the last model selected", |s| s.contains(&last));
+    std::thread::sleep(Duration::from_millis(500));
+    let rss = rss_kib(pid);
+
+    let asked = Instant::now();
+    screen.send(":inbox\r");
+    let inbox = screen.wait("the inbox view", |s| s.contains(" pending, oldest first"));
+    let inbox_rows = screen
+        .text()
+        .lines()
+        .find_map(|l| {
+            let at = l.find(" pending, oldest first")?;
+            l[..at].split_whitespace().last()?.parse::<usize>().ok()
+        })
+        .unwrap_or(0);
+    screen.send("q");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let max_key = key_ms.iter().copied().fold(0.0, f64::max);
+    println!(
+        "{{\"first_rows_s\": {:.3}, \"keys\": {}, \"key_max_ms\": {:.1}, \"all_listed_s\": {:.3}, \
+         \"counts_s\": {:.3}, \"rss_kib\": {}, \"inbox_view_s\": {:.3}, \"inbox_rows\": {}}}",
+        secs(first),
+        key_ms.len(),
+        max_key,
+        secs(listed),
+        secs(counted),
+        rss,
+        inbox.duration_since(asked).as_secs_f64(),
+        inbox_rows,
+    );
+}

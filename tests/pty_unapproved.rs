@@ -24,6 +24,7 @@ fn a_raw_promotion_is_marked_and_verify_finds_it() {
         tracking_uri: Some(live.uri.clone()),
         config: Some(&config),
         env: &[("TOLLGATE_USER", "reviewer")],
+        ..Launch::default()
     });
     c.wait_for(&["2 versions", "READY"]);
 

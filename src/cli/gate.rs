@@ -155,8 +155,8 @@ mod tests {
     use crate::governance::{evaluate, Evidence, Policy, Stage};
 
     /// The digest of the report below, pinned: rounding what the table shows must never reach
-    /// the report (whose digest the audit trail records).
-    const PINNED_DIGEST: &str = "f7399f5d372567858eac5f33f592cd55d9aaec1ac25aa2808d2862b4838a77b8";
+    /// the report (whose digest the audit trail records). Pinned under the RFC 8785 form (schema 2).
+    const PINNED_DIGEST: &str = "189c35120c356c872fddc70c865acb4c480d0b82540abc35f7d6b465c42991f2";
 
     fn report() -> GateReport {
         let policy = Policy::parse(

@@ -62,7 +62,13 @@ pub fn pending_requests(versions: &[ModelVersion], now: DateTime<Utc>) -> Vec<Pe
         })
         .collect();
     // Stable: requests made at the same instant keep the server's order.
-    pending.sort_by_key(|p| p.requested_at);
+    // Requests made in the same second list in a fixed order: by model, then version number.
+    pending.sort_by(|a, b| {
+        a.requested_at
+            .cmp(&b.requested_at)
+            .then_with(|| a.model.cmp(&b.model))
+            .then_with(|| version_number(&a.version).cmp(&version_number(&b.version)))
+    });
     pending
 }
 
@@ -196,4 +202,9 @@ impl Registry {
         }
         Ok(())
     }
+}
+
+/// A version's number for ordering; a version that is not a number sorts last.
+fn version_number(version: &str) -> u64 {
+    version.parse().unwrap_or(u64::MAX)
 }

@@ -48,9 +48,12 @@ fi
 BIN="$ROOT/target/release/tollgate"
 # A governance history (requests in the inbox, an approval, a rejection), written once by
 # tollgate itself.
+# Signed with the demo people's SSH keys, whose allowed_signers file the demo policy names.
+"$ROOT/scripts/seed/demo-signers.sh" "$DATA"
+POLICY="$DATA/policy.toml"
 if [ ! -f "$DATA/decisions.done" ]; then
-    echo "==> recording demo decisions (requests, an approval, a rejection)" >&2
-    "$ROOT/scripts/seed/demo-decisions.sh" "$BIN" "$URI" "$ROOT/examples/policy.toml"
+    echo "==> recording demo decisions (signed requests, approvals, a rejection, one tampered with)" >&2
+    "$ROOT/scripts/seed/demo-decisions.sh" "$BIN" "$URI" "$POLICY" "$DATA/keys"
     touch "$DATA/decisions.done"
 fi
 
@@ -62,10 +65,17 @@ if [ -z "${TOLLGATE_CONFIG:-}" ]; then
 default_profile = "demo"
 [profiles.demo]
 tracking_uri = "$URI"
-policy = "$ROOT/examples/policy.toml"
+policy = "$POLICY"
 TOML
     export TOLLGATE_CONFIG="$DATA/tollgate.toml"
 fi
 export TOLLGATE_USER="${TOLLGATE_USER:-dana.ortiz}"
+# The reviewer's decisions in the demo are signed too: an ssh-agent of the demo's own, holding
+# the demo key of TOLLGATE_USER (when the demo has one), for this session only.
+if [ -f "$DATA/keys/$TOLLGATE_USER" ]; then
+    eval "$(ssh-agent -s)" >/dev/null
+    ssh-add -q "$DATA/keys/$TOLLGATE_USER" 2>/dev/null
+    trap 'ssh-agent -k >/dev/null 2>&1 || true; stop_server' EXIT
+fi
 export MLFLOW_TRACKING_URI="$URI"
 "$BIN" "$@"

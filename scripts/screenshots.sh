@@ -51,10 +51,14 @@ if [[ -z "$URI" ]]; then
     fi
 fi
 
-# The demo's governance history (as scripts/demo.sh records it), once per registry.
+# The demo's governance history (as scripts/demo.sh records it: signed, one record tampered
+# with), once per registry.
 demo_data="${TOLLGATE_DEMO_DATA:-$ROOT/.demo}"
+mkdir -p "$demo_data"
+"$ROOT/scripts/seed/demo-signers.sh" "$demo_data"
+POLICY="$(cd "$demo_data" && pwd)/policy.toml"
 if [[ -z "${TOLLGATE_SCREENSHOT_URI:-}" && ! -f "$demo_data/decisions.done" ]]; then
-    "$ROOT/scripts/seed/demo-decisions.sh" "$BIN" "$URI" "$ROOT/examples/policy.toml"
+    "$ROOT/scripts/seed/demo-decisions.sh" "$BIN" "$URI" "$POLICY" "$demo_data/keys"
     touch "$demo_data/decisions.done"
 fi
 
@@ -62,7 +66,7 @@ cat > "$HOME_DIR/config.toml" <<TOML
 default_profile = "demo"
 [profiles.demo]
 tracking_uri = "$URI"
-policy = "$ROOT/examples/policy.toml"
+policy = "$POLICY"
 TOML
 
 screen() { tmux capture-pane -t "$SESSION" -p; }
@@ -212,5 +216,19 @@ shot approve-dialog
 keys Escape
 keys 7
 wait_for "DECISION"
+wait_for "signed ✓"
 shot audit
+keys C-c
+
+# A caught forgery: the comment of dana's signed rejection of credit-risk-scorer v5 was
+# rewritten by plain REST (scripts/seed/demo-decisions.sh); the Audit tab names the record.
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+    "env -i PATH=/usr/bin:/bin TOLLGATE_USER=dana.ortiz HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data TOLLGATE_CONFIG=$HOME_DIR/config.toml TERM=xterm-256color COLORTERM=truecolor $BIN open credit-risk-scorer 5"
+tmux set-option -t "$SESSION" status off >/dev/null
+wait_for "Description"
+keys 7
+wait_for "DECISION"
+wait_for "BAD SIGNATURE"
+shot audit-forgery
 keys C-c

@@ -53,7 +53,7 @@ export TOLLGATE_TEST_TRACKING_URI="http://127.0.0.1:$PORT"
 export TOLLGATE_TEST_MANIFEST="$DATA/manifest.json"
 export TOLLGATE_TEST_DATA_DIR="$DATA"
 echo "==> running tests against $TOLLGATE_TEST_TRACKING_URI"
-cargo test --locked --all-targets "$@"
+cargo test --locked --all-targets --no-fail-fast "$@"
 cargo test --locked --doc
 
 # Permission refusals need MLflow's basic-auth app: a second server, for those tests only.

@@ -545,6 +545,24 @@ fn without_an_agent_decisions_are_recorded_unsigned_and_adopt_starts_the_chain()
     assert_eq!(exit, 0, "{}", failures(&v));
     assert_eq!(states(&v), ["unsigned"]);
 
+    // A holder from before tollgate: promoted with the raw API, so no record names it.
+    let rest = Rest::new(&live.uri);
+    let stage = |to: &str| {
+        rest.post(
+            "model-versions/transition-stage",
+            json!({"name": m.name, "version": "1", "stage": to, "archive_existing_versions": false}),
+        );
+    };
+    stage("Production");
+    let (exit, v) = verify(&live, &policy, &m.name, None);
+    assert_eq!(exit, 1);
+    assert!(
+        failures(&v).contains("unapproved change: v1 holds Production"),
+        "{}",
+        failures(&v)
+    );
+
+    // Adoption names it as the chain's start: covered from then on.
     let out = ok(as_user(
         &live,
         "ana",
@@ -555,6 +573,18 @@ fn without_an_agent_decisions_are_recorded_unsigned_and_adopt_starts_the_chain()
     let (exit, v) = verify(&live, &policy, &m.name, None);
     assert_eq!(exit, 0, "{}", failures(&v));
     assert_eq!(states(&v), ["legacy", "signed"]);
+
+    // A raw promotion after adoption is caught again.
+    stage("Staging");
+    let (exit, v) = verify(&live, &policy, &m.name, None);
+    assert_eq!(exit, 1);
+    assert!(
+        failures(&v).contains("unapproved change: v1 holds Staging"),
+        "{}",
+        failures(&v)
+    );
+    stage("Production");
+    assert_eq!(verify(&live, &policy, &m.name, None).0, 0);
     let audit = ok(live.tollgate_with(
         &["--policy", &policy, "audit", &m.name],
         &[("SSH_AUTH_SOCK", "")],

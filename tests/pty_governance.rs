@@ -153,7 +153,7 @@ fn a_request_made_in_the_cockpit_reaches_the_inbox_and_a_rejection_clears_it() {
     let prefix = m.list_key();
     c.select_row("REQUESTER", &prefix);
     c.send("x");
-    c.wait_for(&["Reject:", "[Staging"]);
+    c.wait_for(&["Reject:", "[Staging", "PASS"]);
     c.send("\t");
     c.type_text("needs a model card review first");
     c.send("\r");

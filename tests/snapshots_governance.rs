@@ -285,6 +285,76 @@ fn audit_tab_lists_decisions_newest_first() {
     assert!(text.contains("No recorded decisions"), "{text}");
 }
 
+/// Signatures checked (the policy names allowed_signers): each record says how far its
+/// signature goes, in words, with the failing ones in the warning colour and why once selected.
+#[test]
+fn audit_tab_marks_each_records_signature() {
+    use tollgate::governance::decision::Signature;
+    let (mut s, fx) = detail_on(true, 7);
+    let mut trail = fixtures::audit_trail("credit-risk-scorer", 6, &"ab".repeat(32));
+    let statuses = [
+        Signature::Signed {
+            signer: "ci-bot".into(),
+            hash: "1".repeat(64),
+        },
+        Signature::BadSignature {
+            why: "the audit run's comment is not what was signed".into(),
+        },
+        Signature::Unsigned { hash: None },
+        Signature::Legacy,
+    ];
+    for (run, status) in trail.iter_mut().zip(statuses) {
+        run.verification = run.verification.clone().with_signature(status, false);
+    }
+    for e in &fx {
+        if let Effect::LoadAudit { request, .. } = e {
+            update(
+                &mut s,
+                Action::AuditLoaded {
+                    request: *request,
+                    result: Ok(Arc::new(trail.clone())),
+                },
+            );
+        }
+    }
+    let text = snapshot("audit_signatures_80x24", &s);
+    for (decision, label) in [
+        ("gate_check", "signed ✓"),
+        ("approved", "BAD SIGNATURE"),
+        ("rejected", "unsigned"),
+        // Unverified for another reason (its run is still RUNNING): it says so first.
+        ("requested", "! unverified"),
+    ] {
+        let row = text
+            .lines()
+            .find(|l| l.contains(decision))
+            .unwrap_or_else(|| panic!("no {decision} row: {text}"));
+        assert!(row.contains(label), "{decision} row lacks {label}: {text}");
+    }
+    // The forged record, selected: why it fails.
+    for _ in 0..trail.len() {
+        let on_it = text_of(&s)
+            .lines()
+            .any(|l| l.contains('▶') && l.contains("approved"));
+        if on_it {
+            break;
+        }
+        update(&mut s, Action::MoveDown);
+    }
+    let text = snapshot("audit_bad_signature_selected_80x24", &s);
+    assert!(
+        text.contains("BAD SIGNATURE: the audit run's comment is not what was signed"),
+        "{text}"
+    );
+}
+
+fn text_of(state: &State) -> String {
+    screen(
+        state,
+        &Theme::load("dark", ColorMode::TrueColor, None).unwrap(),
+    )
+}
+
 fn inbox(rows: Vec<tollgate::registry::PendingRequest>) -> State {
     let mut s = new_state(true);
     let fx = s.start(StartAt::Models);
@@ -329,6 +399,41 @@ fn inbox_rows_and_empty() {
     );
     let text = snapshot("inbox_empty_80x24", &inbox(Vec::new()));
     assert!(text.contains("no pending requests"), "{text}");
+}
+
+/// With signatures checked, the inbox's RECORD column says how far each request's signature
+/// goes, in words, and the column widens for `BAD SIGNATURE`.
+#[test]
+fn inbox_marks_each_requests_signature() {
+    use tollgate::governance::decision::Signature;
+    let mut rows = fixtures::pending_requests();
+    let statuses = [
+        Signature::Signed {
+            signer: "carol".into(),
+            hash: "1".repeat(64),
+        },
+        Signature::BadSignature {
+            why: "signed by a key allowed_signers does not list for 'dave'".into(),
+        },
+        Signature::ChainBroken {
+            why: "it follows a record that is not in the trail".into(),
+        },
+    ];
+    for (row, status) in rows.iter_mut().zip(statuses) {
+        row.verification = row.verification.clone().with_signature(status, false);
+    }
+    let text = snapshot("inbox_signatures_80x24", &inbox(rows));
+    for (model, label) in [
+        ("credit-ri", "signed ✓"),
+        ("fraud-det", "BAD SIGNATURE"),
+        ("churn-pre", "chain broken"),
+    ] {
+        let row = text
+            .lines()
+            .find(|l| l.contains(model))
+            .unwrap_or_else(|| panic!("no {model} row: {text}"));
+        assert!(row.contains(label), "{model} row lacks {label}: {text}");
+    }
 }
 
 #[test]

@@ -3,15 +3,27 @@
 # audit runs are exactly what real use produces): pending requests for the inbox, an approval,
 # a rejection and a recorded CI gate check for the Gate and Audit tabs.
 #
-#   scripts/seed/demo-decisions.sh TOLLGATE_BINARY TRACKING_URI POLICY_FILE
+#   scripts/seed/demo-decisions.sh TOLLGATE_BINARY TRACKING_URI POLICY_FILE [KEYS_DIR]
 #
 # The people are the seeded ones: creators request, a separate reviewer (dana.ortiz) decides,
-# as four-eyes requires. Writes use --yes: this is a seeding script, not a person.
+# as four-eyes requires. Writes use --yes: this is a seeding script, not a person. With
+# KEYS_DIR (scripts/seed/demo-signers.sh), every decision is signed with its person's key from
+# an ssh-agent started here, and then one record is tampered with by plain REST, as anyone with
+# EDIT rights could, so `tollgate audit credit-risk-scorer --verify` has a forgery to catch.
 set -euo pipefail
 
 BIN="$1"
 export MLFLOW_TRACKING_URI="$2"
 POLICY="$3"
+KEYS="${4:-}"
+
+if [[ -n "$KEYS" ]]; then
+    eval "$(ssh-agent -s)" >/dev/null
+    trap 'ssh-agent -k >/dev/null 2>&1 || true' EXIT
+    for key in "$KEYS"/*; do
+        [[ "$key" == *.pub ]] || ssh-add -q "$key" 2>/dev/null
+    done
+fi
 
 as() { # as USER tollgate-args...: one decision by USER
     local user="$1"
@@ -55,3 +67,31 @@ serving_promotions() {
         --comment "Gates pass against the current champion"
 }
 serving_promotions
+
+# Behind tollgate's back: an editor rewrites the comment of dana's signed rejection of
+# credit-risk-scorer v5 with one REST call. The tag changes; the signed statement does not, so
+# verification names the record (the cockpit's Audit tab, `tollgate audit ... --verify`).
+if [[ -n "$KEYS" ]]; then
+    "$BIN" audit credit-risk-scorer --json | python3 -c '
+import json, sys, urllib.request
+uri = sys.argv[1].rstrip("/")
+
+def records(v):
+    if isinstance(v, dict):
+        if v.get("decision") == "rejected" and str(v.get("version")) == "5" and v.get("run_id"):
+            yield v
+        for x in v.values():
+            yield from records(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from records(x)
+
+run = next(records(json.load(sys.stdin)))["run_id"]
+body = {"run_id": run, "key": "tollgate.comment",
+        "value": "Discussed with the fairness board: fine to ship as is"}
+req = urllib.request.Request(uri + "/api/2.0/mlflow/runs/set-tag",
+                             data=json.dumps(body).encode(),
+                             headers={"Content-Type": "application/json"}, method="POST")
+urllib.request.urlopen(req, timeout=30).read()
+' "$MLFLOW_TRACKING_URI"
+fi

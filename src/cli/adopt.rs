@@ -8,9 +8,9 @@ use std::path::Path;
 
 use super::{governance, CliError};
 use crate::config::Resolved;
-use crate::governance::decision::ADOPTED;
+use crate::governance::decision::{Statement, ADOPTED};
 use crate::mlflow::filter;
-use crate::registry::{Registry, StatementDraft};
+use crate::registry::Registry;
 use crate::session::policy;
 use crate::text::sanitize_line;
 
@@ -33,13 +33,13 @@ pub async fn run(
         .await
         .actor;
     let signed = registry
-        .sign_decision(StatementDraft {
+        .sign_decision(Statement {
             model: model.to_string(),
             decision: ADOPTED.into(),
             actor: actor.name.clone(),
             comment: comment.to_string(),
             holders: holders.clone(),
-            ..StatementDraft::default()
+            ..Statement::default()
         })
         .await
         .map_err(|e| CliError::Reported(format!("{e}")))?;

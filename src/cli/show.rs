@@ -162,6 +162,12 @@ fn write_human(detail: &VersionDetail, out: &mut dyn Write) -> std::io::Result<(
         field(out, "Logged model", &lm.info.model_id)?;
     } else if let Some(id) = v.logged_model_id() {
         field(out, "Logged model", &format!("{id} (not readable)"))?;
+    } else {
+        field(
+            out,
+            "Logged model",
+            crate::mlflow::ModelVersion::NO_LOGGED_MODEL,
+        )?;
     }
     if let Some(desc) = v.description.as_deref().filter(|d| !d.is_empty()) {
         heading(out, "Description")?;

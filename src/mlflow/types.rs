@@ -87,6 +87,11 @@ impl ModelVersion {
         self.run_id.as_deref().filter(|id| !id.is_empty())
     }
 
+    /// What to say where a version has no logged model: MLflow 2.x servers have none at all,
+    /// and 3.x versions registered from a run's files have none either.
+    pub const NO_LOGGED_MODEL: &'static str =
+        "none: registered from a run's files (servers before MLflow 3 have no logged models)";
+
     /// MLflow 3's logged model behind this version: `model_id` when the server sends it (3.17
     /// does not), else the id in a `models:/m-...` source.
     pub fn logged_model_id(&self) -> Option<&str> {

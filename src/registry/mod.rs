@@ -32,8 +32,7 @@ pub use models::ModelSummary;
 pub use monitoring::{MonitoringData, HISTOGRAMS_ARTIFACT};
 pub use pending_index::{INDEXED_TAG, PENDING_FLAG};
 pub use sign::{
-    SignRefusal, SignedStatement, StatementDraft, SIGNATURE_ARTIFACT, STATEMENT_ARTIFACT,
-    STATEMENT_TAG,
+    SignRefusal, SignedStatement, SIGNATURE_ARTIFACT, STATEMENT_ARTIFACT, STATEMENT_TAG,
 };
 pub use versions::{ModelVersions, RunState, VersionDetail, VersionRow};
 

@@ -31,25 +31,6 @@ pub struct SignedStatement {
     pub unsigned_because: Option<String>,
 }
 
-/// The fields of a decision's statement, before it is chained and signed.
-#[derive(Debug, Clone, Default)]
-pub struct StatementDraft {
-    pub model: String,
-    pub version: Option<String>,
-    pub target: Option<String>,
-    pub decision: String,
-    pub actor: String,
-    pub comment: String,
-    pub override_justification: Option<String>,
-    pub report_digest: Option<String>,
-    pub policy_digest: Option<String>,
-    pub source: Option<String>,
-    pub run_id: Option<String>,
-    pub requester: Option<String>,
-    pub previous_holder: Option<String>,
-    pub holders: std::collections::BTreeMap<String, String>,
-}
-
 /// Why a decision was not signed and so not written, or the trail could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SignRefusal {
@@ -71,12 +52,10 @@ impl Registry {
         self
     }
 
-    /// Chain `draft` to the model's newest record and sign it with the actor's agent key.
-    /// Unsigned (saying why) when no key can sign and the policy does not require it.
-    pub async fn sign_decision(
-        &self,
-        draft: StatementDraft,
-    ) -> Result<SignedStatement, SignRefusal> {
+    /// Chain `draft` to the model's newest record and sign it with the actor's agent key; its
+    /// `schema`, `at` and `previous` are set here. Unsigned (saying why) when no key can sign
+    /// and the policy does not require it.
+    pub async fn sign_decision(&self, draft: Statement) -> Result<SignedStatement, SignRefusal> {
         let settings = self.signing.clone();
         let actor = draft.actor.clone();
         let key = tokio::task::spawn_blocking(move || {
@@ -117,7 +96,7 @@ impl Registry {
 
     async fn unsigned(
         &self,
-        draft: StatementDraft,
+        draft: Statement,
         why: String,
     ) -> Result<SignedStatement, MlflowError> {
         let statement = self.chain(draft).await?;
@@ -132,26 +111,13 @@ impl Registry {
     }
 
     /// The statement of `draft`, timed now and following the model's newest record.
-    async fn chain(&self, draft: StatementDraft) -> Result<Statement, MlflowError> {
+    async fn chain(&self, draft: Statement) -> Result<Statement, MlflowError> {
         let previous = self.chain_tip(&draft.model).await?;
         Ok(Statement {
             schema: STATEMENT_SCHEMA.into(),
-            model: draft.model,
-            version: draft.version,
-            target: draft.target,
-            decision: draft.decision,
-            actor: draft.actor,
             at: iso8601(Utc::now()),
-            comment: draft.comment,
-            override_justification: draft.override_justification,
-            report_digest: draft.report_digest,
-            policy_digest: draft.policy_digest,
-            source: draft.source,
-            run_id: draft.run_id,
-            requester: draft.requester,
-            previous_holder: draft.previous_holder,
-            holders: draft.holders,
             previous,
+            ..draft
         })
     }
 

@@ -104,6 +104,9 @@ fn load_review(state: &mut State, fx: &mut Vec<Effect>) {
     dialog.review = Review::Loading { request, target };
 }
 
+/// Enter before the review arrived. Not queued: the user confirms what the review shows.
+const STILL_LOADING: &str = "the gate summary is still loading: press Enter again once it shows";
+
 /// Keys while the dialog is open.
 pub(super) fn handle(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(dialog) = state.dialog.as_mut() else {
@@ -190,7 +193,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     let guarded = dialog.fields().contains(&Field::ConfirmName);
     match &dialog.review {
         Review::Loading { .. } => {
-            dialog.error = Some("the gate summary is still loading".into());
+            dialog.error = Some(STILL_LOADING.into());
         }
         Review::Decision(prepared) => match prepared.validate(&inputs) {
             Err(e) => dialog.error = Some(e.to_string()),
@@ -246,7 +249,7 @@ pub(super) fn prepared(state: &mut State, request: RequestId, result: Answer<Box
             Ok(p) => Review::Decision(p),
             Err(e) => Review::Unavailable(format!("cannot read the version: {e}")),
         };
-        keep_focus_visible(dialog);
+        review_arrived(dialog);
     }
 }
 
@@ -257,7 +260,7 @@ pub(super) fn planned(state: &mut State, request: RequestId, result: Answer<Roll
             Ok(plan) => Review::Rollback(plan),
             Err(e) => Review::Unavailable(e.to_string()),
         };
-        keep_focus_visible(dialog);
+        review_arrived(dialog);
     }
 }
 
@@ -266,6 +269,15 @@ fn awaiting_review(state: &mut State, request: RequestId) -> Option<&mut Decisio
         .dialog
         .as_mut()
         .filter(|d| matches!(d.review, Review::Loading { request: r, .. } if r == request))
+}
+
+/// The review arrived: a refusal that only said it was loading no longer holds, and a field
+/// that went away with the new review (the justification) loses the focus.
+fn review_arrived(dialog: &mut DecisionDialog) {
+    if dialog.error.as_deref() == Some(STILL_LOADING) {
+        dialog.error = None;
+    }
+    keep_focus_visible(dialog);
 }
 
 /// A field that went away with the new review (the justification) loses the focus.

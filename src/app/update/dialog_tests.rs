@@ -194,6 +194,37 @@ fn passing_gates_submit_once_a_comment_is_given_and_success_reloads_the_list() {
 }
 
 #[test]
+fn enter_before_the_review_arrives_writes_nothing_and_the_refusal_goes_when_it_arrives() {
+    let mut s = state_on_versions("reviewer", Some(fixtures::dialog_policy(true, false)));
+    update(&mut s, Action::Approve);
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "looks good");
+    let fx = update(&mut s, Action::DialogSubmit);
+    assert!(fx.is_empty(), "nothing is written unseen: {fx:?}");
+    let error = s.dialog.as_ref().unwrap().error.clone().unwrap_or_default();
+    assert!(error.contains("still loading"), "{error}");
+
+    answer(
+        &mut s,
+        "Staging",
+        Decision::Approved,
+        "reviewer",
+        0.93,
+        false,
+    );
+    assert_eq!(
+        s.dialog.as_ref().unwrap().error,
+        None,
+        "the loading refusal no longer holds once the review shows"
+    );
+    let fx = update(&mut s, Action::DialogSubmit);
+    assert!(
+        matches!(fx.as_slice(), [Effect::CommitDecision { .. }]),
+        "the second Enter, on the review, writes: {fx:?}"
+    );
+}
+
+#[test]
 fn four_eyes_refuses_in_the_dialog_and_submit_stays_disabled() {
     let mut s = state_on_versions("model-builder", Some(fixtures::dialog_policy(true, false)));
     update(&mut s, Action::Approve);

@@ -19,7 +19,7 @@ pub const ADOPTED: &str = "adopted";
 
 /// One decision as signed. Every field is always present (`null` when not applicable), so the
 /// canonical form is unambiguous.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
     pub schema: String,

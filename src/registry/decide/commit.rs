@@ -6,10 +6,10 @@ use chrono::Utc;
 use super::claim;
 use super::prepare::{check, Blocker, Prepared};
 use super::{DecideError, DecisionInputs};
-use crate::governance::decision::{staleness, Decision, DecisionRecord};
+use crate::governance::decision::{staleness, Decision, DecisionRecord, Statement};
 use crate::governance::{Stage, Target};
 use crate::mlflow::MlflowError;
-use crate::registry::{gate_status_tag, AuditRecord, Registry, SignedStatement, StatementDraft};
+use crate::registry::{gate_status_tag, AuditRecord, Registry, SignedStatement};
 
 /// A decision written in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub async fn commit(
     // Signed before anything is written: a refusal (signatures required, no usable key)
     // leaves the registry untouched.
     let signed = registry
-        .sign_decision(StatementDraft {
+        .sign_decision(Statement {
             model: model.clone(),
             version: Some(version.clone()),
             target: Some(target.to_string()),
@@ -103,7 +103,7 @@ pub async fn commit(
                 prepared.requester.clone()
             },
             previous_holder: expected_previous,
-            holders: Default::default(),
+            ..Statement::default()
         })
         .await?;
     let record = DecisionRecord {

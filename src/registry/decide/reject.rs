@@ -5,9 +5,9 @@ use chrono::Utc;
 
 use super::commit::write_record;
 use super::{require_comment, DecideError};
-use crate::governance::decision::{Actor, Decision, DecisionRecord};
+use crate::governance::decision::{Actor, Decision, DecisionRecord, Statement};
 use crate::governance::Target;
-use crate::registry::{AuditRecord, Registry, StatementDraft};
+use crate::registry::{AuditRecord, Registry};
 
 /// Record `actor`'s rejection of `version` for `target` with no gate report; answers the
 /// audit run's id. The version is read first (so a missing one is "not found", nothing written).
@@ -30,7 +30,7 @@ pub async fn reject_without_policy(
         .find(|r| &r.target == target && r.decision == Decision::Requested)
         .map(|r| r.by);
     let signed = registry
-        .sign_decision(StatementDraft {
+        .sign_decision(Statement {
             model: model.to_string(),
             version: Some(version.to_string()),
             target: Some(target.to_string()),
@@ -40,7 +40,7 @@ pub async fn reject_without_policy(
             source: current.source.clone(),
             run_id: current.run_id.clone(),
             requester: requested_by.clone(),
-            ..StatementDraft::default()
+            ..Statement::default()
         })
         .await?;
     let record = DecisionRecord {

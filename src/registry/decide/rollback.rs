@@ -9,10 +9,12 @@ use chrono::Utc;
 use super::claim;
 use super::commit::{archive_failed, promote, write_record, PromoteError};
 use super::DecideError;
-use crate::governance::decision::{rollback_target, Actor, Decision, DecisionRecord, Verification};
+use crate::governance::decision::{
+    rollback_target, Actor, Decision, DecisionRecord, Statement, Verification,
+};
 use crate::governance::Target;
 use crate::mlflow::MlflowError;
-use crate::registry::{holder, AuditRecord, AuditRun, Registry, SignedStatement, StatementDraft};
+use crate::registry::{holder, AuditRecord, AuditRun, Registry, SignedStatement};
 
 /// From which version to which the target would move.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +164,7 @@ pub async fn commit_rollback(
     let version = registry.client().get_model_version(model, back_to).await?;
     // Signed before anything is written (see `commit`).
     let signed = registry
-        .sign_decision(StatementDraft {
+        .sign_decision(Statement {
             model: model.to_string(),
             version: Some(back_to.to_string()),
             target: Some(target.to_string()),
@@ -172,7 +174,7 @@ pub async fn commit_rollback(
             source: version.source.clone(),
             run_id: version.run_id.clone(),
             previous_holder: plan.from.clone(),
-            ..StatementDraft::default()
+            ..Statement::default()
         })
         .await?;
     // One promotion per target: a roll back claims the target as an approval does.

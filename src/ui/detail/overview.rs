@@ -211,13 +211,15 @@ fn run_facts(detail: &VersionDetail, theme: &Theme) -> Vec<Line<'static>> {
             ));
         }
     }
-    if let Some(logged) = &detail.logged_model {
-        lines.push(field(
-            "Logged model",
-            text(&logged.info.model_id, theme),
-            theme,
-        ));
-    }
+    let logged = match (&detail.logged_model, detail.version.logged_model_id()) {
+        (Some(logged), _) => text(&logged.info.model_id, theme),
+        (None, Some(id)) => text(&format!("{id} (not readable)"), theme),
+        (None, None) => vec![Span::styled(
+            crate::mlflow::ModelVersion::NO_LOGGED_MODEL,
+            theme.muted(),
+        )],
+    };
+    lines.push(field("Logged model", logged, theme));
     lines
 }
 

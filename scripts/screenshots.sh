@@ -163,9 +163,12 @@ wait_for "Params ("
 shot run-view
 keys Escape
 wait_for "LINEAGE"
-keys Escape
-sleep 0.3
-keys Escape
+# Back to the versions list: as many Escapes as the tab needs (not past it, to the models).
+for _ in 1 2 3; do
+    if screen | grep -qF "serving v"; then break; fi
+    keys Escape
+    sleep 0.3
+done
 wait_for "serving v"
 keys Space
 keys Space
@@ -230,5 +233,11 @@ wait_for "Description"
 keys 7
 wait_for "DECISION"
 wait_for "BAD SIGNATURE"
+# Down to the tampered record: selected, the reason is spelled out under the table.
+for _ in 1 2 3 4 5; do
+    if screen | grep -F "▶" | grep -qF "BAD SIGNATURE"; then break; fi
+    keys j
+done
+wait_for "not what was signed"
 shot audit-forgery
 keys C-c

@@ -541,9 +541,31 @@ fn without_an_agent_decisions_are_recorded_unsigned_and_adopt_starts_the_chain()
         ],
     ));
     assert!(out.contains("(unsigned: no ssh-agent"), "{out}");
+    // An agent, but no key in it listed for bo: recorded unsigned too, saying why.
+    let out = ok(as_user(
+        &live,
+        "bo",
+        &agent.sock(),
+        &[
+            "--policy",
+            &policy,
+            "request",
+            &m.name,
+            "1",
+            "--to",
+            "Staging",
+            "--comment",
+            "or Staging first",
+            "--yes",
+        ],
+    ));
+    assert!(
+        out.contains("(unsigned: no key in your ssh-agent is listed for 'bo'"),
+        "{out}"
+    );
     let (exit, v) = verify(&live, &policy, &m.name, None);
     assert_eq!(exit, 0, "{}", failures(&v));
-    assert_eq!(states(&v), ["unsigned"]);
+    assert_eq!(states(&v), ["unsigned", "unsigned"]);
 
     // A holder from before tollgate: promoted with the raw API, so no record names it.
     let rest = Rest::new(&live.uri);
@@ -572,7 +594,7 @@ fn without_an_agent_decisions_are_recorded_unsigned_and_adopt_starts_the_chain()
     assert!(out.contains("adopted:"), "{out}");
     let (exit, v) = verify(&live, &policy, &m.name, None);
     assert_eq!(exit, 0, "{}", failures(&v));
-    assert_eq!(states(&v), ["legacy", "signed"]);
+    assert_eq!(states(&v), ["legacy", "legacy", "signed"]);
 
     // A raw promotion after adoption is caught again.
     stage("Staging");

@@ -5,7 +5,6 @@
 
 use chrono::Utc;
 
-use super::artifacts::is_absent;
 use super::Registry;
 use crate::governance::decision::{iso8601, record_hash, Statement, STATEMENT_SCHEMA};
 use crate::governance::Signing;
@@ -134,33 +133,18 @@ impl Registry {
     }
 
     /// A run's stored statement and signature (`None`: no statement; signature `None`: unsigned).
+    /// Both read at once, each one round trip when it is there (see `optional_artifact`).
     pub async fn statement_artifacts(
         &self,
         run_id: &str,
     ) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>, MlflowError> {
-        let listed = match self.client.list_artifacts(run_id, None).await {
-            Ok(files) => files,
-            Err(e) if is_absent(&e) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let has = |name: &str| listed.iter().any(|f| !f.is_dir && f.path == name);
-        if !has(STATEMENT_ARTIFACT) {
+        let (bytes, signature) = tokio::join!(
+            self.optional_artifact(run_id, STATEMENT_ARTIFACT),
+            self.optional_artifact(run_id, SIGNATURE_ARTIFACT)
+        );
+        let Some(bytes) = bytes? else {
             return Ok(None);
-        }
-        let bytes = match self.client.get_artifact(run_id, STATEMENT_ARTIFACT).await {
-            Ok(b) => b,
-            Err(e) if is_absent(&e) => return Ok(None),
-            Err(e) => return Err(e),
         };
-        let signature = if has(SIGNATURE_ARTIFACT) {
-            match self.client.get_artifact(run_id, SIGNATURE_ARTIFACT).await {
-                Ok(b) => Some(b),
-                Err(e) if is_absent(&e) => None,
-                Err(e) => return Err(e),
-            }
-        } else {
-            None
-        };
-        Ok(Some((bytes, signature)))
+        Ok(Some((bytes, signature?)))
     }
 }

@@ -39,6 +39,8 @@ fn pending_requests_are_shared_by_the_cli_and_the_cockpit() {
     let m = fresh_model(&live.uri, "inbox", &[GOOD, UNFAIR]);
     let p = m.policy_path();
     request(&live, &m.name, "2", "Production", &p);
+    // Request times are kept to the second; requests in the same second list by version.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     request(&live, &m.name, "1", "@champion", &p);
 
     let registry = Registry::new(client(&live.uri), 1000);

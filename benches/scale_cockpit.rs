@@ -4,7 +4,7 @@
 //! resident memory with every model listed and the cursor on the last one, and how long the
 //! inbox view takes. Prints one JSON line.
 //!
-//!   cargo bench --bench scale_cockpit -- BINARY TRACKING_URI MODELS
+//!   cargo bench --bench scale_cockpit -- BINARY TRACKING_URI MODELS [POLICY]
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -50,6 +50,15 @@ impl Screen {
     }
 }
 
+/// A models-list row of the benchmark registry whose VERSIONS cell holds a number (before the
+/// counts arrive it holds `…`): the row's only word made of digits alone.
+fn shows_a_count(line: &str) -> bool {
+    line.contains("scale-")
+        && line
+            .split_whitespace()
+            .any(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+}
+
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -71,9 +80,13 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    let [binary, uri, models] = args.as_slice() else {
-        eprintln!("usage: scale_cockpit BINARY TRACKING_URI MODELS");
-        std::process::exit(2);
+    let (binary, uri, models, policy) = match args.as_slice() {
+        [b, u, m] => (b, u, m, None),
+        [b, u, m, p] => (b, u, m, Some(p)),
+        _ => {
+            eprintln!("usage: scale_cockpit BINARY TRACKING_URI MODELS [POLICY]");
+            std::process::exit(2);
+        }
     };
     let home = tempfile::tempdir().expect("temp home");
     let pty = native_pty_system()
@@ -85,6 +98,10 @@ fn main() {
         })
         .expect("open a pty");
     let mut cmd = CommandBuilder::new(binary);
+    // With a policy naming allowed_signers the inbox view checks every request's signature.
+    if let Some(policy) = policy {
+        cmd.args(["--policy", policy.as_str()]);
+    }
     cmd.env_clear();
     cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
     cmd.env("HOME", home.path());
@@ -114,6 +131,27 @@ fn main() {
             }
         }
     });
+    // When the first version count shows, watched from the start, apart from the keys below:
+    // "counts last" compares it with the moment every model is listed.
+    let first_count: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+    {
+        let parser = Arc::clone(&parser);
+        let first_count = Arc::clone(&first_count);
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + TIMEOUT;
+            while Instant::now() < deadline {
+                let text = parser
+                    .lock()
+                    .map(|p| p.screen().contents())
+                    .unwrap_or_default();
+                if text.lines().any(shows_a_count) {
+                    *first_count.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+    }
     let mut screen = Screen {
         parser,
         writer: pty.master.take_writer().expect("pty writer"),
@@ -165,14 +203,20 @@ fn main() {
     let _ = child.kill();
     let _ = child.wait();
 
+    let first_count = first_count
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .map_or(f64::NAN, secs);
     let max_key = key_ms.iter().copied().fold(0.0, f64::max);
     println!(
         "{{\"first_rows_s\": {:.3}, \"keys\": {}, \"key_max_ms\": {:.1}, \"all_listed_s\": {:.3}, \
-         \"counts_s\": {:.3}, \"rss_kib\": {}, \"inbox_view_s\": {:.3}, \"inbox_rows\": {}}}",
+         \"first_count_s\": {:.3}, \"counts_s\": {:.3}, \"rss_kib\": {}, \"inbox_view_s\": {:.3}, \
+         \"inbox_rows\": {}}}",
         secs(first),
         key_ms.len(),
         max_key,
         secs(listed),
+        first_count,
         secs(counted),
         rss,
         inbox.duration_since(asked).as_secs_f64(),

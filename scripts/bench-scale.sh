@@ -22,9 +22,61 @@ cargo build --release --locked
 cargo bench --locked --bench scale_cockpit --no-run
 "$ROOT/scripts/venv.sh"
 
+# Signed requests made by tollgate itself, as a team that keeps signatures has them: the inbox
+# checks each one's signature and chain (reads per row the inbox target must include). A key in
+# an ssh-agent of this script's own, the allowed_signers file and a policy naming it, all in
+# DATA; the manifest counts the requests as pending.
+SIGNED_REQUESTS=12
+sign_requests() {
+    local work="$DATA/signing"
+    rm -rf "$work"
+    mkdir -p "$work/keys"
+    cp "$DATA/registry.db" "$work/mlflow.db"
+    cp -a "$DATA/registry-artifacts" "$work/artifacts"
+    ssh-keygen -q -t ed25519 -N '' -C bench-requester -f "$work/keys/bench-requester"
+    printf 'bench-requester namespaces="tollgate-decision" %s\n' \
+        "$(cut -d' ' -f1,2 "$work/keys/bench-requester.pub")" > "$DATA/allowed_signers"
+    cat > "$DATA/policy.toml" <<'TOML'
+[settings]
+allowed_signers = "allowed_signers"
+
+[[gate]]
+id = "accuracy"
+metric = "accuracy"
+min = 0.5
+TOML
+    "$ROOT/scripts/mlflow-server.sh" start "$work" "$PORT"
+    (
+        eval "$(ssh-agent -s)" >/dev/null
+        trap 'ssh-agent -k >/dev/null 2>&1 || true' EXIT
+        ssh-add -q "$work/keys/bench-requester"
+        teams=(risk fraud growth ops search ads pricing support)
+        for i in $(seq 10000 $((10000 + SIGNED_REQUESTS - 1))); do
+            model="$(printf 'scale-%s-%05d' "${teams[$((i % 8))]}" "$i")"
+            MLFLOW_TRACKING_URI="http://127.0.0.1:$PORT" TOLLGATE_USER=bench-requester \
+                TOLLGATE_CONFIG=/nonexistent/tollgate-bench.toml \
+                "$ROOT/target/release/tollgate" --policy "$DATA/policy.toml" \
+                request "$model" 1 --to Staging --comment "signed bench request" --yes >/dev/null
+        done
+    )
+    "$ROOT/scripts/mlflow-server.sh" stop "$work"
+    mv "$work/mlflow.db" "$DATA/registry.db"
+    rm -rf "$DATA/registry-artifacts"
+    mv "$work/artifacts" "$DATA/registry-artifacts"
+    "$VENV/bin/python" - "$DATA/scale.json" "$SIGNED_REQUESTS" <<'PY'
+import json, sys
+path, n = sys.argv[1], int(sys.argv[2])
+m = json.load(open(path))
+m["pending_signed"] = n
+m["pending_flagged"] += n
+m["pending_total"] += n
+json.dump(m, open(path, "w"), indent=1)
+PY
+}
+
 # The registry, generated once per version of the generator.
 generator="$ROOT/scripts/bench/gen_registry.py"
-stamp="$(sha256sum "$generator" | cut -c1-16)"
+stamp="$(cat "$generator" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
 if [[ "$(cat "$DATA/generated" 2>/dev/null || true)" != "$stamp" ]]; then
     rm -rf "$DATA"
     mkdir -p "$DATA/schema"
@@ -35,6 +87,7 @@ if [[ "$(cat "$DATA/generated" 2>/dev/null || true)" != "$stamp" ]]; then
     cp "$DATA/schema/mlflow.db" "$DATA/registry.db"
     "$VENV/bin/python" "$generator" --db "$DATA/registry.db" --manifest "$DATA/scale.json" \
         --artifacts "$DATA/registry-artifacts"
+    sign_requests
     echo "$stamp" > "$DATA/generated"
     echo "bench-scale.sh: registry generated in $((SECONDS - started)) s (schema included)" >&2
 fi
@@ -53,5 +106,6 @@ trap '"$ROOT/scripts/mlflow-server.sh" stop "$DATA/server" >/dev/null 2>&1 || tr
     --tollgate "$ROOT/target/release/tollgate" \
     --manifest "$DATA/scale.json" \
     --server-log "$DATA/server/server.log" \
+    --policy "$DATA/policy.toml" \
     --cockpit-bench "cargo bench --locked --quiet --bench scale_cockpit --" \
     --runs "$RUNS"

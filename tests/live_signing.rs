@@ -640,6 +640,23 @@ fn four_eyes_reads_the_requester_from_the_signed_request() {
         "--yes",
     ];
     assert!(ok(as_user(&live, "bo", &sock, &request)).contains("(signed)"));
+    // The headless inbox checks the request's signature as the cockpit's does.
+    let inbox = live.json(&["--policy", &policy, "inbox", "--json"]);
+    let row = inbox["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["model"] == m.name.as_str())
+        .unwrap_or_else(|| panic!("{} not in the inbox: {inbox}", m.name))
+        .clone();
+    assert_eq!(row["verification"]["signature"]["state"], "signed", "{row}");
+    let table = ok(live.tollgate_with(
+        &["--policy", &policy, "inbox"],
+        &[("SSH_AUTH_SOCK", "")],
+    ));
+    let key: String = m.name.chars().take(30).collect(); // cells are cut at 48
+    let line = table.lines().find(|l| l.contains(&key)).unwrap();
+    assert!(line.contains("signed ✓"), "{table}");
     let approve = [
         "--policy",
         &policy,

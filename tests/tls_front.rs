@@ -85,6 +85,74 @@ fn assert_answered(out: &Output) {
     assert_eq!(json["model"], seeded_model().as_str());
 }
 
+/// `tollgate versions MODEL --json` at `url` with only `env` set: no CA bundle unless given.
+fn tollgate_untrusting(url: &str, env: &[(&str, &str)]) -> Output {
+    let model = seeded_model();
+    let mut cmd = tollgate_at(url);
+    cmd.args(["versions", &model, "--json"]);
+    for var in CONNECTION_VARIABLES {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// A certificate from a private CA is refused until the user names the CA: verification is on
+/// by default, and the message says which setting trusts it.
+#[test]
+#[ignore = "needs the nginx front: scripts/test.sh"]
+fn a_private_ca_is_refused_by_default_and_trusted_once_named() {
+    let front = front();
+    let url = front.get("other_url");
+    let out = tollgate_untrusting(&url, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("TLS failed") && err.contains("MLFLOW_TRACKING_SERVER_CERT_PATH"),
+        "{err}"
+    );
+    let ca = front.get("ca");
+    assert_answered(&tollgate_untrusting(
+        &url,
+        &[("MLFLOW_TRACKING_SERVER_CERT_PATH", &ca)],
+    ));
+}
+
+/// Another CA's bundle does not make the front's certificate trusted.
+#[test]
+#[ignore = "needs the nginx front: scripts/test.sh"]
+fn the_wrong_ca_bundle_is_still_refused() {
+    let front = front();
+    let other_ca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/other-cert.pem");
+    let out = tollgate_untrusting(
+        &front.get("other_url"),
+        &[(
+            "MLFLOW_TRACKING_SERVER_CERT_PATH",
+            other_ca.to_str().unwrap(),
+        )],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+}
+
+/// Verification off only when the user says so, and then the answer is the server's.
+#[test]
+#[ignore = "needs the nginx front: scripts/test.sh"]
+fn insecure_tls_only_when_the_user_says_so() {
+    let front = front();
+    let url = front.get("other_url");
+    assert_eq!(tollgate_untrusting(&url, &[]).status.code(), Some(4));
+    for no in ["false", "0", ""] {
+        let out = tollgate_untrusting(&url, &[("MLFLOW_TRACKING_INSECURE_TLS", no)]);
+        assert_eq!(out.status.code(), Some(4), "INSECURE_TLS={no:?}: {}", stderr(&out));
+    }
+    assert_answered(&tollgate_untrusting(
+        &url,
+        &[("MLFLOW_TRACKING_INSECURE_TLS", "true")],
+    ));
+}
+
 #[test]
 #[ignore = "needs the nginx front: scripts/test.sh"]
 fn mutual_tls_with_the_client_certificate_is_answered() {

@@ -68,7 +68,10 @@ pub async fn run(
         writeln!(out, "no pending requests")?;
         return Ok(());
     }
-    let mut table = Table::new([
+    // The SIGNATURE column when signatures were checked (the policy names allowed signers),
+    // as `tollgate audit` shows it.
+    let signed = pending.iter().any(|p| p.verification.signature().is_some());
+    let mut headers = vec![
         "MODEL",
         "VERSION",
         "TARGET",
@@ -76,19 +79,28 @@ pub async fn run(
         "REQUESTER",
         "AGE",
         "RECORD",
-        "COMMENT",
-    ]);
+    ];
+    if signed {
+        headers.push("SIGNATURE");
+    }
+    headers.push("COMMENT");
+    let mut table = Table::new(headers);
     for p in &pending {
-        table.row([
+        let age = format!("{:.1}h", p.age_hours);
+        let mut row = vec![
             p.model.as_str(),
             &p.version,
             &p.target,
             p.gate.as_deref().unwrap_or("no report"),
             &p.requested_by,
-            &format!("{:.1}h", p.age_hours),
+            &age,
             super::audit::record_marker(&p.verification),
-            &p.comment,
-        ]);
+        ];
+        if signed {
+            row.push(p.verification.signature().map_or("-", |s| s.label()));
+        }
+        row.push(&p.comment);
+        table.row(row);
     }
     table.write(out, output::stdout_styled())?;
     for p in pending.iter().filter(|p| !p.verification.is_verified()) {

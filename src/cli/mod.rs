@@ -466,7 +466,7 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
             .await
         }
         Command::Inbox { json, rescan } => {
-            let registry = connect(&resolved)?;
+            let registry = connect(&resolved)?.with_signing(signing_of(&resolved, global));
             inbox::run(&registry, *json, *rescan, out).await
         }
         Command::Audit {
@@ -487,13 +487,8 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
             verify::run(&resolved, &registry, &args, out).await
         }
         Command::Audit { model, json, .. } => {
-            let registry = connect(&resolved)?;
-            let signing = crate::session::policy::find(&resolved, global.policy.as_deref())
-                .ok()
-                .flatten()
-                .map(|p| p.signing)
-                .unwrap_or_default();
-            audit::run(&registry.with_signing(signing), model, *json, out).await
+            let registry = connect(&resolved)?.with_signing(signing_of(&resolved, global));
+            audit::run(&registry, model, *json, out).await
         }
         Command::Adopt { model, comment } => {
             let registry = connect(&resolved)?;
@@ -534,4 +529,15 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
             None => Ok(()),
         },
     }
+}
+
+/// The signing settings of the policy in force (its `allowed_signers`, `signatures_since`), so
+/// read commands show each record's signature as the cockpit does; none without a policy. A
+/// policy that cannot be read leaves them off here: the commands that need it say why.
+fn signing_of(resolved: &crate::config::Resolved, global: &GlobalArgs) -> crate::governance::Signing {
+    crate::session::policy::find(resolved, global.policy.as_deref())
+        .ok()
+        .flatten()
+        .map(|p| p.signing)
+        .unwrap_or_default()
 }

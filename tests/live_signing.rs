@@ -650,10 +650,7 @@ fn four_eyes_reads_the_requester_from_the_signed_request() {
         .unwrap_or_else(|| panic!("{} not in the inbox: {inbox}", m.name))
         .clone();
     assert_eq!(row["verification"]["signature"]["state"], "signed", "{row}");
-    let table = ok(live.tollgate_with(
-        &["--policy", &policy, "inbox"],
-        &[("SSH_AUTH_SOCK", "")],
-    ));
+    let table = ok(live.tollgate_with(&["--policy", &policy, "inbox"], &[("SSH_AUTH_SOCK", "")]));
     let key: String = m.name.chars().take(30).collect(); // cells are cut at 48
     let line = table.lines().find(|l| l.contains(&key)).unwrap();
     assert!(line.contains("signed ✓"), "{table}");

@@ -125,7 +125,8 @@ fn a_private_ca_is_refused_by_default_and_trusted_once_named() {
 #[ignore = "needs the nginx front: scripts/test.sh"]
 fn the_wrong_ca_bundle_is_still_refused() {
     let front = front();
-    let other_ca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/other-cert.pem");
+    let other_ca =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/other-cert.pem");
     let out = tollgate_untrusting(
         &front.get("other_url"),
         &[(
@@ -145,7 +146,12 @@ fn insecure_tls_only_when_the_user_says_so() {
     assert_eq!(tollgate_untrusting(&url, &[]).status.code(), Some(4));
     for no in ["false", "0", ""] {
         let out = tollgate_untrusting(&url, &[("MLFLOW_TRACKING_INSECURE_TLS", no)]);
-        assert_eq!(out.status.code(), Some(4), "INSECURE_TLS={no:?}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "INSECURE_TLS={no:?}: {}",
+            stderr(&out)
+        );
     }
     assert_answered(&tollgate_untrusting(
         &url,

@@ -534,7 +534,10 @@ pub async fn run(global: &GlobalArgs, command: &Command) -> Result<(), CliError>
 /// The signing settings of the policy in force (its `allowed_signers`, `signatures_since`), so
 /// read commands show each record's signature as the cockpit does; none without a policy. A
 /// policy that cannot be read leaves them off here: the commands that need it say why.
-fn signing_of(resolved: &crate::config::Resolved, global: &GlobalArgs) -> crate::governance::Signing {
+fn signing_of(
+    resolved: &crate::config::Resolved,
+    global: &GlobalArgs,
+) -> crate::governance::Signing {
     crate::session::policy::find(resolved, global.policy.as_deref())
         .ok()
         .flatten()

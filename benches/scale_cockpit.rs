@@ -157,13 +157,19 @@ fn main() {
         writer: pty.master.take_writer().expect("pty writer"),
     };
     let secs = |at: Instant| at.duration_since(started).as_secs_f64();
-    let all_listed = format!("/{models} ");
+    // The position counter (`12/20001`) sits at the end of its line, and the parser's text
+    // drops trailing spaces: matched as a line's end.
+    let counter_of = |total: &str| {
+        let end = format!("/{total}");
+        move |s: &str| s.lines().any(|l| l.trim_end().ends_with(&end))
+    };
+    let all_listed = counter_of(models);
 
     let first = screen.wait("the first models", |s| s.contains("scale-"));
     // Keys while the list fills: each move down must show in the position counter.
     let mut key_ms: Vec<f64> = Vec::new();
     for k in 1..=8 {
-        if screen.text().contains(&all_listed) {
+        if all_listed(&screen.text()) {
             break;
         }
         let sent = Instant::now();
@@ -173,17 +179,20 @@ fn main() {
         key_ms.push(seen.duration_since(sent).as_secs_f64() * 1000.0);
         std::thread::sleep(Duration::from_millis(150));
     }
-    let listed = screen.wait("every model", |s| s.contains(&all_listed));
+    let listed = screen.wait("every model", &all_listed);
     // Sort by version count (most first): the 3,000-version model comes to the top once the
     // counts are in.
-    screen.send("ss");
+    // `g` then brings the top row into view (the cursor keeps its place when the list resorts).
+    screen.send("ssg");
     let counted = screen.wait("the version counts", |s| {
         s.lines()
             .any(|l| l.contains("scale-giant") && l.contains(" 3000 "))
     });
     screen.send("G");
-    let last = format!(" {models}/{models} ");
-    screen.wait("the last model selected", |s| s.contains(&last));
+    let last = format!(" {models}/{models}");
+    screen.wait("the last model selected", |s| {
+        s.lines().any(|l| l.trim_end().ends_with(&last))
+    });
     std::thread::sleep(Duration::from_millis(500));
     let rss = rss_kib(pid);
 
